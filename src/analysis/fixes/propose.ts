@@ -1,0 +1,78 @@
+import type { Topology } from '../../model/topology.js';
+import { analyzeReachability, indexTopology } from '../reachability/engine.js';
+import { pathKey, type PathResult } from '../reachability/path.js';
+import { RULES } from '../rules/index.js';
+import { candidateFixes } from './candidates.js';
+import { applyEdits, describeEdit, editKey, editTouches, type Edit } from './edit.js';
+
+export interface Fix {
+  readonly edits: readonly Edit[];
+  readonly title: string;
+  /** Paths (service→dependency) that are REACHABLE after the fix and were not before. */
+  readonly resolves: readonly { readonly service: string; readonly dependency: string }[];
+  readonly recommended: boolean;
+}
+
+export interface RejectedFix {
+  readonly edits: readonly Edit[];
+  readonly title: string;
+  readonly reason: string;
+}
+
+export interface FixProposals {
+  readonly fixes: readonly Fix[];
+  readonly rejected: readonly RejectedFix[];
+}
+
+/**
+ * Generates candidate edits for the failed paths and keeps a candidate only when re-analysis
+ * shows that it makes at least one failed path REACHABLE, turns no REACHABLE path into anything
+ * else, and adds no security finding. Only services whose paths consulted an edited entity are
+ * re-analysed, which keeps this linear in the size of what the edit can affect.
+ */
+export function proposeFixes(topology: Topology, paths: readonly PathResult[]): FixProposals {
+  const failed = paths.filter((p) => p.verdict !== 'REACHABLE');
+  if (failed.length === 0) return { fixes: [], rejected: [] };
+  const baselineSecurity = securityFindings(topology);
+  const seen = new Set<string>();
+  const fixes: Omit<Fix, 'recommended'>[] = [];
+  const rejected: RejectedFix[] = [];
+  const byService = new Map<string, PathResult[]>();
+  for (const p of paths) byService.set(p.service, [...(byService.get(p.service) ?? []), p]);
+
+  for (const edits of candidateFixes(topology, failed)) {
+    const key = editKey(edits);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const title = edits.map(describeEdit).join('; ');
+    const edited = applyEdits(topology, edits);
+    const newHoles = securityFindings(edited).filter((f) => !baselineSecurity.includes(f));
+    if (newHoles.length > 0) {
+      rejected.push({ edits, title, reason: `opens a security hole: ${newHoles.join('; ')}` });
+      continue;
+    }
+    const touched = new Set(edits.flatMap(editTouches));
+    const affected = edited.services.filter((s) => (byService.get(s.name) ?? []).some((p) => [...p.consulted].some((k) => touched.has(k))));
+    const after = analyzeReachability(indexTopology(edited), affected);
+    const before = new Map(affected.flatMap((s) => byService.get(s.name) ?? []).map((p) => [pathKey(p), p]));
+    const resolves: { service: string; dependency: string }[] = [];
+    const breaks: string[] = [];
+    for (const p of after) {
+      const old = before.get(pathKey(p));
+      if (!old) continue;
+      if (old.verdict !== 'REACHABLE' && p.verdict === 'REACHABLE') resolves.push({ service: p.service, dependency: p.dependency });
+      if (old.verdict === 'REACHABLE' && p.verdict !== 'REACHABLE') breaks.push(`${p.service} → ${p.dependency} becomes ${p.verdict} (${p.cause ?? ''})`);
+    }
+    if (breaks.length > 0) rejected.push({ edits, title, reason: `breaks ${breaks.join('; ')}` });
+    else if (resolves.length === 0) rejected.push({ edits, title, reason: 'repairs no failed path' });
+    else fixes.push({ edits, title, resolves });
+  }
+  fixes.sort((a, b) => b.resolves.length - a.resolves.length || a.edits.length - b.edits.length);
+  return { fixes: fixes.map((f, i) => ({ ...f, recommended: i === 0 })), rejected };
+}
+
+function securityFindings(topology: Topology): string[] {
+  return RULES.filter((r) => r.category === 'security')
+    .flatMap((r) => r.check({ topology, paths: [] }))
+    .map((f) => f.message);
+}

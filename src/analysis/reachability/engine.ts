@@ -1,0 +1,458 @@
+import { cidrContains, classifyAddress, isInternalClass, type AddressClass, type Cidr } from '../../model/ip.js';
+import type { Database, Dependency, EgressMode, Nat, Network, Router, Service, Topology } from '../../model/topology.js';
+import { isUnknown } from '../../model/topology.js';
+import { FACTS } from './facts.js';
+import { hop, planLegs, type Leg } from './legs.js';
+import type { Cause, Hop, PathResult, Verdict } from './path.js';
+
+/** Lookups the engine needs, built once per Topology. */
+export interface ReachabilityIndex {
+  readonly topology: Topology;
+  readonly databaseByConnection: ReadonlyMap<string, Database>;
+  readonly nats: ReadonlyMap<string, readonly { readonly router: Router; readonly nat: Nat }[]>;
+  readonly peers: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export function indexTopology(topology: Topology): ReachabilityIndex {
+  const databaseByConnection = new Map<string, Database>();
+  for (const db of topology.databases.values()) databaseByConnection.set(db.connectionName, db);
+  const nats = new Map<string, { router: Router; nat: Nat }[]>();
+  const peers = new Map<string, Set<string>>();
+  const link = (a: string, b: string): void => {
+    let set = peers.get(a);
+    if (!set) peers.set(a, (set = new Set()));
+    set.add(b);
+  };
+  for (const network of topology.networks.values()) {
+    for (const router of network.routers) {
+      const key = `${network.name}/${router.region}`;
+      const list = nats.get(key) ?? [];
+      for (const nat of router.nats) list.push({ router, nat });
+      nats.set(key, list);
+    }
+    // A peering declared on either side is taken as active.
+    for (const peering of network.peerings) {
+      link(network.name, peering.peerNetwork);
+      link(peering.peerNetwork, network.name);
+    }
+  }
+  return { topology, databaseByConnection, nats, peers };
+}
+
+/** Checks every (service, dependency) of the topology, or of the given services only. */
+export function analyzeReachability(index: ReachabilityIndex, services: readonly Service[] = index.topology.services): PathResult[] {
+  const results: PathResult[] = [];
+  for (const service of services) {
+    for (const dependency of service.dependencies) results.push(analyzePath(index, service, dependency));
+  }
+  return results;
+}
+
+/** Where a service's VPC-bound traffic enters the VPC. */
+interface VpcEntry {
+  readonly network: Network | undefined;
+  readonly networkName: string;
+  readonly subnetName: string | undefined;
+  readonly subnetCidr: Cidr | undefined;
+  /** A connector's custom range: a subnet that NAT can cover only with `all`. */
+  readonly hidden: boolean;
+  readonly region: string;
+  readonly privateGoogleAccess: boolean;
+  readonly tags: readonly string[];
+  readonly hops: readonly Hop[];
+}
+
+type EntryResult = { readonly entry: VpcEntry } | { readonly stop: readonly Hop[] } | { readonly none: true };
+
+interface LegOutcome {
+  readonly hops: readonly Hop[];
+  readonly assumptions: readonly string[];
+}
+
+export function analyzePath(index: ReachabilityIndex, service: Service, dependency: Dependency): PathResult {
+  const consulted = new Set<string>([`service:${service.name}`]);
+  const consult = (key: string): void => {
+    consulted.add(key);
+  };
+  const start = hop('START_FROM_CLOUD_RUN_REVISION', `Cloud Run service ${service.name} in ${service.region}`, 'forward');
+  const plan = planLegs(index.topology, index.databaseByConnection, service, dependency, consult);
+  let hops: Hop[];
+  let assumptions: string[] = [];
+  if ('stop' in plan) {
+    hops = [start, ...plan.stop];
+  } else {
+    const entry = resolveEntry(index, service, consult);
+    const route = (mode: EgressMode): LegOutcome => {
+      const out: Hop[] = [...plan.hops];
+      const notes: string[] = [];
+      for (const leg of plan.legs) {
+        const legHops = routeLeg(index, service, mode, entry, leg, consult, notes);
+        out.push(...legHops);
+        if (legHops.some((h) => h.outcome === 'drop' || h.outcome === 'undetermined')) break;
+      }
+      return { hops: out, assumptions: notes };
+    };
+    if (isUnknown(service.egress)) {
+      // Try both values: when they agree the unknown does not matter.
+      const privateRanges = route('private-ranges-only');
+      const allTraffic = route('all-traffic');
+      const a = verdictOf(privateRanges.hops);
+      const b = verdictOf(allTraffic.hops);
+      if (a.verdict === b.verdict) {
+        hops = [start, ...privateRanges.hops];
+        assumptions = [`egress is unknown; private-ranges-only and all-traffic both give ${a.verdict}`, ...privateRanges.assumptions];
+      } else {
+        hops = [
+          start,
+          hop('SELECT_EGRESS', `egress is unknown: private-ranges-only gives ${a.verdict}, all-traffic gives ${b.verdict}`, 'undetermined', undefined, {
+            cause: 'UNKNOWN_CONFIGURATION',
+            origin: service.egressOrigin,
+          }),
+        ];
+        assumptions = [service.egress.reason];
+      }
+    } else {
+      const outcome = route(service.egress);
+      hops = [start, ...outcome.hops];
+      assumptions = [...outcome.assumptions];
+    }
+  }
+  if (hops[hops.length - 1]?.outcome === 'forward') hops.push(hop('DELIVER', `delivered to ${dependency.display}`, 'deliver'));
+  const { verdict, cause, decisive } = verdictOf(hops);
+  const decisiveHops = verdict === 'REACHABLE' ? hops : decisive ? [decisive] : hops;
+  const confidence = decisiveHops.some((h) => h.confidence === 'assumed') ? 'assumed' : 'documented';
+  for (const h of hops) {
+    if (h.fact && FACTS[h.fact].confidence === 'assumed') {
+      const note = `unconfirmed: ${FACTS[h.fact].statement}`;
+      if (!assumptions.includes(note)) assumptions.push(note);
+    }
+  }
+  return {
+    service: service.name,
+    dependency: dependency.name,
+    kind: dependency.kind,
+    target: dependency.display,
+    critical: dependency.critical,
+    verdict,
+    cause,
+    confidence,
+    hops,
+    assumptions,
+    origin: dependency.origin,
+    blame: (verdict === 'REACHABLE' ? undefined : decisive?.origin) ?? dependency.origin,
+    consulted,
+  };
+}
+
+function verdictOf(hops: readonly Hop[]): { verdict: Verdict; cause: Cause | undefined; decisive: Hop | undefined } {
+  const drop = hops.find((h) => h.outcome === 'drop');
+  if (drop) return { verdict: 'UNREACHABLE', cause: drop.cause, decisive: drop };
+  const undetermined = hops.find((h) => h.outcome === 'undetermined');
+  if (undetermined) return { verdict: 'UNDETERMINED', cause: undetermined.cause, decisive: undetermined };
+  const ambiguous = hops.find((h) => h.outcome === 'ambiguous');
+  if (ambiguous) return { verdict: 'AMBIGUOUS', cause: ambiguous.cause, decisive: ambiguous };
+  return { verdict: 'REACHABLE', cause: undefined, decisive: undefined };
+}
+
+function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key: string) => void): EntryResult {
+  const access = service.vpcAccess;
+  const { topology } = index;
+  if (access.kind === 'none') return { none: true };
+  if (access.kind === 'connector') {
+    consult(`connector:${access.connector}`);
+    const connector = topology.connectors.get(access.connector);
+    if (!connector) {
+      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${access.connector} is not described in the configuration`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: access.origin })] };
+    }
+    if (isUnknown(connector.state)) {
+      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `the state of connector ${connector.name} is unknown`, 'undetermined', 'connector-state', { cause: 'UNKNOWN_CONFIGURATION', origin: connector.origin })] };
+    }
+    if (connector.state !== 'READY') {
+      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name} is ${connector.state}, not READY`, 'drop', 'connector-state', { cause: 'VPC_CONNECTOR_NOT_RUNNING', origin: connector.origin })] };
+    }
+    if (connector.region !== service.region) {
+      return {
+        stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name} is in ${connector.region}, the service in ${service.region}`, 'drop', 'connector-region', { cause: 'VPC_CONNECTOR_REGION_MISMATCH', origin: access.origin })],
+      };
+    }
+    consult(`network:${connector.network}`);
+    const network = topology.networks.get(connector.network);
+    const subnet = connector.range.kind === 'subnet' ? network?.subnets.find((s) => s.name === (connector.range as { subnet: string }).subnet) : undefined;
+    const where = connector.range.kind === 'custom' ? `custom range ${connector.range.cidr.text} (hidden subnet)` : `subnet ${connector.range.subnet}`;
+    return {
+      entry: {
+        network,
+        networkName: connector.network,
+        subnetName: connector.range.kind === 'subnet' ? connector.range.subnet : undefined,
+        subnetCidr: connector.range.kind === 'custom' ? connector.range.cidr : subnet?.cidr,
+        hidden: connector.range.kind === 'custom',
+        region: connector.region,
+        privateGoogleAccess: subnet?.privateGoogleAccess ?? false,
+        tags: [],
+        hops: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name} (READY) into network ${connector.network}, source ${where}`, 'forward', 'connector-state', { origin: access.origin })],
+      },
+    };
+  }
+  const networkName = access.network ?? [...topology.networks.values()].find((n) => n.subnets.some((s) => s.name === access.subnet))?.name;
+  const subnetName = access.subnet ?? access.network;
+  if (networkName !== undefined) consult(`network:${networkName}`);
+  const network = networkName === undefined ? undefined : topology.networks.get(networkName);
+  const subnet = network?.subnets.find((s) => s.name === subnetName);
+  if (!network || !subnet || networkName === undefined) {
+    return {
+      stop: [hop('ARRIVE_AT_DIRECT_VPC_EGRESS', `Direct VPC subnet ${subnetName ?? '?'} is not described in the configuration`, 'undetermined', 'direct-vpc-subnet', { cause: 'UNKNOWN_CONFIGURATION', origin: access.origin })],
+    };
+  }
+  if (subnet.region !== service.region) {
+    return {
+      stop: [hop('ARRIVE_AT_DIRECT_VPC_EGRESS', `Direct VPC subnet ${subnet.name} is in ${subnet.region}, the service in ${service.region}`, 'drop', 'direct-vpc-subnet', { cause: 'DIRECT_VPC_SUBNET_REGION_MISMATCH', origin: access.origin })],
+    };
+  }
+  return {
+    entry: {
+      network,
+      networkName,
+      subnetName: subnet.name,
+      subnetCidr: subnet.cidr,
+      hidden: false,
+      region: subnet.region,
+      privateGoogleAccess: subnet.privateGoogleAccess,
+      tags: access.tags,
+      hops: [hop('ARRIVE_AT_DIRECT_VPC_EGRESS', `Direct VPC egress into network ${networkName}, subnet ${subnet.name} (${subnet.cidr.text})`, 'forward', 'direct-vpc-subnet', { origin: access.origin })],
+    },
+  };
+}
+
+type DestinationClass = AddressClass | 'google-api' | 'public-host' | 'internal-host';
+
+const INTERNAL_HOST = /(\.internal|\.local|\.localdomain|\.svc|\.cluster\.local|\.lan|\.corp)$|^[^.]+$/;
+
+function classify(leg: Leg): DestinationClass {
+  if (leg.googleApi) return 'google-api';
+  if (leg.ip !== undefined) return classifyAddress(leg.ip);
+  return INTERNAL_HOST.test(leg.host) ? 'internal-host' : 'public-host';
+}
+
+function routeLeg(
+  index: ReachabilityIndex,
+  service: Service,
+  mode: EgressMode,
+  entryResult: EntryResult,
+  leg: Leg,
+  consult: (key: string) => void,
+  notes: string[],
+): Hop[] {
+  const cls = classify(leg);
+  const dest = `${leg.label} (${leg.host}${leg.port === undefined ? '' : `:${leg.port}`})`;
+  const hops: Hop[] = [];
+  if (cls === 'public-host') notes.push(`assumes ${leg.host} resolves to a public address`);
+  const internal = isInternalClass(cls) || cls === 'internal-host';
+
+  if ('none' in entryResult) {
+    if (internal || cls === 'google-vip') {
+      const detail =
+        cls === 'internal-host'
+          ? `${dest} looks like an internal name, and the service has no connector or Direct VPC egress`
+          : `${dest} is an internal address, and the service has no connector or Direct VPC egress`;
+      return [hop('SELECT_EGRESS', detail, 'drop', 'vpc-needs-connector', { cause: 'VPC_CONNECTOR_NOT_SET', origin: service.origin })];
+    }
+    hops.push(hop('SELECT_EGRESS', `${dest}: no VPC access, so Cloud Run's own internet path`, 'forward', 'default-internet-path'));
+    return [...hops, ...admit(leg, { kind: 'shared' })];
+  }
+
+  const intoVpc = mode === 'all-traffic' || cls === 'rfc1918' || cls === 'google-vip';
+  if (mode === 'private-ranges-only' && (cls === 'rfc6598' || cls === 'class-e')) {
+    return [hop('SELECT_EGRESS', `${dest} is in ${cls === 'rfc6598' ? 'RFC 6598' : 'Class E'} space; whether private-ranges-only sends it into the VPC is not documented`, 'undetermined', 'egress-other-private-ranges', { cause: 'UNKNOWN_CONFIGURATION', origin: service.egressOrigin })];
+  }
+  if (mode === 'private-ranges-only' && cls === 'internal-host') {
+    return [hop('SELECT_EGRESS', `${leg.host} looks like an internal name; where it resolves is not in the configuration`, 'undetermined', 'hostname-resolution', { cause: 'UNKNOWN_CONFIGURATION', origin: service.egressOrigin })];
+  }
+  if (!intoVpc) {
+    hops.push(hop('SELECT_EGRESS', `${dest} is public; private-ranges-only sends it over Cloud Run's own internet path`, 'forward', 'egress-private-ranges', { origin: service.egressOrigin }));
+    return [...hops, ...admit(leg, { kind: 'shared' })];
+  }
+  hops.push(hop('SELECT_EGRESS', `${mode} sends ${dest} into the VPC`, 'forward', 'egress-private-ranges', { origin: service.egressOrigin }));
+  if ('stop' in entryResult) return [...hops, ...entryResult.stop];
+  const entry = entryResult.entry;
+  hops.push(...entry.hops);
+  const firewall = applyFirewall(entry, leg);
+  if (firewall) {
+    hops.push(firewall);
+    if (firewall.outcome === 'drop') return hops;
+  }
+
+  if (isInternalClass(cls) || cls === 'internal-host') return [...hops, ...deliverInternal(index, entry, leg, consult)];
+
+  if (cls === 'google-api' || cls === 'google-vip') {
+    if (entry.privateGoogleAccess) {
+      hops.push(hop('PRIVATE_GOOGLE_ACCESS', `subnet ${entry.subnetName ?? '?'} has Private Google Access: ${leg.host} is reached internally`, 'forward', 'private-google-access'));
+      return [...hops, ...admit(leg, { kind: 'internal' })];
+    }
+    const nat = findNat(index, entry);
+    if (!nat) {
+      return [
+        ...hops,
+        hop('PRIVATE_GOOGLE_ACCESS', `${dest}: subnet ${entry.subnetName ?? `(hidden, ${entry.subnetCidr?.text ?? '?'})`} has no Private Google Access and no Cloud NAT covers it`, 'drop', entry.hidden ? 'connector-hidden-subnet-pga' : leg.vpcExitFact ?? 'private-google-access', {
+          cause: 'PRIVATE_GOOGLE_ACCESS_DISALLOWED',
+          origin: service.egressOrigin,
+        }),
+      ];
+    }
+    return [...hops, ...throughNat(nat, entry, leg, dest)];
+  }
+
+  // A public destination inside the VPC: out through Cloud NAT or not at all.
+  const nat = findNat(index, entry);
+  if (!nat) {
+    const net = entry.network;
+    const routers = net?.routers.filter((r) => r.region === entry.region) ?? [];
+    const why =
+      routers.some((r) => r.nats.length > 0) && entry.hidden
+        ? `the Cloud NAT in ${entry.region} covers named subnets only, and the connector's custom range is a hidden subnet`
+        : `no Cloud NAT in network ${entry.networkName} (${entry.region}) covers ${entry.subnetName ? `subnet ${entry.subnetName}` : `the connector range ${entry.subnetCidr?.text ?? '?'}`}`;
+    return [
+      ...hops,
+      hop('NAT', `${dest} is public, but ${why}: the packets have no way out and connections time out`, 'drop', leg.vpcExitFact ?? (entry.hidden ? 'connector-hidden-subnet' : 'all-traffic-needs-nat'), {
+        cause: 'NO_EXTERNAL_ADDRESS',
+        origin: service.egressOrigin,
+      }),
+    ];
+  }
+  return [...hops, ...throughNat(nat, entry, leg, dest)];
+}
+
+function findNat(index: ReachabilityIndex, entry: VpcEntry): { router: Router; nat: Nat } | undefined {
+  const candidates = index.nats.get(`${entry.networkName}/${entry.region}`) ?? [];
+  return candidates.find(({ nat }) => nat.coverage.kind === 'all' || (!entry.hidden && entry.subnetName !== undefined && nat.coverage.subnets.includes(entry.subnetName)));
+}
+
+function throughNat({ router, nat }: { router: Router; nat: Nat }, entry: VpcEntry, leg: Leg, dest: string): Hop[] {
+  const via = `Cloud NAT ${nat.name} on router ${router.name} covers ${entry.hidden ? 'all subnets (including the connector\'s hidden one)' : `subnet ${entry.subnetName ?? '?'}`}`;
+  if (isUnknown(nat.natIps)) {
+    return [hop('NAT', `${via}; its IPs are unknown`, 'forward', 'nat-coverage', { origin: nat.origin }), ...admit(leg, { kind: 'unknown' })];
+  }
+  if (nat.natIps.kind === 'manual' && nat.natIps.ips.length === 0) {
+    return [hop('NAT', `${via}, but it has no NAT IPs`, 'drop', 'nat-no-addresses', { cause: 'CLOUD_NAT_NO_ADDRESSES', origin: nat.origin })];
+  }
+  const ips = nat.natIps.kind === 'manual' ? nat.natIps.ips : undefined;
+  const hops = [hop('NAT', `${via}; ${dest} leaves from ${ips ? ips.join(', ') : 'auto-allocated IPs'}`, 'forward', 'nat-static-ips', { origin: nat.origin })];
+  return [...hops, ...admit(leg, ips ? { kind: 'static', ips } : { kind: 'auto' })];
+}
+
+type Source = { kind: 'shared' } | { kind: 'internal' } | { kind: 'auto' } | { kind: 'unknown' } | { kind: 'static'; ips: readonly string[] };
+
+function admit(leg: Leg, source: Source): Hop[] {
+  const admission = leg.admission;
+  if (!admission) return [];
+  const any = admission.ranges.some((r) => r.prefix === 0);
+  const detail = (text: string): string => `${admission.what}: ${text}`;
+  if (any) return [hop('ARRIVE_AT_DESTINATION', detail('allows any source (0.0.0.0/0)'), 'forward', admission.fact)];
+  const extra = { cause: admission.cause, origin: admission.origin };
+  switch (source.kind) {
+    case 'shared':
+      return [hop('ARRIVE_AT_DESTINATION', detail("Cloud Run's shared egress IPs are not on it and cannot be added (they change)"), 'drop', 'default-internet-path', extra)];
+    case 'internal':
+      return [hop('ARRIVE_AT_DESTINATION', detail('the source is an internal address'), 'drop', admission.fact, extra)];
+    case 'auto':
+      return [hop('ARRIVE_AT_DESTINATION', detail('the NAT uses auto-allocated IPs, which are not known and can change'), 'undetermined', 'nat-static-ips', extra)];
+    case 'unknown':
+      return [hop('ARRIVE_AT_DESTINATION', detail('the NAT IPs are unknown'), 'undetermined', 'nat-static-ips', extra)];
+    case 'static': {
+      const allowed = source.ips.filter((ip) => {
+        const n = ipNumber(ip);
+        return n !== undefined && admission.ranges.some((r) => cidrContains(r, n));
+      });
+      if (allowed.length === source.ips.length) return [hop('ARRIVE_AT_DESTINATION', detail(`allows ${allowed.join(', ')}`), 'forward', admission.fact)];
+      if (allowed.length === 0) return [hop('ARRIVE_AT_DESTINATION', detail(`${source.ips.join(', ')} not on it`), 'drop', admission.fact, extra)];
+      const missing = source.ips.filter((ip) => !allowed.includes(ip));
+      return [hop('ARRIVE_AT_DESTINATION', detail(`allows ${allowed.join(', ')} but not ${missing.join(', ')}: some connections are refused`), 'ambiguous', admission.fact, extra)];
+    }
+  }
+}
+
+function ipNumber(ip: string): number | undefined {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
+  return parts.reduce((acc, p) => acc * 256 + p, 0);
+}
+
+function applyFirewall(entry: VpcEntry, leg: Leg): Hop | undefined {
+  const rules = (entry.network?.firewall ?? [])
+    .filter((r) => r.direction === 'egress')
+    .filter((r) => r.targetTags.length === 0 || r.targetTags.some((t) => entry.tags.includes(t)))
+    .filter((r) => r.ports === undefined || (leg.port !== undefined && r.ports.some(([lo, hi]) => leg.port !== undefined && leg.port >= lo && leg.port <= hi)))
+    .filter((r) => r.destinationRanges.some((range) => range.prefix === 0 || (leg.ip !== undefined && cidrContains(range, leg.ip))))
+    .sort((a, b) => a.priority - b.priority || (a.action === 'deny' ? -1 : 1));
+  const rule = rules[0];
+  if (!rule) return undefined;
+  if (rule.action === 'deny') {
+    return hop('APPLY_EGRESS_FIREWALL_RULE', `egress firewall rule ${rule.name} (priority ${rule.priority}) denies ${leg.host}${leg.port === undefined ? '' : `:${leg.port}`}`, 'drop', 'firewall-egress', { cause: 'FIREWALL_RULE', origin: rule.origin });
+  }
+  return hop('APPLY_EGRESS_FIREWALL_RULE', `egress firewall rule ${rule.name} allows it`, 'forward', 'firewall-egress');
+}
+
+function deliverInternal(index: ReachabilityIndex, entry: VpcEntry, leg: Leg, consult: (key: string) => void): Hop[] {
+  const network = entry.network;
+  const target = leg.internal;
+  switch (target.kind) {
+    case 'cloudsql-private': {
+      const db = target.database;
+      if (db.privateNetwork !== undefined && db.privateNetwork !== entry.networkName) {
+        const peered = index.peers.get(entry.networkName)?.has(db.privateNetwork) === true;
+        return [
+          hop('APPLY_ROUTE', `${db.name}'s private IP lives in network ${db.privateNetwork}, the service enters ${entry.networkName}${peered ? ' (peered, but peering is not transitive to Google\'s service network)' : ''}`, 'drop', 'cloudsql-private-ip', {
+            cause: peered ? 'GOOGLE_MANAGED_SERVICE_NO_PEERING' : 'NO_ROUTE',
+            origin: db.origin,
+          }),
+        ];
+      }
+      if (!network?.privateServicesAccess) {
+        return [hop('APPLY_ROUTE', `network ${entry.networkName} has no private services access, so ${db.name}'s private IP has no route`, 'drop', 'cloudsql-private-ip', { cause: 'GOOGLE_MANAGED_SERVICE_NO_PEERING', origin: network?.origin ?? db.origin })];
+      }
+      return [hop('APPLY_ROUTE', `private services access peering of ${entry.networkName} reaches ${db.name} (${leg.host})`, 'forward', 'cloudsql-private-ip')];
+    }
+    case 'cache': {
+      const cache = target.cache;
+      const expectedPort = cache.transitEncryption === 'SERVER_AUTHENTICATION' ? 6378 : 6379;
+      if (leg.port !== undefined && leg.port !== expectedPort) {
+        return [hop('ARRIVE_AT_DESTINATION', `${cache.name} listens on ${expectedPort}, not ${leg.port}`, 'drop', 'redis-port', { cause: 'REDIS_INSTANCE_UNSUPPORTED_PORT', origin: cache.origin })];
+      }
+      if (cache.authorizedNetwork !== entry.networkName) {
+        const peered = index.peers.get(entry.networkName)?.has(cache.authorizedNetwork) === true;
+        return [
+          hop('APPLY_ROUTE', `${cache.name} is authorized for network ${cache.authorizedNetwork}, the service enters ${entry.networkName}${peered ? ' (peered, but peering is not transitive)' : ''}`, 'drop', 'redis-authorized-network', {
+            cause: 'REDIS_INSTANCE_NO_ROUTE_TO_DESTINATION_NETWORK',
+            origin: cache.origin,
+          }),
+        ];
+      }
+      if (cache.connectMode === 'PRIVATE_SERVICE_ACCESS' && !network?.privateServicesAccess) {
+        return [hop('APPLY_ROUTE', `${cache.name} uses private services access, which network ${entry.networkName} does not have`, 'drop', 'redis-authorized-network', { cause: 'GOOGLE_MANAGED_SERVICE_NO_PEERING', origin: network?.origin ?? cache.origin })];
+      }
+      const how = cache.connectMode === 'PRIVATE_SERVICE_ACCESS' ? 'private services access' : 'direct peering';
+      return [hop('APPLY_ROUTE', `${how} of ${entry.networkName} reaches ${cache.name} (${leg.host}:${leg.port ?? cache.port})`, 'forward', 'redis-authorized-network')];
+    }
+    case 'address': {
+      if (leg.ip === undefined) {
+        return [hop('APPLY_ROUTE', `${leg.host} is an internal name; where it resolves is not in the configuration`, 'undetermined', 'hostname-resolution', { cause: 'UNKNOWN_CONFIGURATION' })];
+      }
+      const ip = leg.ip;
+      const inNetwork = (net: Network | undefined): string | undefined => {
+        if (!net) return undefined;
+        const subnet = net.subnets.find((s) => cidrContains(s.cidr, ip));
+        if (subnet) return `subnet ${subnet.name} of ${net.name}`;
+        const psa = net.privateServicesAccess?.find((r) => cidrContains(r, ip));
+        return psa ? `the private services range ${psa.text} of ${net.name}` : undefined;
+      };
+      const local = inNetwork(network);
+      if (local) return [hop('APPLY_ROUTE', `${leg.host} is in ${local}`, 'forward', 'internal-address-in-vpc')];
+      for (const peer of index.peers.get(entry.networkName) ?? []) {
+        consult(`network:${peer}`);
+        const subnet = index.topology.networks.get(peer)?.subnets.find((s) => cidrContains(s.cidr, ip));
+        if (subnet) return [hop('APPLY_ROUTE', `${leg.host} is in subnet ${subnet.name} of peered network ${peer}`, 'forward', 'internal-address-in-vpc')];
+      }
+      return [hop('APPLY_ROUTE', `${leg.host} matches no subnet or service range known in network ${entry.networkName}`, 'undetermined', 'internal-address-in-vpc', { cause: 'UNKNOWN_INTERNAL_ADDRESS' })];
+    }
+  }
+}
+

@@ -1,0 +1,160 @@
+/**
+ * The platform facts the engine relies on, each with its source and how sure we are of it.
+ * `documented`: Google's own pages (or a maintainer / API error quoting them) say so.
+ * `assumed`: the behaviour is inferred and unconfirmed; verdicts resting on it say so.
+ */
+export interface Fact {
+  readonly statement: string;
+  readonly confidence: 'documented' | 'assumed';
+  readonly source: string;
+}
+
+export const FACTS = {
+  'egress-default': {
+    statement: 'When the egress setting is omitted it defaults to private-ranges-only.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/run/docs/reference/rest/v2/VpcAccess',
+  },
+  'egress-private-ranges': {
+    statement: 'private-ranges-only sends RFC 1918 destinations and the Private Google Access VIPs into the VPC; all-traffic sends everything.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sdk/gcloud/reference/run/deploy#--vpc-egress',
+  },
+  'egress-other-private-ranges': {
+    statement: 'Whether private-ranges-only sends RFC 6598 (100.64.0.0/10) and Class E destinations into the VPC is not documented.',
+    confidence: 'assumed',
+    source: 'https://cloud.google.com/sdk/gcloud/reference/run/deploy#--vpc-egress',
+  },
+  'vpc-needs-connector': {
+    statement: 'A Cloud Run service reaches internal VPC addresses only through a Serverless VPC Access connector or Direct VPC egress.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/vpc/docs/serverless-vpc-access',
+  },
+  'default-internet-path': {
+    statement: 'Traffic that does not enter the VPC leaves over Cloud Run\'s own internet path, from a shared, changing pool of IP addresses, with no Cloud NAT needed.',
+    confidence: 'assumed',
+    source: 'https://cloud.google.com/run/docs/configuring/static-outbound-ip',
+  },
+  'all-traffic-needs-nat': {
+    statement: 'With all-traffic egress, reaching the public internet requires Cloud NAT; only resources with public IPs or Cloud NAT reach the internet from a VPC.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/run/docs/configuring/networking-best-practices',
+  },
+  'nat-coverage': {
+    statement: 'Cloud NAT translates only the subnet ranges it is configured for (all, or a named list), in its router\'s region and network.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/nat/docs/overview',
+  },
+  'connector-hidden-subnet': {
+    statement: 'A connector created from a custom IP range gets a hidden subnet that cannot be named in NAT configuration; only a NAT covering all subnets covers it.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/run/docs/configuring/vpc-connectors',
+  },
+  'connector-hidden-subnet-pga': {
+    statement: 'Private Google Access is not known to apply to a connector\'s hidden subnet.',
+    confidence: 'assumed',
+    source: 'https://cloud.google.com/run/docs/configuring/vpc-connectors',
+  },
+  'nat-static-ips': {
+    statement: 'Traffic through Cloud NAT leaves from the NAT gateway\'s IPs: reserved static IPs when set manually, ephemeral ones when auto-allocated.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/run/docs/configuring/static-outbound-ip',
+  },
+  'nat-no-addresses': {
+    statement: 'A Cloud NAT gateway with manual allocation and no IPs translates nothing.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/nat/docs/ports-and-addresses',
+  },
+  'private-google-access': {
+    statement: 'From a subnet with Private Google Access, Google APIs are reached over internal routing without NAT; without it (and without NAT) they are unreachable.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/run/docs/configuring/networking-best-practices',
+  },
+  'connector-region': {
+    statement: 'A connector must be in the same region as the service that uses it.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sql/docs/postgres/connect-run',
+  },
+  'connector-state': {
+    statement: 'Only a connector in state READY forwards traffic.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/vpc/docs/reference/vpcaccess/rest/v1/projects.locations.connectors',
+  },
+  'direct-vpc-subnet': {
+    statement: 'Direct VPC egress uses the given subnet (a network alone means the subnet of the same name) in the service\'s region.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/run/docs/configuring/vpc-direct-vpc',
+  },
+  'cloudsql-socket-mount': {
+    statement: 'The /cloudsql/PROJECT:REGION:INSTANCE socket exists only when the service adds that instance as a Cloud SQL connection.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sql/docs/postgres/connect-run',
+  },
+  'cloudsql-socket-ip-choice': {
+    statement: 'The built-in Cloud SQL connection uses the instance\'s public IP when it has one, else its private IP.',
+    confidence: 'documented',
+    source: 'https://github.com/GoogleCloudPlatform/cloud-sql-proxy/issues/848',
+  },
+  'cloudsql-proxy-path': {
+    statement: 'The Cloud SQL proxy calls the Cloud SQL Admin API (sqladmin.googleapis.com, HTTPS) and then connects to the instance on port 3307; it opens no network path of its own.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sql/docs/postgres/sql-proxy',
+  },
+  'cloudsql-proxy-public-ip-via-vpc': {
+    statement: 'With all-traffic egress, the built-in connection\'s Admin API call and port-3307 connection to a public IP enter the VPC and need Cloud NAT to get out; Private Google Access is not known to cover Cloud SQL public IPs.',
+    confidence: 'assumed',
+    source: 'https://cloud.google.com/sql/docs/postgres/connect-run',
+  },
+  'cloudsql-private-ip': {
+    statement: 'A Cloud SQL private IP is reached over TCP from the same VPC network, which needs private services access.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sql/docs/postgres/private-ip',
+  },
+  'cloudsql-state': {
+    statement: 'Connections reach a Cloud SQL instance only while it is RUNNABLE.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sql/docs/postgres/instance-settings',
+  },
+  'cloudsql-authorized-networks': {
+    statement: 'A direct connection to a Cloud SQL public IP (without the proxy) is admitted only from its authorized networks.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sql/docs/postgres/authorize-networks',
+  },
+  'no-ip': {
+    statement: 'An instance with neither a public nor a private IP cannot be reached.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/network-intelligence-center/docs/connectivity-tests/concepts/overview',
+  },
+  'redis-authorized-network': {
+    statement: 'A Memorystore instance is reachable only from its authorized network; VPC peering is not transitive.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/memorystore/docs/redis/networking',
+  },
+  'redis-port': {
+    statement: 'Memorystore for Redis listens on 6379, or on 6378 with in-transit encryption (the latter unconfirmed).',
+    confidence: 'assumed',
+    source: 'https://cloud.google.com/memorystore/docs/redis/in-transit-encryption',
+  },
+  'internal-address-in-vpc': {
+    statement: 'An internal address is delivered when it lies in a subnet or private-services range of the egress network or of a directly peered network.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/vpc/docs/vpc-peering',
+  },
+  'firewall-egress': {
+    statement: 'VPC egress firewall rules apply by priority (lowest number first); the implied rule allows all egress.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/firewall/docs/firewalls',
+  },
+  'source-allowlist': {
+    statement: 'An endpoint that allow-lists source IPs rejects connections from any other source address.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/run/docs/configuring/static-outbound-ip',
+  },
+  'hostname-resolution': {
+    statement: 'A host name that is not an IP address is assumed to resolve to a public address (internal-looking names are left undetermined).',
+    confidence: 'assumed',
+    source: 'https://cloud.google.com/run/docs/configuring/networking-best-practices',
+  },
+} as const satisfies Record<string, Fact>;
+
+export type FactId = keyof typeof FACTS;

@@ -1,0 +1,160 @@
+import { parseIpv4, type Cidr } from '../../model/ip.js';
+import type { Cache, Database, Dependency, External, Origin, Service, Topology } from '../../model/topology.js';
+import { isUnknown } from '../../model/topology.js';
+import { FACTS, type FactId } from './facts.js';
+import type { Cause, Hop, HopOutcome, Step } from './path.js';
+
+/** What must hold at the far end for an internal address to be delivered. */
+export type InternalTarget =
+  | { readonly kind: 'cloudsql-private'; readonly database: Database }
+  | { readonly kind: 'cache'; readonly cache: Cache }
+  | { readonly kind: 'address' };
+
+/** Who admits the connection by source address. */
+export interface Admission {
+  readonly ranges: readonly Cidr[];
+  readonly what: string;
+  readonly cause: Cause;
+  readonly fact: FactId;
+  readonly origin: Origin;
+}
+
+/** One network connection a dependency needs (the Cloud SQL proxy needs two). */
+export interface Leg {
+  readonly label: string;
+  readonly host: string;
+  readonly ip: number | undefined;
+  readonly port: number | undefined;
+  readonly googleApi: boolean;
+  readonly internal: InternalTarget;
+  readonly admission: Admission | undefined;
+  /** Set for legs whose way out of the VPC rests on an unconfirmed fact. */
+  readonly vpcExitFact?: FactId;
+}
+
+export function hop(step: Step, detail: string, outcome: HopOutcome, fact?: FactId, extra?: { cause?: Cause; origin?: Origin; confidence?: 'assumed' }): Hop {
+  const confidence = extra?.confidence ?? (fact ? FACTS[fact].confidence : 'documented');
+  return { step, detail, outcome, confidence, ...(fact ? { fact } : {}), ...(extra?.cause ? { cause: extra.cause } : {}), ...(extra?.origin ? { origin: extra.origin } : {}) };
+}
+
+/** The legs of a dependency, or the hops that stop it before any packet leaves (e.g. an unmounted socket). */
+export type LegPlan = { readonly legs: readonly Leg[]; readonly hops: readonly Hop[] } | { readonly stop: readonly Hop[] };
+
+export function planLegs(
+  topology: Topology,
+  databaseByConnection: ReadonlyMap<string, Database>,
+  service: Service,
+  dependency: Dependency,
+  consult: (key: string) => void,
+): LegPlan {
+  const target = dependency.target;
+  switch (target.kind) {
+    case 'cloudsql-socket': {
+      const mounted = service.cloudSqlInstances.some((m) => m === target.connectionName || target.connectionName.endsWith(`:${m}`));
+      if (!mounted) {
+        return {
+          stop: [
+            hop('PROXY_CONNECTION', `/cloudsql/${target.connectionName} is not mounted: the service does not add this Cloud SQL connection`, 'drop', 'cloudsql-socket-mount', {
+              cause: 'CLOUD_SQL_SOCKET_NOT_MOUNTED',
+              origin: dependency.origin,
+            }),
+          ],
+        };
+      }
+      const db = databaseByConnection.get(target.connectionName);
+      if (!db) {
+        return { stop: [hop('PROXY_CONNECTION', `Cloud SQL instance ${target.connectionName} is not described in the configuration`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION' })] };
+      }
+      consult(`database:${db.name}`);
+      const stateStop = databaseStateStop(db);
+      if (stateStop) return { stop: [stateStop] };
+      const admin: Leg = {
+        label: 'Cloud SQL Admin API',
+        host: 'sqladmin.googleapis.com',
+        ip: undefined,
+        port: 443,
+        googleApi: true,
+        internal: { kind: 'address' },
+        admission: undefined,
+        vpcExitFact: 'cloudsql-proxy-public-ip-via-vpc',
+      };
+      const proxyHop = hop('PROXY_CONNECTION', `built-in Cloud SQL connection /cloudsql/${db.connectionName}: Admin API call, then port 3307`, 'forward', 'cloudsql-proxy-path');
+      if (isUnknown(db.publicIp)) {
+        return { stop: [proxyHop, hop('PROXY_CONNECTION', `whether ${db.name} has a public IP is unknown, so the proxy's path cannot be chosen`, 'undetermined', 'cloudsql-socket-ip-choice', { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin })] };
+      }
+      if (db.publicIp !== null) {
+        const ipHop = hop('PROXY_CONNECTION', `${db.name} has public IP ${db.publicIp}: the proxy connects to it`, 'forward', 'cloudsql-socket-ip-choice');
+        return {
+          hops: [proxyHop, ipHop],
+          legs: [admin, { label: `${db.name} public IP`, host: db.publicIp, ip: parseIpv4(db.publicIp), port: 3307, googleApi: false, internal: { kind: 'address' }, admission: undefined, vpcExitFact: 'cloudsql-proxy-public-ip-via-vpc' }],
+        };
+      }
+      if (isUnknown(db.privateIp)) {
+        return { stop: [proxyHop, hop('PROXY_CONNECTION', `${db.name} has no public IP and its private IP is unknown`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin })] };
+      }
+      if (db.privateIp === null) {
+        return { stop: [proxyHop, hop('ARRIVE_AT_DESTINATION', `${db.name} has neither a public nor a private IP`, 'drop', 'no-ip', { cause: 'CLOUD_SQL_INSTANCE_NO_IP_ADDRESS', origin: db.origin })] };
+      }
+      return {
+        hops: [proxyHop, hop('PROXY_CONNECTION', `${db.name} has no public IP: the proxy connects to private IP ${db.privateIp}`, 'forward', 'cloudsql-socket-ip-choice')],
+        legs: [admin, { label: `${db.name} private IP`, host: db.privateIp, ip: parseIpv4(db.privateIp), port: 3307, googleApi: false, internal: { kind: 'cloudsql-private', database: db }, admission: undefined }],
+      };
+    }
+    case 'database': {
+      const db = topology.databases.get(target.database);
+      if (!db) return { stop: [hop('ARRIVE_AT_DESTINATION', `database ${target.database} is not described`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION' })] };
+      consult(`database:${db.name}`);
+      const stateStop = databaseStateStop(db);
+      if (stateStop) return { stop: [stateStop] };
+      const ip = target.address === 'private-ip' ? db.privateIp : db.publicIp;
+      if (isUnknown(ip)) return { stop: [hop('ARRIVE_AT_DESTINATION', `the ${target.address} of ${db.name} is unknown`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin })] };
+      if (ip === null) {
+        return { stop: [hop('ARRIVE_AT_DESTINATION', `${db.name} has no ${target.address === 'private-ip' ? 'private' : 'public'} IP`, 'drop', 'no-ip', { cause: 'CLOUD_SQL_INSTANCE_NO_IP_ADDRESS', origin: db.origin })] };
+      }
+      const leg: Leg =
+        target.address === 'private-ip'
+          ? { label: `${db.name} private IP`, host: ip, ip: parseIpv4(ip), port: target.port, googleApi: false, internal: { kind: 'cloudsql-private', database: db }, admission: undefined }
+          : {
+              label: `${db.name} public IP`,
+              host: ip,
+              ip: parseIpv4(ip),
+              port: target.port,
+              googleApi: false,
+              internal: { kind: 'address' },
+              admission: { ranges: db.authorizedNetworks.map((a) => a.cidr), what: `${db.name}'s authorized networks`, cause: 'CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS', fact: 'cloudsql-authorized-networks', origin: db.origin },
+            };
+      return { hops: [], legs: [leg] };
+    }
+    case 'cache': {
+      const cache = topology.caches.get(target.cache);
+      if (!cache) return { stop: [hop('ARRIVE_AT_DESTINATION', `cache ${target.cache} is not described`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION' })] };
+      consult(`cache:${cache.name}`);
+      if (isUnknown(cache.state)) return { stop: [hop('ARRIVE_AT_DESTINATION', `the state of ${cache.name} is unknown`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: cache.origin })] };
+      if (cache.state !== 'READY') {
+        return { stop: [hop('ARRIVE_AT_DESTINATION', `${cache.name} is ${cache.state}, not READY`, 'drop', undefined, { cause: 'REDIS_INSTANCE_NOT_RUNNING', origin: cache.origin })] };
+      }
+      return { hops: [], legs: [{ label: cache.name, host: cache.host, ip: parseIpv4(cache.host), port: target.port, googleApi: false, internal: { kind: 'cache', cache }, admission: undefined }] };
+    }
+    case 'external': {
+      const ext: External | undefined = topology.externals.get(target.external);
+      if (!ext) return { stop: [hop('ARRIVE_AT_DESTINATION', `external ${target.external} is not described`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION' })] };
+      consult(`external:${ext.name}`);
+      const admission: Admission | undefined = ext.allowedSourceRanges
+        ? { ranges: ext.allowedSourceRanges, what: `${ext.name}'s IP allow-list`, cause: 'SOURCE_IP_NOT_ALLOWLISTED', fact: 'source-allowlist', origin: ext.origin }
+        : undefined;
+      return { hops: [], legs: [{ label: ext.name, host: ext.host, ip: parseIpv4(ext.host), port: ext.port, googleApi: false, internal: { kind: 'address' }, admission }] };
+    }
+    case 'google-api':
+      return { hops: [], legs: [{ label: target.host, host: target.host, ip: undefined, port: 443, googleApi: true, internal: { kind: 'address' }, admission: undefined }] };
+    case 'address':
+      return { hops: [], legs: [{ label: target.host, host: target.host, ip: parseIpv4(target.host), port: target.port, googleApi: false, internal: { kind: 'address' }, admission: undefined }] };
+    case 'unresolved':
+      return { stop: [hop('START_FROM_CLOUD_RUN_REVISION', `target not known: ${target.reason}`, 'undetermined', undefined, { cause: 'UNRESOLVED_TARGET', origin: dependency.origin })] };
+  }
+}
+
+function databaseStateStop(db: Database): Hop | undefined {
+  if (isUnknown(db.state)) return hop('ARRIVE_AT_DESTINATION', `the state of ${db.name} is unknown`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin });
+  if (db.state !== 'RUNNABLE') return hop('ARRIVE_AT_DESTINATION', `${db.name} is ${db.state}, not RUNNABLE`, 'drop', 'cloudsql-state', { cause: 'CLOUD_SQL_INSTANCE_NOT_RUNNING', origin: db.origin });
+  return undefined;
+}

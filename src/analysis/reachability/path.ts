@@ -1,0 +1,89 @@
+import type { DependencyKind, Origin } from '../../model/topology.js';
+import type { FactId } from './facts.js';
+
+/** Connectivity Tests' overall results. */
+export type Verdict = 'REACHABLE' | 'UNREACHABLE' | 'AMBIGUOUS' | 'UNDETERMINED';
+
+/**
+ * Why a path stops. Google's Connectivity Tests drop causes where one fits; Lifeline's own
+ * (documented in docs/causes.md) where none does.
+ */
+export type Cause =
+  | 'VPC_CONNECTOR_NOT_SET'
+  | 'VPC_CONNECTOR_NOT_RUNNING'
+  | 'NO_EXTERNAL_ADDRESS'
+  | 'CLOUD_NAT_NO_ADDRESSES'
+  | 'PRIVATE_GOOGLE_ACCESS_DISALLOWED'
+  | 'NO_ROUTE'
+  | 'FIREWALL_RULE'
+  | 'UNKNOWN_INTERNAL_ADDRESS'
+  | 'GOOGLE_MANAGED_SERVICE_NO_PEERING'
+  | 'CLOUD_SQL_INSTANCE_NOT_RUNNING'
+  | 'CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS'
+  | 'CLOUD_SQL_INSTANCE_NO_IP_ADDRESS'
+  | 'REDIS_INSTANCE_NOT_RUNNING'
+  | 'REDIS_INSTANCE_UNSUPPORTED_PORT'
+  | 'REDIS_INSTANCE_NO_ROUTE_TO_DESTINATION_NETWORK'
+  // Lifeline's own:
+  | 'VPC_CONNECTOR_REGION_MISMATCH'
+  | 'DIRECT_VPC_SUBNET_REGION_MISMATCH'
+  | 'CLOUD_SQL_SOCKET_NOT_MOUNTED'
+  | 'SOURCE_IP_NOT_ALLOWLISTED'
+  | 'UNKNOWN_CONFIGURATION'
+  | 'UNRESOLVED_TARGET';
+
+/** Connectivity Tests' step states, plus DELIVER/DROP as final steps. */
+export type Step =
+  | 'START_FROM_CLOUD_RUN_REVISION'
+  | 'SELECT_EGRESS'
+  | 'ARRIVE_AT_VPC_CONNECTOR'
+  | 'ARRIVE_AT_DIRECT_VPC_EGRESS'
+  | 'APPLY_EGRESS_FIREWALL_RULE'
+  | 'APPLY_ROUTE'
+  | 'PRIVATE_GOOGLE_ACCESS'
+  | 'NAT'
+  | 'INTERNET'
+  | 'PROXY_CONNECTION'
+  | 'ARRIVE_AT_DESTINATION'
+  | 'DELIVER';
+
+export type HopOutcome = 'forward' | 'deliver' | 'drop' | 'undetermined' | 'ambiguous';
+
+export type Confidence = 'documented' | 'assumed';
+
+export interface Hop {
+  readonly step: Step;
+  readonly detail: string;
+  readonly outcome: HopOutcome;
+  readonly cause?: Cause;
+  readonly confidence: Confidence;
+  readonly fact?: FactId;
+  /** The configuration that decided this hop, when one line did. */
+  readonly origin?: Origin;
+}
+
+export interface PathResult {
+  readonly service: string;
+  readonly dependency: string;
+  readonly kind: DependencyKind | undefined;
+  readonly target: string;
+  /** Undefined when the dependency's criticality was not declared (inferred dependencies). */
+  readonly critical: boolean | undefined;
+  readonly verdict: Verdict;
+  readonly cause: Cause | undefined;
+  readonly confidence: Confidence;
+  readonly hops: readonly Hop[];
+  /** Facts the verdict rests on that the configuration does not state. */
+  readonly assumptions: readonly string[];
+  /** Where the dependency was declared or inferred from. */
+  readonly origin: Origin;
+  /** The configuration line most responsible for a failed verdict (else the dependency's origin). */
+  readonly blame: Origin;
+  /** Model entities this path consulted, as `kind:name` keys (used to re-check only what an edit touches). */
+  readonly consulted: ReadonlySet<string>;
+}
+
+/** The stable key of a path, used by diff, baselines and fixes. */
+export function pathKey(path: Pick<PathResult, 'service' | 'dependency'>): string {
+  return `${path.service}→${path.dependency}`;
+}

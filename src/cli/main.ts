@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { topologyJsonSchema } from '../model/schema.js';
+import { redactUrlPasswords } from '../model/redact.js';
+import { InputError, formatDiagnostic } from '../sources/errors.js';
+import { VERSION } from '../version.js';
+import { runCheck } from './check.js';
+
+/** Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad input or usage; 3 internal error. */
+export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
+
+function buildProgram(write: (text: string) => void): Command {
+  const program = new Command()
+    .name('lifeline')
+    .description('Checks that every service can reach every dependency, from configuration alone.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: write, writeErr: (text) => process.stderr.write(text) })
+    .showSuggestionAfterError();
+
+  program
+    .command('check')
+    .description('Analyse topology files: reachability of every (service, dependency), findings and verified fixes.')
+    .argument('<files...>', 'topology files (.yaml, .yml or .json)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'warning']).default('critical'))
+    .option('--no-color', 'never colour the text output')
+    .action(async (files: string[], opts: { format: 'text' | 'json'; failOn: 'critical' | 'warning'; color: boolean }) => {
+      const color = opts.color && process.stdout.isTTY && process.env.NO_COLOR === undefined;
+      const result = await runCheck(files, { format: opts.format, failOn: opts.failOn, color });
+      write(result.output);
+      process.exitCode = result.exitCode;
+    });
+
+  program
+    .command('schema')
+    .description('Print the JSON Schema of the topology file (for editor completion).')
+    .action(() => {
+      write(`${JSON.stringify(topologyJsonSchema(), null, 2)}\n`);
+    });
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const write = (text: string): void => {
+    process.stdout.write(text);
+  };
+  const program = buildProgram(write);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error: unknown) {
+    if (error instanceof CommanderError || error instanceof InvalidArgumentError) {
+      // --help and --version end here with code 0; usage errors were already printed.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`${error.diagnostics.map(formatDiagnostic).join('\n')}\n`);
+      return EXIT.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`lifeline: internal error: ${redactUrlPasswords(message)}\n`);
+    if (process.env.LIFELINE_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${redactUrlPasswords(error.stack)}\n`);
+    return EXIT.internal;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

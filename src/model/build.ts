@@ -1,0 +1,419 @@
+import { parseEndpoint, type Endpoint } from './endpoint.js';
+import {
+  describeTarget,
+  indexTargets,
+  inferredName,
+  isConnectionVariable,
+  kindFromScheme,
+  kindFromVariable,
+  resolveEndpoint,
+  targetKey,
+  type TargetIndex,
+} from './infer.js';
+import { parseCidr, type Cidr } from './ip.js';
+import { redactEnvValue } from './redact.js';
+import type { DependencyEntry, ServiceEntry, TopologyFile } from './schema.js';
+import type {
+  Address,
+  Cache,
+  Connector,
+  Database,
+  Dependency,
+  EgressMode,
+  EnvVar,
+  External,
+  FirewallRule,
+  Maybe,
+  NatIps,
+  Network,
+  Origin,
+  Router,
+  Secret,
+  Service,
+  Target,
+  Topology,
+  Unknown,
+} from './topology.js';
+
+/** A problem that makes the file unusable, at a key path of the file. */
+export interface BuildIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+export interface BuildResult {
+  readonly topology: Topology;
+  readonly issues: readonly BuildIssue[];
+}
+
+type Path = readonly (string | number)[];
+
+/**
+ * Turns a validated topology file into the normalized model: fills regions and connection names,
+ * resolves references, and infers dependencies. Pure: no I/O.
+ */
+export function buildTopology(file: TopologyFile, fileName: string): BuildResult {
+  const issues: BuildIssue[] = [];
+  const at = (path: Path): Origin => ({ file: fileName, path });
+  const regionOf = (explicit: string | undefined, path: Path): string => {
+    const region = explicit ?? file.region;
+    if (region === undefined) issues.push({ path, message: 'no region: set `region` here or a top-level `region`' });
+    return region ?? 'unknown-region';
+  };
+  const unique = <T extends { name: string }>(items: readonly T[], kind: string, listPath: string): Map<string, { item: T; index: number }> => {
+    const map = new Map<string, { item: T; index: number }>();
+    items.forEach((item, index) => {
+      if (map.has(item.name)) issues.push({ path: [listPath, index, 'name'], message: `duplicate ${kind} name "${item.name}"` });
+      else map.set(item.name, { item, index });
+    });
+    return map;
+  };
+  const unknownAt = (path: Path): Unknown => ({ unknown: true, reason: `${path.join('.')} is unknown in ${fileName}` });
+  const maybe = <T>(value: T | 'unknown', path: Path): Maybe<T> => (value === 'unknown' ? unknownAt(path) : value);
+
+  const addresses = new Map<string, Address>();
+  for (const [name, { item, index }] of unique(file.addresses, 'address', 'addresses')) {
+    addresses.set(name, { name, address: item.address, region: item.region ?? file.region, origin: at(['addresses', index]) });
+  }
+
+  const networks = new Map<string, Network>();
+  for (const [name, { item: net, index: n }] of unique(file.networks, 'network', 'networks')) {
+    const base: Path = ['networks', n];
+    const subnets = net.subnets.map((s, i) => ({
+      name: s.name,
+      network: name,
+      region: regionOf(s.region, [...base, 'subnets', i]),
+      cidr: cidr(s.cidr),
+      privateGoogleAccess: s.privateGoogleAccess,
+      origin: at([...base, 'subnets', i]),
+    }));
+    const routers: Router[] = net.routers.map((r, i) => ({
+      name: r.name,
+      network: name,
+      region: regionOf(r.region, [...base, 'routers', i]),
+      origin: at([...base, 'routers', i]),
+      nats: r.nats.map((nat, j) => {
+        const path: Path = [...base, 'routers', i, 'nats', j];
+        if (nat.subnets !== 'all') {
+          nat.subnets.forEach((sub, k) => {
+            if (!subnets.some((s) => s.name === sub)) {
+              issues.push({ path: [...path, 'subnets', k], message: `subnet "${sub}" is not a subnet of network "${name}"` });
+            }
+          });
+        }
+        return {
+          name: nat.name,
+          coverage: nat.subnets === 'all' ? { kind: 'all' as const } : { kind: 'list' as const, subnets: nat.subnets },
+          natIps: natIps(nat.natIps, [...path, 'natIps']),
+          origin: at(path),
+        };
+      }),
+    }));
+    const firewall: FirewallRule[] = net.firewall.map((f, i) => ({
+      name: f.name,
+      direction: f.direction,
+      action: f.action,
+      priority: f.priority,
+      destinationRanges: f.destinationRanges.map(cidr),
+      ports: f.ports?.map((p) => {
+        if (typeof p === 'number') return [p, p] as const;
+        const [lo, hi] = p.split('-').map(Number);
+        return [lo ?? 0, hi ?? 0] as const;
+      }),
+      targetTags: f.targetTags,
+      origin: at([...base, 'firewall', i]),
+    }));
+    networks.set(name, {
+      name,
+      subnets,
+      routers,
+      privateServicesAccess: net.privateServicesAccess?.ranges.map(cidr),
+      peerings: net.peerings.map((p, i) => ({ ...p, origin: at([...base, 'peerings', i]) })),
+      firewall,
+      origin: at(base),
+    });
+  }
+
+  function natIps(value: TopologyFile['networks'][number]['routers'][number]['nats'][number]['natIps'], path: Path): NatIps {
+    if (value === 'unknown') return unknownAt(path);
+    if (value === 'auto') return { kind: 'auto' };
+    const ips = value.map((ref, k) => {
+      if (parseCidr(ref)) return ref;
+      const address = addresses.get(ref);
+      if (!address) issues.push({ path: [...path, k], message: `"${ref}" is neither an IPv4 address nor a reserved address name` });
+      return address?.address ?? ref;
+    });
+    return { kind: 'manual', ips };
+  }
+
+  const connectors = new Map<string, Connector>();
+  for (const [name, { item: c, index }] of unique(file.connectors, 'connector', 'connectors')) {
+    connectors.set(name, {
+      name,
+      region: regionOf(c.region, ['connectors', index]),
+      network: c.network,
+      range: c.ipCidrRange !== undefined ? { kind: 'custom', cidr: cidr(c.ipCidrRange) } : { kind: 'subnet', subnet: c.subnet ?? '' },
+      minInstances: c.minInstances,
+      maxInstances: c.maxInstances,
+      machineType: c.machineType,
+      state: maybe(c.state, ['connectors', index, 'state']),
+      origin: at(['connectors', index]),
+    });
+  }
+
+  const databases = new Map<string, Database>();
+  for (const [name, { item: d, index }] of unique(file.databases, 'database', 'databases')) {
+    const path: Path = ['databases', index];
+    const region = regionOf(d.region, path);
+    let connectionName = d.connectionName;
+    if (connectionName === undefined) {
+      if (file.project === undefined) issues.push({ path, message: 'no connectionName: set `connectionName` here or a top-level `project`' });
+      connectionName = `${file.project ?? 'unknown-project'}:${region}:${name}`;
+    }
+    databases.set(name, {
+      name,
+      connectionName,
+      region,
+      engine: d.engine,
+      publicIp: maybe(d.publicIp, [...path, 'publicIp']),
+      privateIp: maybe(d.privateIp, [...path, 'privateIp']),
+      privateNetwork: d.privateNetwork,
+      requireSsl: d.requireSsl,
+      authorizedNetworks: d.authorizedNetworks.map((a, i) => ({ name: a.name, cidr: cidr(a.cidr), origin: at([...path, 'authorizedNetworks', i]) })),
+      tier: d.tier,
+      flags: d.flags,
+      state: maybe(d.state, [...path, 'state']),
+      origin: at(path),
+    });
+  }
+
+  const caches = new Map<string, Cache>();
+  for (const [name, { item: c, index }] of unique(file.caches, 'cache', 'caches')) {
+    caches.set(name, { ...c, region: regionOf(c.region, ['caches', index]), state: maybe(c.state, ['caches', index, 'state']), origin: at(['caches', index]) });
+  }
+
+  const externals = new Map<string, External>();
+  for (const [name, { item: e, index }] of unique(file.externals, 'external', 'externals')) {
+    const endpoint = e.url !== undefined ? parseEndpoint(e.url) : undefined;
+    if (e.url !== undefined && endpoint?.host === undefined) {
+      issues.push({ path: ['externals', index, 'url'], message: 'expected a URL with a host, such as https://api.example.com' });
+    }
+    externals.set(name, {
+      name,
+      scheme: endpoint?.scheme,
+      host: (endpoint?.host ?? e.host ?? '').toLowerCase(),
+      port: e.port ?? endpoint?.port,
+      allowedSourceRanges: e.allowedSourceRanges?.map(cidr),
+      origin: at(['externals', index]),
+    });
+  }
+
+  const secrets = new Map<string, Secret>();
+  for (const [name, { item: s, index }] of unique(file.secrets, 'secret', 'secrets')) {
+    secrets.set(name, { name, versions: s.versions.map(String), format: s.format, origin: at(['secrets', index]) });
+  }
+
+  const index = indexTargets(databases, caches, externals);
+  unique(file.services, 'service', 'services');
+  const services = file.services.map((entry, i) => buildService(entry, ['services', i], { at, regionOf, issues, index }));
+
+  return { topology: { project: file.project, networks, addresses, connectors, databases, caches, externals, secrets, services }, issues };
+}
+
+function cidr(text: string): Cidr {
+  // The schema has already checked the syntax.
+  const parsed = parseCidr(text);
+  if (!parsed) throw new TypeError(`unvalidated CIDR ${text}`);
+  return parsed;
+}
+
+interface ServiceContext {
+  readonly at: (path: Path) => Origin;
+  readonly regionOf: (explicit: string | undefined, path: Path) => string;
+  readonly issues: BuildIssue[];
+  readonly index: TargetIndex;
+}
+
+function buildService(entry: ServiceEntry, path: Path, ctx: ServiceContext): Service {
+  const { at, index } = ctx;
+  const egress: Maybe<EgressMode> =
+    entry.egress === 'unknown'
+      ? { unknown: true, reason: `the egress setting of service ${entry.name} is unknown` }
+      : entry.egress === 'all' // deprecated alias of all-traffic
+        ? 'all-traffic'
+        : (entry.egress ?? 'private-ranges-only');
+  if (entry.connector !== undefined && entry.directVpc !== undefined) {
+    ctx.issues.push({ path, message: 'a service has either `connector` or `directVpc`, not both' });
+  }
+  const vpcAccess: Service['vpcAccess'] =
+    entry.connector !== undefined
+      ? { kind: 'connector', connector: entry.connector, origin: at([...path, 'connector']) }
+      : entry.directVpc !== undefined
+        ? { kind: 'direct', network: entry.directVpc.network, subnet: entry.directVpc.subnet, tags: entry.directVpc.tags, origin: at([...path, 'directVpc']) }
+        : { kind: 'none' };
+  const env: EnvVar[] = Object.entries(entry.env).map(([name, raw]) => {
+    const value = String(raw);
+    return { name, value, display: redactEnvValue(name, value), origin: at([...path, 'env', name]) };
+  });
+  const secretRefs = entry.secrets.map((s, i) => ({
+    env: s.env,
+    mountPath: s.mount,
+    secret: s.secret,
+    version: String(s.version),
+    origin: at([...path, 'secrets', i]),
+  }));
+  const cloudSqlInstances = entry.cloudSqlInstances;
+
+  const dependencies = new Map<string, Dependency>();
+  const add = (dep: Dependency): void => {
+    const key = targetKey(dep.target);
+    if (!dependencies.has(key)) dependencies.set(key, dep);
+  };
+  entry.dependencies.forEach((d, i) => {
+    add(declaredDependency(d, [...path, 'dependencies', i], entry, ctx));
+  });
+  if (entry.inferDependencies) {
+    for (const variable of env) {
+      const dep = inferFromEnv(variable, env, index);
+      if (dep) add(dep);
+    }
+    const mounted = new Set(cloudSqlInstances);
+    for (const ref of secretRefs) {
+      if (ref.env === undefined || !isConnectionVariable(ref.env)) continue;
+      const kind = kindFromVariable(ref.env);
+      // A database URL held in a secret: when the service mounts exactly one Cloud SQL instance,
+      // that socket is where it points; otherwise the host is not in the configuration.
+      if (kind === 'postgres' && mounted.size === 1) continue;
+      const target: Target = {
+        kind: 'unresolved',
+        reason: `${ref.env} comes from secret "${ref.secret}"; its host is not in the configuration`,
+      };
+      add({
+        ...dependencyDefaults(),
+        name: inferredName(target, ref.env),
+        kind,
+        target,
+        display: describeTarget(target, index),
+        provenance: { kind: 'inferred', from: 'secret', detail: `secret ${ref.secret} as ${ref.env}` },
+        origin: ref.origin,
+      });
+    }
+    cloudSqlInstances.forEach((instance, i) => {
+      const connectionName = instance.includes(':') ? instance : `${ctx.index.databases.get(instance)?.connectionName ?? instance}`;
+      const target: Target = { kind: 'cloudsql-socket', connectionName };
+      const viaSecret = secretRefs.find((r) => r.env !== undefined && kindFromVariable(r.env) === 'postgres');
+      add({
+        ...dependencyDefaults(),
+        name: inferredName(target, undefined),
+        kind: 'postgres',
+        target,
+        display: describeTarget(target, index),
+        provenance: {
+          kind: 'inferred',
+          from: 'cloudsql-mount',
+          detail: viaSecret?.env !== undefined ? `Cloud SQL mount, used by ${viaSecret.env}` : 'Cloud SQL mount',
+        },
+        origin: at([...path, 'cloudSqlInstances', i]),
+      });
+    });
+  }
+
+  return {
+    name: entry.name,
+    region: ctx.regionOf(entry.region, path),
+    egress,
+    egressOrigin: at([...path, entry.egress === undefined ? 'name' : 'egress']),
+    vpcAccess,
+    cloudSqlInstances,
+    env,
+    secretRefs,
+    minInstances: entry.minInstances,
+    maxInstances: entry.maxInstances,
+    concurrency: entry.concurrency,
+    timeoutSeconds: entry.timeoutSeconds,
+    startupProbe: entry.startupProbe,
+    dependencies: [...dependencies.values()],
+    origin: at(path),
+  };
+}
+
+function dependencyDefaults(): Pick<Dependency, 'critical' | 'poolSize' | 'maxOverflow' | 'connectTimeoutSeconds' | 'retries'> {
+  return { critical: undefined, poolSize: undefined, maxOverflow: undefined, connectTimeoutSeconds: undefined, retries: undefined };
+}
+
+function declaredDependency(d: DependencyEntry, path: Path, service: ServiceEntry, ctx: ServiceContext): Dependency {
+  const { index } = ctx;
+  let target: Target;
+  let kind = d.kind;
+  if (d.database !== undefined) {
+    const db = index.databases.get(d.database);
+    if (!db) ctx.issues.push({ path: [...path, 'database'], message: `no database named "${d.database}" in the topology` });
+    const mounted = db !== undefined && service.cloudSqlInstances.some((m) => m === db.connectionName || m === db.name);
+    const via = d.via ?? (mounted ? 'cloudsql-socket' : db?.privateIp !== null && db?.privateIp !== undefined ? 'private-ip' : 'public-ip');
+    target =
+      via === 'cloudsql-socket'
+        ? { kind: 'cloudsql-socket', connectionName: db?.connectionName ?? d.database }
+        : { kind: 'database', database: d.database, address: via, port: 5432 };
+    kind ??= 'postgres';
+  } else if (d.cache !== undefined) {
+    const cache = index.caches.get(d.cache);
+    if (!cache) ctx.issues.push({ path: [...path, 'cache'], message: `no cache named "${d.cache}" in the topology` });
+    target = { kind: 'cache', cache: d.cache, port: cache?.port ?? 6379 };
+    kind ??= 'redis';
+  } else if (d.external !== undefined) {
+    const ext = index.externals.get(d.external);
+    if (!ext) ctx.issues.push({ path: [...path, 'external'], message: `no external named "${d.external}" in the topology` });
+    target = { kind: 'external', external: d.external };
+    kind ??= kindFromScheme(ext?.scheme);
+  } else {
+    const endpoint = parseEndpoint(d.url ?? '');
+    if (!endpoint) ctx.issues.push({ path: [...path, 'url'], message: 'expected a URL such as https://api.example.com or host:port' });
+    target = endpoint ? resolveEndpoint(endpoint, index) : { kind: 'unresolved', reason: 'unparsable URL' };
+    kind ??= kindFromScheme(endpoint?.scheme);
+  }
+  return {
+    name: d.name,
+    kind,
+    target,
+    display: describeTarget(target, index),
+    critical: d.critical,
+    poolSize: d.poolSize,
+    maxOverflow: d.maxOverflow,
+    connectTimeoutSeconds: d.connectTimeoutSeconds,
+    retries: d.retries,
+    provenance: { kind: 'declared' },
+    origin: ctx.at(path),
+  };
+}
+
+function inferFromEnv(variable: EnvVar, env: readonly EnvVar[], index: TargetIndex): Dependency | undefined {
+  if (!isConnectionVariable(variable.name)) return undefined;
+  let endpoint: Endpoint | undefined = parseEndpoint(variable.value);
+  const hostVariable = /^(.*?)_?HOST$/i.exec(variable.name);
+  if (hostVariable && (endpoint === undefined || endpoint.scheme === undefined)) {
+    const value = variable.value.trim();
+    const prefix = hostVariable[1] ?? '';
+    const portVariable = env.find((e) => e.name.toUpperCase() === `${prefix}${prefix ? '_' : ''}PORT`.toUpperCase());
+    const kind = kindFromVariable(variable.name);
+    if (value.startsWith('/')) {
+      endpoint = { scheme: undefined, host: undefined, port: undefined, socketDir: value, display: value };
+    } else if (endpoint === undefined) {
+      const port = portVariable ? Number(portVariable.value) : kind === 'redis' ? 6379 : undefined;
+      // `*_HOST` without a port names no connection we can check (issue: "with a port").
+      if (port === undefined || !Number.isInteger(port)) return undefined;
+      endpoint = { scheme: undefined, host: value.toLowerCase(), port, socketDir: undefined, display: `${value}:${port}` };
+    }
+  }
+  if (endpoint === undefined) return undefined;
+  if (endpoint.scheme !== undefined && kindFromScheme(endpoint.scheme) === undefined) return undefined;
+  const target = resolveEndpoint(endpoint, index);
+  return {
+    ...dependencyDefaults(),
+    name: inferredName(target, variable.name),
+    kind: kindFromScheme(endpoint.scheme) ?? kindFromVariable(variable.name) ?? 'tcp',
+    target,
+    display: target.kind === 'address' || target.kind === 'external' ? endpoint.display : describeTarget(target, index),
+    provenance: { kind: 'inferred', from: 'env', detail: `env ${variable.name}` },
+    origin: variable.origin,
+  };
+}

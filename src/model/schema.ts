@@ -1,0 +1,231 @@
+import { z } from 'zod';
+import { parseCidr, parseIpv4 } from './ip.js';
+
+/**
+ * The topology file, as a person writes it (YAML or JSON). Field names follow the Google Cloud
+ * APIs (camelCase). This schema validates the file; `buildTopology` turns it into the normalized
+ * model. Every value that a source may not know (a Terraform "known after apply") accepts the
+ * string `unknown`, and analysis then says UNDETERMINED instead of guessing.
+ */
+
+const UNKNOWN = z.literal('unknown').describe('The value is not known (e.g. Terraform "known after apply").');
+const unknownable = <T extends z.ZodType>(schema: T) => z.union([schema, UNKNOWN]);
+
+const name = z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'a name of letters, digits, "-", "_", "." or ":"');
+const cidr = z.string().refine((s) => parseCidr(s) !== undefined, 'an IPv4 CIDR range such as 10.8.0.0/28');
+const ipv4 = z.string().refine((s) => parseIpv4(s) !== undefined, 'an IPv4 address such as 10.20.0.3');
+const port = z.number().int().min(1).max(65535);
+const region = z.string().regex(/^[a-z]+-[a-z]+\d+$/, 'a Google Cloud region such as europe-west1');
+const seconds = z.number().positive();
+
+export const egressModeSchema = z.enum(['private-ranges-only', 'all-traffic', 'all']);
+
+const subnetSchema = z.strictObject({
+  name,
+  region: region.optional().describe('Defaults to the top-level region.'),
+  cidr: cidr.describe('Primary IPv4 range.'),
+  privateGoogleAccess: z.boolean().default(false).describe('Private Google Access on this subnet. @default false'),
+});
+
+const natSchema = z.strictObject({
+  name,
+  subnets: z
+    .union([z.literal('all'), z.array(name).min(1)])
+    .describe('Subnets whose primary ranges are translated: `all` (ALL_SUBNETWORKS_ALL_IP_RANGES) or a list of subnet names.'),
+  natIps: unknownable(z.union([z.literal('auto'), z.array(z.union([ipv4, name])).min(0)]))
+    .default('auto')
+    .describe('`auto` (Google allocates ephemeral IPs) or a list of static IPs / reserved address names. @default auto'),
+});
+
+const routerSchema = z.strictObject({
+  name,
+  region: region.optional(),
+  nats: z.array(natSchema).default([]).describe('Cloud NAT gateways on this Cloud Router.'),
+});
+
+const firewallSchema = z.strictObject({
+  name,
+  direction: z.enum(['egress', 'ingress']).default('egress'),
+  action: z.enum(['allow', 'deny']),
+  priority: z.number().int().min(0).max(65535).default(1000),
+  destinationRanges: z.array(cidr).default(['0.0.0.0/0']),
+  ports: z.array(z.union([port, z.string().regex(/^\d+-\d+$/, 'a port range such as 8000-8100')])).optional().describe('TCP ports; all when absent.'),
+  targetTags: z.array(z.string()).default([]),
+});
+
+const networkSchema = z.strictObject({
+  name,
+  subnets: z.array(subnetSchema).default([]),
+  routers: z.array(routerSchema).default([]),
+  privateServicesAccess: z
+    .strictObject({ ranges: z.array(cidr).min(1).describe('Allocated ranges peered to Google\'s service-producer network.') })
+    .optional()
+    .describe('Private services access (servicenetworking peering). Absent: none.'),
+  peerings: z.array(z.strictObject({ name, peerNetwork: name })).default([]),
+  firewall: z.array(firewallSchema).default([]),
+});
+
+const addressSchema = z.strictObject({
+  name,
+  address: ipv4,
+  region: region.optional(),
+});
+
+const connectorSchema = z
+  .strictObject({
+    name,
+    region: region.optional(),
+    network: name,
+    ipCidrRange: cidr.optional().describe('A /28 custom range. Its subnet is hidden: Cloud NAT can only cover it with `subnets: all`.'),
+    subnet: name.optional().describe('A named /28 subnet of the network (instead of ipCidrRange).'),
+    minInstances: z.number().int().default(2),
+    maxInstances: z.number().int().default(10),
+    machineType: z.enum(['e2-micro', 'f1-micro', 'e2-standard-4']).default('e2-micro'),
+    state: unknownable(z.enum(['READY', 'CREATING', 'UPDATING', 'DELETING', 'ERROR'])).default('READY'),
+  })
+  .refine((c) => (c.ipCidrRange === undefined) !== (c.subnet === undefined), {
+    message: 'exactly one of `ipCidrRange` or `subnet`',
+  });
+
+const databaseSchema = z.strictObject({
+  name,
+  connectionName: z
+    .string()
+    .regex(/^[^:\s]+:[a-z]+-[a-z]+\d+:[^:\s]+$/, 'PROJECT:REGION:INSTANCE')
+    .optional()
+    .describe('Defaults to PROJECT:REGION:NAME from the top-level project.'),
+  region: region.optional(),
+  engine: z.enum(['postgres', 'mysql', 'sqlserver']).default('postgres'),
+  publicIp: unknownable(z.union([ipv4, z.null()])).default(null).describe('Public IPv4 address, or null for none.'),
+  privateIp: unknownable(z.union([ipv4, z.null()])).default(null).describe('Private IPv4 address, or null for none.'),
+  privateNetwork: name.optional().describe('The VPC the private IP lives in (through private services access).'),
+  requireSsl: z.boolean().default(false),
+  authorizedNetworks: z.array(z.strictObject({ name: z.string().optional(), cidr })).default([]),
+  tier: z.string().optional(),
+  flags: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  state: unknownable(z.enum(['RUNNABLE', 'SUSPENDED', 'PENDING_CREATE', 'MAINTENANCE', 'FAILED', 'STOPPED'])).default('RUNNABLE'),
+});
+
+const cacheSchema = z.strictObject({
+  name,
+  host: ipv4,
+  port: port.default(6379),
+  region: region.optional(),
+  authorizedNetwork: name.default('default'),
+  connectMode: z.enum(['DIRECT_PEERING', 'PRIVATE_SERVICE_ACCESS']).default('DIRECT_PEERING'),
+  authEnabled: z.boolean().default(false),
+  transitEncryption: z.enum(['DISABLED', 'SERVER_AUTHENTICATION']).default('DISABLED'),
+  state: unknownable(z.enum(['READY', 'CREATING', 'UPDATING', 'DELETING', 'MAINTENANCE', 'REPAIRING', 'FAILING_OVER'])).default('READY'),
+});
+
+const externalSchema = z
+  .strictObject({
+    name,
+    url: z.string().optional().describe('https://host:port/…; or give host and port.'),
+    host: z.string().optional(),
+    port: port.optional(),
+    allowedSourceRanges: z
+      .array(cidr)
+      .optional()
+      .describe('Source IPs the endpoint allow-lists. Absent: it accepts any source.'),
+  })
+  .refine((e) => (e.url === undefined) !== (e.host === undefined), { message: 'exactly one of `url` or `host`' });
+
+const secretSchema = z.strictObject({
+  name,
+  versions: z.array(z.union([z.string(), z.number().int()])).default([]).describe('Enabled versions.'),
+  format: z.enum(['postgres-url', 'redis-url', 'url', 'json', 'text']).optional(),
+});
+
+const secretRefSchema = z
+  .strictObject({
+    env: z.string().optional().describe('Exposed as this environment variable.'),
+    mount: z.string().startsWith('/').optional().describe('Mounted as this file path.'),
+    secret: z.string().min(1),
+    version: z.union([z.string(), z.number().int()]).default('latest'),
+  })
+  .refine((r) => (r.env === undefined) !== (r.mount === undefined), { message: 'exactly one of `env` or `mount`' });
+
+const dependencySchema = z
+  .strictObject({
+    name,
+    kind: z.enum(['postgres', 'redis', 'http', 'https', 'clickhouse', 'websocket', 'tcp', 'google-api']).optional(),
+    database: name.optional(),
+    via: z.enum(['cloudsql-socket', 'private-ip', 'public-ip']).optional().describe('How a database is reached.'),
+    cache: name.optional(),
+    external: name.optional(),
+    url: z.string().optional(),
+    critical: z.boolean().describe('Whether the service can serve without it. Required: there is no safe default.'),
+    poolSize: z.number().int().min(0).optional(),
+    maxOverflow: z.number().int().min(0).optional(),
+    connectTimeoutSeconds: seconds.optional(),
+    retries: z.number().int().min(0).optional(),
+  })
+  .superRefine((d, ctx) => {
+    const given = (['database', 'cache', 'external', 'url'] as const).filter((k) => d[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'exactly one of `database`, `cache`, `external` or `url`' });
+    }
+    if (d.via !== undefined && d.database === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['via'], message: '`via` goes with `database`' });
+    }
+  });
+
+const probeSchema = z.strictObject({
+  type: z.enum(['tcp', 'http', 'grpc']).default('tcp'),
+  path: z.string().optional(),
+  initialDelaySeconds: z.number().min(0).default(0),
+  timeoutSeconds: z.number().min(1).default(1),
+  periodSeconds: z.number().min(1).default(10),
+  failureThreshold: z.number().int().min(1).default(3),
+});
+
+const serviceSchema = z.strictObject({
+  name,
+  region: region.optional(),
+  egress: unknownable(egressModeSchema)
+    .optional()
+    .describe('--vpc-egress. @default private-ranges-only (only meaningful with a connector or Direct VPC).'),
+  connector: name.optional().describe('Serverless VPC Access connector name.'),
+  directVpc: z
+    .strictObject({ network: name.optional(), subnet: name.optional(), tags: z.array(z.string()).default([]) })
+    .refine((d) => d.network !== undefined || d.subnet !== undefined, { message: 'at least one of `network` or `subnet`' })
+    .optional()
+    .describe('Direct VPC egress interface.'),
+  cloudSqlInstances: z.array(z.string()).default([]).describe('Built-in Cloud SQL connections (mounted under /cloudsql).'),
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  secrets: z.array(secretRefSchema).default([]),
+  minInstances: z.number().int().min(0).default(0),
+  maxInstances: z.number().int().min(1).default(100),
+  concurrency: z.number().int().min(1).max(1000).default(80),
+  timeoutSeconds: z.number().min(1).max(3600).default(300),
+  startupProbe: probeSchema.optional(),
+  inferDependencies: z.boolean().default(true).describe('Infer dependencies from env vars, secrets and Cloud SQL mounts. @default true'),
+  dependencies: z.array(dependencySchema).default([]),
+});
+
+export const topologyFileSchema = z
+  .strictObject({
+    version: z.literal(1).default(1),
+    project: z.string().optional(),
+    region: region.optional().describe('Default region for everything that names none.'),
+    networks: z.array(networkSchema).default([]),
+    addresses: z.array(addressSchema).default([]).describe('Reserved static external IP addresses.'),
+    connectors: z.array(connectorSchema).default([]),
+    databases: z.array(databaseSchema).default([]),
+    caches: z.array(cacheSchema).default([]),
+    externals: z.array(externalSchema).default([]),
+    secrets: z.array(secretSchema).default([]),
+    services: z.array(serviceSchema).default([]),
+  })
+  .describe('Lifeline topology file');
+
+export type TopologyFile = z.output<typeof topologyFileSchema>;
+export type ServiceEntry = TopologyFile['services'][number];
+export type DependencyEntry = ServiceEntry['dependencies'][number];
+
+/** The JSON Schema of the topology file, for editors. */
+export function topologyJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(topologyFileSchema, { io: 'input', unrepresentable: 'any' });
+  return { ...schema, $id: 'https://lifeline.dev/schema/topology-v1.json', title: 'Lifeline topology file' };
+}

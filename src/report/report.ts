@@ -1,0 +1,167 @@
+import type { Analysis } from '../analysis/analyze.js';
+import type { Edit } from '../analysis/fixes/edit.js';
+import { FACTS, type FactId } from '../analysis/reachability/facts.js';
+import type { Cause, Confidence, HopOutcome, Step, Verdict } from '../analysis/reachability/path.js';
+import { SEVERITY_RANK, type Severity } from '../analysis/rules/rule.js';
+import type { DependencyKind, Origin } from '../model/topology.js';
+
+/** The JSON report's schema version. Bumped on any incompatible change. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type Status = 'HEALTHY' | 'DEGRADED' | 'CRITICAL';
+
+export interface Location {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export interface ReportHop {
+  readonly step: Step;
+  readonly detail: string;
+  readonly outcome: HopOutcome;
+  readonly cause?: Cause;
+  readonly confidence: Confidence;
+  readonly fact?: { readonly id: FactId; readonly statement: string; readonly source: string };
+  readonly location?: Location;
+}
+
+export interface ReportPath {
+  readonly service: string;
+  readonly dependency: string;
+  readonly kind: DependencyKind | null;
+  readonly target: string;
+  readonly critical: boolean | null;
+  readonly verdict: Verdict;
+  readonly cause: Cause | null;
+  readonly confidence: Confidence;
+  readonly assumptions: readonly string[];
+  readonly location: Location;
+  readonly hops: readonly ReportHop[];
+}
+
+export interface ReportFinding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly location: Location;
+  readonly service?: string;
+  readonly dependency?: string;
+}
+
+/** A fix rendered against the user's own file. */
+export interface FileChange {
+  readonly file: string;
+  readonly line?: number;
+  /** Unified-diff hunks (YAML sources) or a one-line instruction (other formats). */
+  readonly patch: string;
+}
+
+export interface ReportFix {
+  readonly id: string;
+  readonly title: string;
+  readonly recommended: boolean;
+  readonly edits: readonly Edit[];
+  readonly resolves: readonly { readonly service: string; readonly dependency: string }[];
+  readonly changes: readonly FileChange[];
+}
+
+export interface Report {
+  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  readonly tool: { readonly name: 'lifeline'; readonly version: string };
+  readonly status: Status;
+  readonly failOn: Severity;
+  readonly inputs: readonly string[];
+  readonly summary: {
+    readonly paths: number;
+    readonly reachable: number;
+    readonly unreachable: number;
+    readonly ambiguous: number;
+    readonly undetermined: number;
+    readonly critical: number;
+    readonly warning: number;
+    readonly info: number;
+  };
+  readonly paths: readonly ReportPath[];
+  readonly findings: readonly ReportFinding[];
+  readonly fixes: readonly ReportFix[];
+  readonly rejectedFixes: readonly { readonly title: string; readonly reason: string }[];
+}
+
+export interface ReportOptions {
+  readonly version: string;
+  readonly inputs: readonly string[];
+  readonly failOn: Severity;
+  /** Resolves an origin to a file position (sources know how; analysis does not). */
+  readonly locate: (origin: Origin) => Location;
+  /** Renders a fix's edits as changes to the user's files. */
+  readonly renderChanges: (edits: readonly Edit[]) => FileChange[];
+}
+
+export function buildReport(analysis: Analysis, options: ReportOptions): Report {
+  const { locate } = options;
+  const count = (verdict: Verdict): number => analysis.paths.filter((p) => p.verdict === verdict).length;
+  const bySeverity = (s: Severity): number => analysis.findings.filter((f) => f.severity === s).length;
+  const findings = [...analysis.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'lifeline', version: options.version },
+    status: bySeverity('critical') > 0 ? 'CRITICAL' : bySeverity('warning') > 0 ? 'DEGRADED' : 'HEALTHY',
+    failOn: options.failOn,
+    inputs: options.inputs,
+    summary: {
+      paths: analysis.paths.length,
+      reachable: count('REACHABLE'),
+      unreachable: count('UNREACHABLE'),
+      ambiguous: count('AMBIGUOUS'),
+      undetermined: count('UNDETERMINED'),
+      critical: bySeverity('critical'),
+      warning: bySeverity('warning'),
+      info: bySeverity('info'),
+    },
+    paths: analysis.paths.map((p) => ({
+      service: p.service,
+      dependency: p.dependency,
+      kind: p.kind ?? null,
+      target: p.target,
+      critical: p.critical ?? null,
+      verdict: p.verdict,
+      cause: p.cause ?? null,
+      confidence: p.confidence,
+      assumptions: p.assumptions,
+      location: locate(p.origin),
+      hops: p.hops.map((h) => ({
+        step: h.step,
+        detail: h.detail,
+        outcome: h.outcome,
+        ...(h.cause ? { cause: h.cause } : {}),
+        confidence: h.confidence,
+        ...(h.fact ? { fact: { id: h.fact, ...FACTS[h.fact] } } : {}),
+        ...(h.origin ? { location: locate(h.origin) } : {}),
+      })),
+    })),
+    findings: findings.map((f) => ({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      location: locate(f.origin),
+      ...(f.service !== undefined ? { service: f.service } : {}),
+      ...(f.dependency !== undefined ? { dependency: f.dependency } : {}),
+    })),
+    fixes: analysis.fixes.map((f, i) => ({
+      id: `fix-${i + 1}`,
+      title: f.title,
+      recommended: f.recommended,
+      edits: f.edits,
+      resolves: f.resolves,
+      changes: options.renderChanges(f.edits),
+    })),
+    rejectedFixes: analysis.rejected.map((r) => ({ title: r.title, reason: r.reason })),
+  };
+}
+
+/** Exit code for `check`: 1 when any finding is at or above the threshold. */
+export function exitCodeFor(report: Report): 0 | 1 {
+  const threshold = SEVERITY_RANK[report.failOn];
+  return report.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}

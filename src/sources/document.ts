@@ -1,0 +1,190 @@
+import { readFile, stat } from 'node:fs/promises';
+import { findNodeAtLocation, parse as parseJsonc, ParseErrorCode, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { InputError, formatKeyPath, type Diagnostic } from './errors.js';
+
+/** Largest input read, in bytes. Larger files are refused before they are read. */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+export type KeyPath = readonly (string | number)[];
+
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A parsed configuration file: its plain value and a way back from a key path to a line. */
+export interface SourceDocument {
+  readonly file: string;
+  readonly format: 'yaml' | 'json';
+  readonly text: string;
+  readonly value: unknown;
+  /**
+   * The position of the value at `path` (or of its key, with `key`); when the path does not exist,
+   * the position of its nearest existing ancestor.
+   */
+  locate(path: KeyPath, options?: { key?: boolean }): Position | undefined;
+  /** The text of a 1-based line. */
+  lineText(line: number): string | undefined;
+  /** The YAML document, for edits that keep comments and layout (YAML sources only). */
+  readonly yaml: Document | undefined;
+}
+
+/** Reads a text file, refusing directories, binary and oversized files with a clear error. */
+export async function readTextFile(file: string): Promise<string> {
+  const fail = (message: string): never => {
+    throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message, sourceLine: undefined }]);
+  };
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) return fail('is a directory; expected a topology file (.yaml, .yml or .json)');
+    size = info.size;
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    return fail(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'unknown error'})`);
+  }
+  if (size > MAX_INPUT_BYTES) {
+    return fail(`is ${(size / 1024 / 1024).toFixed(1)} MiB, larger than the ${MAX_INPUT_BYTES / 1024 / 1024} MiB limit for one input; split the topology into several files`);
+  }
+  const bytes = await readFile(file);
+  if (bytes.includes(0)) return fail('is a binary file (it contains NUL bytes); expected a YAML or JSON text file');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('is not valid UTF-8 text; expected a YAML or JSON text file');
+  }
+}
+
+/** Parses YAML (or JSON by extension) into a SourceDocument; syntax errors become located diagnostics. */
+export function parseSource(file: string, text: string): SourceDocument {
+  if (text.trim() === '' || /^(\s*(#.*)?\n?)*$/.test(text)) {
+    throw new InputError([
+      { file, line: undefined, column: undefined, keyPath: undefined, message: 'is empty; expected a topology document (a mapping with keys such as `services`, `networks`)', sourceLine: undefined },
+    ]);
+  }
+  const lines = splitLines(text);
+  return file.toLowerCase().endsWith('.json') ? parseJson(file, text, lines) : parseYaml(file, text, lines);
+}
+
+function splitLines(text: string): { starts: number[]; text: (line: number) => string | undefined } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return {
+    starts,
+    text: (line) => {
+      const start = starts[line - 1];
+      if (start === undefined) return undefined;
+      const end = starts[line] ?? text.length + 1;
+      return text.slice(start, end - 1).replace(/\r$/, '');
+    },
+  };
+}
+
+function positionOf(starts: readonly number[], offset: number): Position {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((starts[mid] ?? 0) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
+}
+
+function parseYaml(file: string, text: string, lines: ReturnType<typeof splitLines>): SourceDocument {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      doc.errors.map((e): Diagnostic => {
+        const pos = positionOf(lines.starts, e.pos[0]);
+        return { file, ...pos, keyPath: undefined, message: `YAML syntax: ${e.message.split('\n')[0] ?? e.code}`, sourceLine: lines.text(pos.line) };
+      }),
+    );
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  return {
+    file,
+    format: 'yaml',
+    text,
+    value,
+    yaml: doc,
+    lineText: lines.text,
+    locate(path, options) {
+      let node: unknown = doc.contents;
+      let found: YamlNode | undefined = doc.contents ?? undefined;
+      for (const [i, segment] of path.entries()) {
+        const last = i === path.length - 1;
+        if (isMap(node)) {
+          const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === segment);
+          if (!pair) break;
+          if (last && options?.key && isScalar(pair.key)) {
+            found = pair.key;
+            break;
+          }
+          node = pair.value;
+          if (isScalar(node) || isMap(node) || isSeq(node)) found = node;
+          else break;
+        } else if (isSeq(node) && typeof segment === 'number') {
+          const item: unknown = node.items[segment];
+          if (!(isScalar(item) || isMap(item) || isSeq(item))) break;
+          node = item;
+          found = item;
+        } else break;
+      }
+      const offset = found?.range?.[0];
+      return offset === undefined ? undefined : positionOf(lines.starts, offset);
+    },
+  };
+}
+
+function parseJson(file: string, text: string, lines: ReturnType<typeof splitLines>): SourceDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const errors: ParseError[] = [];
+    parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
+    throw new InputError(
+      (errors.length > 0 ? errors : [{ error: ParseErrorCode.InvalidSymbol, offset: 0, length: 0 }]).slice(0, 10).map((e): Diagnostic => {
+        const pos = positionOf(lines.starts, e.offset);
+        return { file, ...pos, keyPath: undefined, message: `JSON syntax: ${printParseErrorCode(e.error)}`, sourceLine: lines.text(pos.line) };
+      }),
+    );
+  }
+  // Positions are needed only for findings and errors: build the position tree on first use.
+  let tree: JsonNode | undefined;
+  return {
+    file,
+    format: 'json',
+    text,
+    value,
+    yaml: undefined,
+    lineText: lines.text,
+    locate(path, options) {
+      tree ??= parseTree(text);
+      if (!tree) return undefined;
+      for (let n = path.length; n >= 0; n--) {
+        const node = findNodeAtLocation(tree, [...path.slice(0, n)]);
+        if (!node) continue;
+        const target = options?.key && n === path.length && node.parent?.type === 'property' ? node.parent : node;
+        return positionOf(lines.starts, target.offset);
+      }
+      return undefined;
+    },
+  };
+}
+
+/** A diagnostic at a key path of a document. */
+export function diagnosticAt(doc: SourceDocument, path: KeyPath, message: string, options?: { key?: boolean }): Diagnostic {
+  const pos = doc.locate(path, options);
+  return {
+    file: doc.file,
+    line: pos?.line,
+    column: pos?.column,
+    keyPath: path.length > 0 ? formatKeyPath(path) : undefined,
+    message,
+    sourceLine: pos ? doc.lineText(pos.line) : undefined,
+  };
+}
