@@ -299,7 +299,7 @@ function buildService(entry: ServiceEntry, path: Path, ctx: ServiceContext): Ser
       });
     }
     cloudSqlInstances.forEach((instance, i) => {
-      const connectionName = instance.includes(':') ? instance : `${ctx.index.databases.get(instance)?.connectionName ?? instance}`;
+      const connectionName = instance.includes(':') ? instance : (ctx.index.databases.get(instance)?.connectionName ?? instance);
       const target: Target = { kind: 'cloudsql-socket', connectionName };
       const viaSecret = secretRefs.find((r) => r.env !== undefined && kindFromVariable(r.env) === 'postgres');
       add({

@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseTopology } from '../../sources/topology-file.js';
+import { analyzeReachability, indexTopology } from './engine.js';
+import type { PathResult } from './path.js';
+
+/** A small topology: one VPC, a connector on a named subnet, a database, a cache and externals. */
+function topology(overrides: { service: string; networks?: string; extra?: string }): string {
+  return `
+project: p
+region: europe-west1
+networks:
+${
+  overrides.networks ??
+  `  - name: vpc
+    subnets:
+      - {name: conn-subnet, cidr: 10.8.0.0/28}
+      - {name: main, cidr: 10.10.0.0/24, privateGoogleAccess: true}
+    routers:
+      - name: r1
+        nats: []
+    privateServicesAccess: {ranges: [10.20.0.0/16]}
+  - name: other
+    subnets:
+      - {name: other-main, cidr: 10.30.0.0/24}`
+}
+addresses:
+  - {name: egress-ip, address: 203.0.113.10}
+connectors:
+  - {name: conn, network: vpc, subnet: conn-subnet}
+  - {name: hidden, network: vpc, ipCidrRange: 10.9.0.0/28}
+  - {name: broken, network: vpc, subnet: conn-subnet, state: ERROR}
+  - {name: far, network: vpc, subnet: conn-subnet, region: us-central1}
+databases:
+  - {name: pub, publicIp: 198.51.100.20}
+  - {name: priv, privateIp: 10.20.0.3, privateNetwork: vpc}
+  - {name: privother, privateIp: 10.20.0.9, privateNetwork: other}
+  - {name: direct, publicIp: 198.51.100.30, authorizedNetworks: [{cidr: 203.0.113.10/32}]}
+caches:
+  - {name: redis, host: 10.20.1.4, authorizedNetwork: vpc}
+  - {name: redis-other, host: 10.30.1.4, authorizedNetwork: other}
+externals:
+  - {name: saas, url: "https://saas.example.com"}
+  - {name: allow, url: "https://allow.example.com:8443", allowedSourceRanges: [203.0.113.10/32]}
+${overrides.extra ?? ''}
+services:
+${overrides.service}
+`;
+}
+
+function analyze(yaml: string): PathResult[] {
+  const { topology: t } = parseTopology('test.yaml', yaml);
+  return analyzeReachability(indexTopology(t));
+}
+
+function only(yaml: string): PathResult {
+  const paths = analyze(yaml);
+  assert.equal(paths.length, 1, `expected one path, got ${paths.map((p) => p.dependency).join(', ')}`);
+  const [path] = paths;
+  assert.ok(path);
+  return path;
+}
+
+const svc = (props: string, dep: string): string => `  - name: s
+    inferDependencies: false
+${props
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => `    ${l}`)
+  .join('\n')}
+    dependencies:
+      - {name: d, critical: true, ${dep}}`;
+
+describe('egress selection', () => {
+  it('a service without VPC access cannot reach an internal address', () => {
+    const p = only(topology({ service: svc('', 'cache: redis') }));
+    assert.equal(p.verdict, 'UNREACHABLE');
+    assert.equal(p.cause, 'VPC_CONNECTOR_NOT_SET');
+  });
+
+  it('private-ranges-only sends a public destination over Cloud Run\'s own path', () => {
+    const p = only(topology({ service: svc('connector: conn', 'external: saas') }));
+    assert.equal(p.verdict, 'REACHABLE');
+    assert.ok(p.hops.some((h) => h.step === 'SELECT_EGRESS' && h.detail.includes("Cloud Run's own internet path")));
+  });
+
+  it('all-traffic without Cloud NAT leaves a public destination no way out', () => {
+    const p = only(topology({ service: svc('connector: conn\negress: all-traffic', 'external: saas') }));
+    assert.equal(p.verdict, 'UNREACHABLE');
+    assert.equal(p.cause, 'NO_EXTERNAL_ADDRESS');
+    assert.equal(p.confidence, 'documented');
+  });
+
+  it('the deprecated alias "all" means all-traffic', () => {
+    const p = only(topology({ service: svc('connector: conn\negress: all', 'external: saas') }));
+    assert.equal(p.cause, 'NO_EXTERNAL_ADDRESS');
+  });
+
+  it('RFC 6598 destinations under private-ranges-only are UNDETERMINED and say so', () => {
+    const p = only(topology({ service: svc('connector: conn', 'url: "http://100.64.1.2:8080"') }));
+    assert.equal(p.verdict, 'UNDETERMINED');
+    assert.equal(p.confidence, 'assumed');
+  });
+
+  it('an unknown egress that does not change the outcome still gives a verdict', () => {
+    const p = only(topology({ service: svc('connector: conn\negress: unknown', 'cache: redis') }));
+    assert.equal(p.verdict, 'REACHABLE');
+    assert.match(p.assumptions.join(' '), /egress is unknown/);
+  });
+
+  it('an unknown egress that changes the outcome is UNDETERMINED', () => {
+    const p = only(topology({ service: svc('connector: conn\negress: unknown', 'external: saas') }));
+    assert.equal(p.verdict, 'UNDETERMINED');
+    assert.equal(p.cause, 'UNKNOWN_CONFIGURATION');
+  });
+});
+
+describe('connectors and Direct VPC', () => {
+  it('a connector that is not READY drops', () => {
+    const p = only(topology({ service: svc('connector: broken', 'cache: redis') }));
+    assert.equal(p.cause, 'VPC_CONNECTOR_NOT_RUNNING');
+  });
+
+  it('a connector in another region drops', () => {
+    const p = only(topology({ service: svc('connector: far', 'cache: redis') }));
+    assert.equal(p.cause, 'VPC_CONNECTOR_REGION_MISMATCH');
+  });
+
+  it('a connector that is not described is UNDETERMINED', () => {
+    const p = only(topology({ service: svc('connector: ghost', 'cache: redis') }));
+    assert.equal(p.verdict, 'UNDETERMINED');
+  });
+
+  it('Direct VPC with Private Google Access reaches Google APIs under all-traffic without NAT', () => {
+    const p = only(topology({ service: svc('directVpc: {network: vpc, subnet: main}\negress: all-traffic', 'url: "https://storage.googleapis.com"') }));
+    assert.equal(p.verdict, 'REACHABLE');
+    assert.ok(p.hops.some((h) => h.step === 'PRIVATE_GOOGLE_ACCESS'));
+  });
+
+  it('without Private Google Access or NAT, Google APIs are unreachable under all-traffic', () => {
+    const p = only(topology({ service: svc('connector: conn\negress: all-traffic', 'url: "https://storage.googleapis.com"') }));
+    assert.equal(p.cause, 'PRIVATE_GOOGLE_ACCESS_DISALLOWED');
+  });
+});
+
+describe('Cloud NAT', () => {
+  const withNat = (nat: string) =>
+    topology({
+      service: svc('connector: conn\negress: all-traffic', 'external: allow'),
+      networks: `  - name: vpc
+    subnets:
+      - {name: conn-subnet, cidr: 10.8.0.0/28}
+    routers:
+      - name: r1
+        nats: [${nat}]`,
+    });
+
+  it('a NAT covering the connector subnet with the allow-listed static IP reaches the endpoint', () => {
+    assert.equal(only(withNat('{name: n, subnets: [conn-subnet], natIps: [egress-ip]}')).verdict, 'REACHABLE');
+  });
+
+  it('a NAT with only some IPs allow-listed is AMBIGUOUS', () => {
+    const p = only(withNat('{name: n, subnets: all, natIps: [egress-ip, 203.0.113.11]}'));
+    assert.equal(p.verdict, 'AMBIGUOUS');
+    assert.equal(p.cause, 'SOURCE_IP_NOT_ALLOWLISTED');
+  });
+
+  it('auto-allocated NAT IPs cannot be checked against an allow-list', () => {
+    assert.equal(only(withNat('{name: n, subnets: all}')).verdict, 'UNDETERMINED');
+  });
+
+  it('a NAT with manual allocation and no IPs translates nothing', () => {
+    assert.equal(only(withNat('{name: n, subnets: all, natIps: []}')).cause, 'CLOUD_NAT_NO_ADDRESSES');
+  });
+
+  it('a NAT naming subnets does not cover a custom-range connector (hidden subnet)', () => {
+    const yaml = topology({
+      service: svc('connector: hidden\negress: all-traffic', 'external: saas'),
+      networks: `  - name: vpc
+    subnets:
+      - {name: conn-subnet, cidr: 10.8.0.0/28}
+    routers:
+      - name: r1
+        nats: [{name: n, subnets: [conn-subnet]}]`,
+    });
+    const p = only(yaml);
+    assert.equal(p.cause, 'NO_EXTERNAL_ADDRESS');
+    assert.match(p.hops.find((h) => h.outcome === 'drop')?.detail ?? '', /hidden subnet/);
+  });
+
+  it("Cloud Run's shared egress IPs are never on an allow-list", () => {
+    const p = only(topology({ service: svc('connector: conn', 'external: allow') }));
+    assert.equal(p.cause, 'SOURCE_IP_NOT_ALLOWLISTED');
+  });
+});
+
+describe('Cloud SQL', () => {
+  it('the built-in socket needs the instance mounted', () => {
+    const p = only(topology({ service: svc('connector: conn', 'database: pub, via: cloudsql-socket') }));
+    assert.equal(p.cause, 'CLOUD_SQL_SOCKET_NOT_MOUNTED');
+  });
+
+  it('the socket of a public-IP instance under all-traffic without NAT is unreachable (assumed)', () => {
+    const p = only(topology({ service: svc('connector: conn\negress: all-traffic\ncloudSqlInstances: ["p:europe-west1:pub"]', 'database: pub') }));
+    assert.equal(p.verdict, 'UNREACHABLE');
+    assert.equal(p.confidence, 'assumed');
+    assert.ok(p.hops.some((h) => h.step === 'PROXY_CONNECTION'));
+  });
+
+  it('the socket of a private-only instance goes over private services access', () => {
+    const p = only(topology({ service: svc('connector: conn\ncloudSqlInstances: ["p:europe-west1:priv"]', 'database: priv') }));
+    assert.equal(p.verdict, 'REACHABLE');
+    assert.ok(p.hops.some((h) => h.detail.includes('private IP 10.20.0.3')));
+  });
+
+  it('a private IP in another network has no route', () => {
+    const p = only(topology({ service: svc('connector: conn', 'database: privother, via: private-ip') }));
+    assert.equal(p.cause, 'NO_ROUTE');
+  });
+
+  it('a private IP needs private services access on the egress network', () => {
+    const yaml = topology({
+      service: svc('connector: conn', 'database: priv, via: private-ip'),
+      networks: `  - name: vpc
+    subnets: [{name: conn-subnet, cidr: 10.8.0.0/28}]`,
+    });
+    assert.equal(only(yaml).cause, 'GOOGLE_MANAGED_SERVICE_NO_PEERING');
+  });
+
+  it("a direct public-IP connection must come from an authorized network", () => {
+    assert.equal(only(topology({ service: svc('', 'database: direct, via: public-ip') })).cause, 'CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS');
+  });
+
+  it('an instance that is not RUNNABLE drops', () => {
+    const yaml = topology({ service: svc('connector: conn', 'database: stopped, via: private-ip'), extra: '' }).replace(
+      'databases:\n',
+      'databases:\n  - {name: stopped, privateIp: 10.20.0.5, privateNetwork: vpc, state: STOPPED}\n',
+    );
+    assert.equal(only(yaml).cause, 'CLOUD_SQL_INSTANCE_NOT_RUNNING');
+  });
+});
+
+describe('Memorystore and internal addresses', () => {
+  it('a cache authorized for another network is unreachable, peered or not', () => {
+    assert.equal(only(topology({ service: svc('connector: conn', 'cache: redis-other') })).cause, 'REDIS_INSTANCE_NO_ROUTE_TO_DESTINATION_NETWORK');
+  });
+
+  it('the wrong port for a cache drops', () => {
+    assert.equal(only(topology({ service: svc('connector: conn', 'url: "redis://10.20.1.4:6380"') })).cause, 'REDIS_INSTANCE_UNSUPPORTED_PORT');
+  });
+
+  it('an internal address outside every known range is UNDETERMINED', () => {
+    const p = only(topology({ service: svc('connector: conn', 'url: "http://10.99.0.1:8080"') }));
+    assert.equal(p.verdict, 'UNDETERMINED');
+    assert.equal(p.cause, 'UNKNOWN_INTERNAL_ADDRESS');
+  });
+
+  it('an address in a subnet of the network is delivered', () => {
+    assert.equal(only(topology({ service: svc('connector: conn', 'url: "http://10.10.0.7:8080"') })).verdict, 'REACHABLE');
+  });
+
+  it('an egress firewall deny rule drops', () => {
+    const yaml = topology({
+      service: svc('connector: conn', 'url: "http://10.10.0.7:8080"'),
+      networks: `  - name: vpc
+    subnets:
+      - {name: conn-subnet, cidr: 10.8.0.0/28}
+      - {name: main, cidr: 10.10.0.0/24}
+    firewall:
+      - {name: deny-main, action: deny, priority: 900, destinationRanges: [10.10.0.0/24], ports: [8080]}
+      - {name: allow-all, action: allow, priority: 1000}`,
+    });
+    const p = only(yaml);
+    assert.equal(p.cause, 'FIREWALL_RULE');
+    assert.equal(p.blame.path.join('.'), 'networks.0.firewall.0');
+  });
+});

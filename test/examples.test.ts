@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import type { Report } from '../src/report/report.js';
+
+const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const example = (name: string) => fileURLToPath(new URL(`../../examples/incident/${name}.yaml`, import.meta.url));
+
+function check(name: string, ...args: string[]): { report: Report; status: number | null } {
+  const run = spawnSync(process.execPath, [cli, 'check', example(name), '--format', 'json', ...args], { encoding: 'utf8' });
+  assert.equal(run.stderr, '');
+  return { report: JSON.parse(run.stdout) as Report, status: run.status };
+}
+
+const table = (report: Report) => report.paths.map((p) => `${p.service} ${p.dependency} ${p.verdict} ${p.cause ?? '-'}`);
+
+describe('the incident examples', () => {
+  it('before: everything reachable except ClickHouse, whose allow-list rejects Cloud Run\'s shared IPs', () => {
+    const { report, status } = check('before');
+    assert.deepEqual(table(report), [
+      'backend postgres REACHABLE -',
+      'backend clickhouse UNREACHABLE SOURCE_IP_NOT_ALLOWLISTED',
+      'backend staging-redis REACHABLE -',
+      'backend openai REACHABLE -',
+      'backend anthropic REACHABLE -',
+      'auth postgres REACHABLE -',
+      'auth redis REACHABLE -',
+    ]);
+    assert.equal(report.status, 'DEGRADED');
+    assert.equal(status, 0, 'ClickHouse is declared non-critical: a warning, below the default --fail-on');
+    assert.equal(check('before', '--fail-on', 'warning').status, 1);
+    // The change that caused the outage is offered only together with a NAT; alone it is rejected.
+    const recommended = report.fixes.find((f) => f.recommended);
+    assert.deepEqual(recommended?.edits.map((e) => e.kind), ['set-egress', 'add-nat']);
+    const alone = report.rejectedFixes.find((r) => r.title === 'set egress of service backend to all-traffic');
+    assert.match(alone?.reason ?? '', /breaks backend → postgres becomes UNREACHABLE/);
+  });
+
+  it('after: Postgres, ClickHouse and the LLM APIs unreachable, Redis still reachable, a verified fix offered', () => {
+    const { report, status } = check('after');
+    assert.deepEqual(table(report), [
+      'backend postgres UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED',
+      'backend clickhouse UNREACHABLE NO_EXTERNAL_ADDRESS',
+      'backend staging-redis REACHABLE -',
+      'backend openai UNREACHABLE NO_EXTERNAL_ADDRESS',
+      'backend anthropic UNREACHABLE NO_EXTERNAL_ADDRESS',
+      'auth postgres UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED',
+      'auth redis REACHABLE -',
+    ]);
+    assert.equal(report.status, 'CRITICAL');
+    assert.equal(status, 1);
+    const fix = report.fixes.find((f) => f.recommended);
+    assert.ok(fix);
+    assert.equal(fix.edits[0]?.kind, 'add-nat');
+    assert.equal(fix.resolves.length, 5, 'the NAT repairs every broken path');
+    const patch = fix.changes[0]?.patch ?? '';
+    assert.match(patch, /^\+ {10}- name: staging-vpc-nat$/m);
+    assert.match(patch, /^\+ {12}subnets: all$/m);
+    assert.doesNotMatch(patch, /^[-+].*ranges: \[/m, 'the patch touches only what the fix changes');
+    // The finding points at the line that changed: backend's egress setting.
+    const finding = report.findings.find((f) => f.service === 'backend' && f.dependency === 'postgres');
+    assert.equal(finding?.location.line, 72);
+    assert.equal(finding.severity, 'critical');
+  });
+
+  it('fixed: all-traffic plus Cloud NAT with the allow-listed static IP reaches everything', () => {
+    const { report, status } = check('fixed');
+    assert.ok(report.paths.every((p) => p.verdict === 'REACHABLE'), table(report).join('\n'));
+    assert.equal(report.paths.length, 7);
+    assert.equal(report.status, 'HEALTHY');
+    assert.deepEqual(report.findings, []);
+    assert.deepEqual(report.fixes, []);
+    assert.equal(status, 0);
+  });
+
+  it('applying the recommended fix to after.yaml gives the same verdicts as fixed.yaml', () => {
+    const { report } = check('after');
+    const fix = report.fixes.find((f) => f.recommended);
+    assert.ok(fix);
+    const fixedPaths = check('fixed').report.paths.map((p) => `${p.service} ${p.dependency}`);
+    const resolved = new Set(fix.resolves.map((r) => `${r.service} ${r.dependency}`));
+    const stillReachable = report.paths.filter((p) => p.verdict === 'REACHABLE').map((p) => `${p.service} ${p.dependency}`);
+    assert.deepEqual(new Set([...resolved, ...stillReachable]), new Set(fixedPaths));
+  });
+
+  it('the JSON report carries schema version 1 and the documented fields', () => {
+    const { report } = check('after');
+    assert.equal(report.schemaVersion, 1);
+    const path = report.paths[0];
+    assert.ok(path);
+    for (const key of ['service', 'dependency', 'target', 'verdict', 'cause', 'confidence', 'hops'] as const) assert.ok(key in path, key);
+    const finding = report.findings[0];
+    assert.ok(finding);
+    assert.deepEqual(Object.keys(finding.location).sort(), ['column', 'file', 'line']);
+    assert.ok(report.fixes.every((f) => f.resolves.length > 0));
+  });
+
+  it('text output has no colour when not on a TTY', () => {
+    const run = spawnSync(process.execPath, [cli, 'check', example('after')], { encoding: 'utf8' });
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /^Lifeline check: CRITICAL$/m);
+    assert.doesNotMatch(run.stdout, /\u001b\[/);
+    assert.match(run.stdout, /★ recommended fix-1: add Cloud NAT/);
+  });
+});
