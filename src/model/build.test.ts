@@ -42,8 +42,10 @@ describe('dependency inference', () => {
         ['search', 'address', 'env SEARCH_HOST'],
       ],
     );
-    assert.deepEqual(deps[0]?.origin.path, ['services', 0, 'env', 'DATABASE_URL']);
-    assert.equal(deps[0]?.critical, undefined, 'inferred dependencies have no criticality');
+    const [first] = deps;
+    assert.ok(first);
+    assert.deepEqual(first.origin.path, ['services', 0, 'env', 'DATABASE_URL']);
+    assert.equal(first.critical, undefined, 'inferred dependencies have no criticality');
   });
 
   it('a declared dependency wins over an inferred one for the same target', () => {
@@ -60,9 +62,11 @@ describe('dependency inference', () => {
     cloudSqlInstances: ["p:europe-west1:db"]
     secrets: [{env: DATABASE_URL, secret: db-url, version: 2}]
 `);
+    const [only] = deps;
     assert.equal(deps.length, 1);
-    assert.equal(deps[0]?.target.kind, 'cloudsql-socket');
-    assert.match(deps[0]?.provenance.kind === 'inferred' ? deps[0].provenance.detail : '', /used by DATABASE_URL/);
+    assert.ok(only);
+    assert.equal(only.target.kind, 'cloudsql-socket');
+    assert.match(only.provenance.kind === 'inferred' ? only.provenance.detail : '', /used by DATABASE_URL/);
   });
 
   it('a URL in a secret with no mount to resolve it is an unresolved target, not a guess', () => {
