@@ -36,6 +36,8 @@ export interface ReportPath {
   readonly cause: Cause | null;
   readonly confidence: Confidence;
   readonly assumptions: readonly string[];
+  /** `declared`, or `inferred` with what it was inferred from (e.g. `env DATABASE_URL`). */
+  readonly source: { readonly kind: 'declared' } | { readonly kind: 'inferred'; readonly from: string };
   readonly location: Location;
   readonly hops: readonly ReportHop[];
 }
@@ -129,6 +131,7 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
       cause: p.cause ?? null,
       confidence: p.confidence,
       assumptions: p.assumptions,
+      source: p.provenance.kind === 'declared' ? { kind: 'declared' } : { kind: 'inferred', from: p.provenance.detail },
       location: locate(p.origin),
       hops: p.hops.map((h) => ({
         step: h.step,

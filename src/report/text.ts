@@ -39,6 +39,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
         out.push(paint('dim', `      ${basis}`));
         if (hop.location) out.push(paint('dim', `      at ${where(hop.location)}`));
       }
+      if (p.source.kind === 'inferred') out.push(paint('dim', `      dependency inferred from ${p.source.from} (${where(p.location)})`));
     }
   }
 

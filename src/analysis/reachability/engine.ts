@@ -50,7 +50,7 @@ export function analyzeReachability(index: ReachabilityIndex, services: readonly
 
 /** Where a service's VPC-bound traffic enters the VPC. */
 interface VpcEntry {
-  readonly network: Network | undefined;
+  readonly network: Network;
   readonly networkName: string;
   readonly subnetName: string | undefined;
   readonly subnetCidr: Cidr | undefined;
@@ -138,6 +138,7 @@ export function analyzePath(index: ReachabilityIndex, service: Service, dependen
     confidence,
     hops,
     assumptions,
+    provenance: dependency.provenance,
     origin: dependency.origin,
     blame: (verdict === 'REACHABLE' ? undefined : decisive?.origin) ?? dependency.origin,
     consulted,
@@ -177,7 +178,10 @@ function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key:
     }
     consult(`network:${connector.network}`);
     const network = topology.networks.get(connector.network);
-    const subnet = connector.range.kind === 'subnet' ? network?.subnets.find((s) => s.name === (connector.range as { subnet: string }).subnet) : undefined;
+    if (!network) {
+      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name}'s network ${connector.network} is not described in the configuration`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: connector.origin })] };
+    }
+    const subnet = connector.range.kind === 'subnet' ? network.subnets.find((s) => s.name === (connector.range as { subnet: string }).subnet) : undefined;
     const where = connector.range.kind === 'custom' ? `custom range ${connector.range.cidr.text} (hidden subnet)` : `subnet ${connector.range.subnet}`;
     return {
       entry: {
@@ -292,7 +296,7 @@ function routeLeg(
     if (!nat) {
       return [
         ...hops,
-        hop('PRIVATE_GOOGLE_ACCESS', `${dest}: subnet ${entry.subnetName ?? `(hidden, ${entry.subnetCidr?.text ?? '?'})`} has no Private Google Access and no Cloud NAT covers it`, 'drop', entry.hidden ? 'connector-hidden-subnet-pga' : leg.vpcExitFact ?? 'private-google-access', {
+        hop('PRIVATE_GOOGLE_ACCESS', `${dest}: subnet ${entry.subnetName ?? `(hidden, ${entry.subnetCidr?.text ?? '?'})`} has no Private Google Access and no Cloud NAT covers it`, 'drop', leg.vpcExitFact ?? (entry.hidden ? 'connector-hidden-subnet-pga' : 'private-google-access'), {
           cause: 'PRIVATE_GOOGLE_ACCESS_DISALLOWED',
           origin: service.egressOrigin,
         }),
@@ -304,15 +308,15 @@ function routeLeg(
   // A public destination inside the VPC: out through Cloud NAT or not at all.
   const nat = findNat(index, entry);
   if (!nat) {
-    const net = entry.network;
-    const routers = net?.routers.filter((r) => r.region === entry.region) ?? [];
+    const routers = entry.network.routers.filter((r) => r.region === entry.region);
+    const namedOnly = routers.some((r) => r.nats.length > 0) && entry.hidden;
     const why =
-      routers.some((r) => r.nats.length > 0) && entry.hidden
+      namedOnly
         ? `the Cloud NAT in ${entry.region} covers named subnets only, and the connector's custom range is a hidden subnet`
         : `no Cloud NAT in network ${entry.networkName} (${entry.region}) covers ${entry.subnetName ? `subnet ${entry.subnetName}` : `the connector range ${entry.subnetCidr?.text ?? '?'}`}`;
     return [
       ...hops,
-      hop('NAT', `${dest} is public, but ${why}: the packets have no way out and connections time out`, 'drop', leg.vpcExitFact ?? (entry.hidden ? 'connector-hidden-subnet' : 'all-traffic-needs-nat'), {
+      hop('NAT', `${dest} is public, but ${why}: the packets have no way out and connections time out`, 'drop', leg.vpcExitFact ?? (namedOnly ? 'connector-hidden-subnet' : 'all-traffic-needs-nat'), {
         cause: 'NO_EXTERNAL_ADDRESS',
         origin: service.egressOrigin,
       }),
@@ -377,7 +381,7 @@ function ipNumber(ip: string): number | undefined {
 }
 
 function applyFirewall(entry: VpcEntry, leg: Leg): Hop | undefined {
-  const rules = (entry.network?.firewall ?? [])
+  const rules = entry.network.firewall
     .filter((r) => r.direction === 'egress')
     .filter((r) => r.targetTags.length === 0 || r.targetTags.some((t) => entry.tags.includes(t)))
     .filter((r) => r.ports === undefined || (leg.port !== undefined && r.ports.some(([lo, hi]) => leg.port !== undefined && leg.port >= lo && leg.port <= hi)))
@@ -406,8 +410,8 @@ function deliverInternal(index: ReachabilityIndex, entry: VpcEntry, leg: Leg, co
           }),
         ];
       }
-      if (!network?.privateServicesAccess) {
-        return [hop('APPLY_ROUTE', `network ${entry.networkName} has no private services access, so ${db.name}'s private IP has no route`, 'drop', 'cloudsql-private-ip', { cause: 'GOOGLE_MANAGED_SERVICE_NO_PEERING', origin: network?.origin ?? db.origin })];
+      if (!network.privateServicesAccess) {
+        return [hop('APPLY_ROUTE', `network ${entry.networkName} has no private services access, so ${db.name}'s private IP has no route`, 'drop', 'cloudsql-private-ip', { cause: 'GOOGLE_MANAGED_SERVICE_NO_PEERING', origin: network.origin })];
       }
       return [hop('APPLY_ROUTE', `private services access peering of ${entry.networkName} reaches ${db.name} (${leg.host})`, 'forward', 'cloudsql-private-ip')];
     }
@@ -426,8 +430,8 @@ function deliverInternal(index: ReachabilityIndex, entry: VpcEntry, leg: Leg, co
           }),
         ];
       }
-      if (cache.connectMode === 'PRIVATE_SERVICE_ACCESS' && !network?.privateServicesAccess) {
-        return [hop('APPLY_ROUTE', `${cache.name} uses private services access, which network ${entry.networkName} does not have`, 'drop', 'redis-authorized-network', { cause: 'GOOGLE_MANAGED_SERVICE_NO_PEERING', origin: network?.origin ?? cache.origin })];
+      if (cache.connectMode === 'PRIVATE_SERVICE_ACCESS' && !network.privateServicesAccess) {
+        return [hop('APPLY_ROUTE', `${cache.name} uses private services access, which network ${entry.networkName} does not have`, 'drop', 'redis-authorized-network', { cause: 'GOOGLE_MANAGED_SERVICE_NO_PEERING', origin: network.origin })];
       }
       const how = cache.connectMode === 'PRIVATE_SERVICE_ACCESS' ? 'private services access' : 'direct peering';
       return [hop('APPLY_ROUTE', `${how} of ${entry.networkName} reaches ${cache.name} (${leg.host}:${leg.port ?? cache.port})`, 'forward', 'redis-authorized-network')];
@@ -437,8 +441,7 @@ function deliverInternal(index: ReachabilityIndex, entry: VpcEntry, leg: Leg, co
         return [hop('APPLY_ROUTE', `${leg.host} is an internal name; where it resolves is not in the configuration`, 'undetermined', 'hostname-resolution', { cause: 'UNKNOWN_CONFIGURATION' })];
       }
       const ip = leg.ip;
-      const inNetwork = (net: Network | undefined): string | undefined => {
-        if (!net) return undefined;
+      const inNetwork = (net: Network): string | undefined => {
         const subnet = net.subnets.find((s) => cidrContains(s.cidr, ip));
         if (subnet) return `subnet ${subnet.name} of ${net.name}`;
         const psa = net.privateServicesAccess?.find((r) => cidrContains(r, ip));

@@ -1,4 +1,4 @@
-import type { DependencyKind, Origin } from '../../model/topology.js';
+import type { DependencyKind, Origin, Provenance } from '../../model/topology.js';
 import type { FactId } from './facts.js';
 
 /** Connectivity Tests' overall results. */
@@ -75,6 +75,8 @@ export interface PathResult {
   readonly hops: readonly Hop[];
   /** Facts the verdict rests on that the configuration does not state. */
   readonly assumptions: readonly string[];
+  /** Declared, or inferred from which variable, secret or mount. */
+  readonly provenance: Provenance;
   /** Where the dependency was declared or inferred from. */
   readonly origin: Origin;
   /** The configuration line most responsible for a failed verdict (else the dependency's origin). */
