@@ -41,7 +41,10 @@ describe('redaction', () => {
   it('masks URL passwords and secret-looking values in source lines', () => {
     assert.equal(redactUrlPasswords('x redis://:pw@h:1 y https://u:p@h'), 'x redis://:***@h:1 y https://u:***@h');
     assert.equal(redactSourceLine('      API_KEY: sk_live_abc'), '      API_KEY: ***');
-    assert.equal(redactSourceLine('  "DB_PASSWORD": "x",'), '  "DB_PASSWORD": ***');
+    assert.equal(redactSourceLine('  "DB_PASSWORD": "x",'), '  "DB_PASSWORD": ***,');
+    assert.equal(redactSourceLine('env: {A: 1, API_TOKEN: t0k, B: 2}'), 'env: {A: 1, API_TOKEN: ***, B: 2}');
+    assert.equal(redactSourceLine('{"env":{"DB_PASSWORD":"p\\"w"}}'), '{"env":{"DB_PASSWORD":***}}');
+    assert.equal(redactUrlPasswords('postgresql://app:Sup3r@S3cret@10.0.0.3/db'), 'postgresql://app:***@10.0.0.3/db');
     assert.equal(redactSourceLine('    egress: all-traffic'), '    egress: all-traffic');
   });
 });

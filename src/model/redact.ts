@@ -5,8 +5,9 @@
 
 export const REDACTED = '***';
 
-// scheme://user:password@host  — password is anything up to the last '@' before the host part.
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s]*)(@)/gi;
+// scheme://user:password@host — the password runs to the last '@' before a space, quote or comma
+// (a raw '@' inside a password is common enough; over-redacting a query string is the safe error).
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s"',]*:)([^\s"',]*)(@)/gi;
 const SECRET_KEY = /(pass(word)?|passwd|secret|token|api[_-]?key|private[_-]?key|credential|auth[_-]?string)/i;
 
 /** Replaces the password of every URL found in `text` with `***`. */
@@ -27,12 +28,13 @@ export function redactEnvValue(key: string, value: string): string {
 }
 
 /**
- * Redacts a line of source text (used in error code frames): URL passwords, and the value of a
- * `KEY: value` / `"KEY": "value"` pair whose key looks secret.
+ * Redacts a line of source text (used in error code frames): URL passwords, and every value whose
+ * key looks secret, wherever it stands on the line (block or flow YAML, one-line JSON, KEY=value).
  */
 export function redactSourceLine(line: string): string {
-  const masked = redactUrlPasswords(line);
-  return masked.replace(/^(\s*(?:-\s+)?["']?)([A-Za-z0-9_.-]+)(["']?\s*[:=]\s*)(.+)$/, (m, pre: string, key: string, sep: string) =>
-    isSecretKey(key) ? `${pre}${key}${sep}${REDACTED}` : m,
-  );
+  const secretValue = (m: string, quote: string, key: string, sep: string): string => (isSecretKey(key) ? `${quote}${key}${quote}${sep}${REDACTED}` : m);
+  // A secret key whose value is a list or mapping loses the whole collection; then scalars.
+  const collection = /(["']?)([A-Za-z0-9_.-]+)\1(\s*[:=]\s*)(\[[^\]]*\]?|\{[^}]*\}?)/g;
+  const scalar = /(["']?)([A-Za-z0-9_.-]+)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^,{}[\]\s][^,}\]]*)/g;
+  return redactUrlPasswords(line).replace(collection, secretValue).replace(scalar, secretValue);
 }

@@ -35,15 +35,15 @@ export async function readTextFile(file: string): Promise<string> {
   const fail = (message: string): never => {
     throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message, sourceLine: undefined }]);
   };
-  let size: number;
+  let info;
   try {
-    const info = await stat(file);
-    if (info.isDirectory()) return fail('is a directory; expected a topology file (.yaml, .yml or .json)');
-    size = info.size;
+    info = await stat(file);
   } catch (error: unknown) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     return fail(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'unknown error'})`);
   }
+  if (info.isDirectory()) return fail('is a directory; expected a topology file (.yaml, .yml or .json)');
+  const size = info.size;
   if (size > MAX_INPUT_BYTES) {
     return fail(`is ${(size / 1024 / 1024).toFixed(1)} MiB, larger than the ${MAX_INPUT_BYTES / 1024 / 1024} MiB limit for one input; split the topology into several files`);
   }
@@ -81,6 +81,20 @@ function splitLines(text: string): { starts: number[]; text: (line: number) => s
   };
 }
 
+/**
+ * A syntax error found at the end of the input (an unclosed bracket) is reported at the end of the
+ * last line with text, where a person can see what is unclosed.
+ */
+function nonBlankPosition(lines: ReturnType<typeof splitLines>, pos: Position): Position {
+  const text = lines.text(pos.line);
+  if (text !== undefined && text.trim() !== '') return pos;
+  for (let line = pos.line - 1; line >= 1; line--) {
+    const previous = lines.text(line) ?? '';
+    if (previous.trim() !== '') return { line, column: previous.length + 1 };
+  }
+  return pos;
+}
+
 function positionOf(starts: readonly number[], offset: number): Position {
   let lo = 0;
   let hi = starts.length - 1;
@@ -98,7 +112,7 @@ function parseYaml(file: string, text: string, lines: ReturnType<typeof splitLin
   if (doc.errors.length > 0) {
     throw new InputError(
       doc.errors.map((e): Diagnostic => {
-        const pos = positionOf(lines.starts, e.pos[0]);
+        const pos = nonBlankPosition(lines, positionOf(lines.starts, e.pos[0]));
         return { file, ...pos, keyPath: undefined, message: `YAML syntax: ${e.message.split('\n')[0] ?? e.code}`, sourceLine: lines.text(pos.line) };
       }),
     );
@@ -148,7 +162,7 @@ function parseJson(file: string, text: string, lines: ReturnType<typeof splitLin
     parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
     throw new InputError(
       (errors.length > 0 ? errors : [{ error: ParseErrorCode.InvalidSymbol, offset: 0, length: 0 }]).slice(0, 10).map((e): Diagnostic => {
-        const pos = positionOf(lines.starts, e.offset);
+        const pos = nonBlankPosition(lines, positionOf(lines.starts, e.offset));
         return { file, ...pos, keyPath: undefined, message: `JSON syntax: ${printParseErrorCode(e.error)}`, sourceLine: lines.text(pos.line) };
       }),
     );

@@ -79,6 +79,12 @@ function diagnosticsForIssue(doc: SourceDocument, issue: z.core.$ZodIssue, prefi
       return [diagnosticAt(doc, path, `expected ${options.length === 1 ? options[0] ?? '' : `one of ${options.join(', ')}`}, got ${got}${hint}`)];
     }
     case 'invalid_union': {
+      // string | number | boolean and the like: one message listing every accepted type.
+      const types = issue.errors.map((errs) => (errs.length === 1 && errs[0]?.code === 'invalid_type' && errs[0].path.length === 0 ? errs[0].expected : undefined));
+      if (types.length > 1 && types.every((t) => t !== undefined)) {
+        const list = `${types.slice(0, -1).join(', ')} or ${types[types.length - 1] ?? ''}`;
+        return [diagnosticAt(doc, path, actual === undefined ? `missing required key \`${String(path[path.length - 1])}\` (expected ${list})` : `expected ${list}, got ${describeType(actual)}`)];
+      }
       // Report the branch that got furthest: the one that is not the `unknown` placeholder.
       const branches = issue.errors.filter((errs) => !errs.every((e) => e.code === 'invalid_value' && e.values.includes('unknown')));
       const first = branches[0] ?? issue.errors[0];
