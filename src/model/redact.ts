@@ -12,6 +12,7 @@ const SECRET_KEY = /(pass(word)?|passwd|secret|token|api[_-]?key|private[_-]?key
 
 /** Replaces the password of every URL found in `text` with `***`. */
 export function redactUrlPasswords(text: string): string {
+  if (!text.includes('@')) return text;
   return text.replace(URL_PASSWORD, (_m, head: string, password: string, at: string) =>
     password === '' ? `${head}${at}` : `${head}${REDACTED}${at}`,
   );

@@ -73,6 +73,14 @@ function addNatEdit(topology: Topology, point: EgressPoint): Edit {
 export function candidateFixes(topology: Topology, failed: readonly PathResult[]): Edit[][] {
   const out: Edit[][] = [];
   const services = new Map(topology.services.map((s) => [s.name, s]));
+  // One NAT candidate per network and region, however many paths it would repair.
+  const natEdits = new Map<string, Edit>();
+  const natFor = (point: EgressPoint): Edit => {
+    const key = `${point.network}/${point.region}/${point.hidden ? 'hidden' : (point.subnet ?? '')}`;
+    let edit = natEdits.get(key);
+    if (!edit) natEdits.set(key, (edit = addNatEdit(topology, point)));
+    return edit;
+  };
   for (const path of failed) {
     const service = services.get(path.service);
     if (!service) continue;
@@ -81,7 +89,7 @@ export function candidateFixes(topology: Topology, failed: readonly PathResult[]
     switch (path.cause) {
       case 'NO_EXTERNAL_ADDRESS':
       case 'PRIVATE_GOOGLE_ACCESS_DISALLOWED':
-        if (point) out.push([addNatEdit(topology, point)]);
+        if (point) out.push([natFor(point)]);
         if (service.egress === 'all-traffic') out.push([{ kind: 'set-egress', service: service.name, egress: 'private-ranges-only' }]);
         if (path.cause === 'PRIVATE_GOOGLE_ACCESS_DISALLOWED' && point?.subnet !== undefined && !point.hidden) {
           out.push([{ kind: 'enable-private-google-access', network: point.network, subnet: point.subnet }]);
@@ -90,7 +98,7 @@ export function candidateFixes(topology: Topology, failed: readonly PathResult[]
       case 'SOURCE_IP_NOT_ALLOWLISTED': {
         if (!point || dependency?.target.kind !== 'external') break;
         const external = dependency.target.external;
-        const nat = addNatEdit(topology, point);
+        const nat = natFor(point);
         if (service.egress !== 'all-traffic') {
           out.push([{ kind: 'set-egress', service: service.name, egress: 'all-traffic' }]);
           out.push([{ kind: 'set-egress', service: service.name, egress: 'all-traffic' }, nat]);

@@ -83,7 +83,14 @@ export function applyEdits(topology: Topology, edits: readonly Edit[]): Topology
 }
 
 function applyEdit(t: Topology, edit: Edit): Topology {
-  const mapService = (name: string, f: (s: Service) => Service): Topology => ({ ...t, services: t.services.map((s) => (s.name === name ? f(s) : s)) });
+  const mapService = (name: string, f: (s: Service) => Service): Topology => {
+    const services = t.services.slice();
+    for (let i = 0; i < services.length; i++) {
+      const service = services[i];
+      if (service?.name === name) services[i] = f(service);
+    }
+    return { ...t, services };
+  };
   const mapNetwork = (name: string, f: (n: Network) => Network): Topology => {
     const network = t.networks.get(name);
     if (!network) return t;

@@ -37,8 +37,20 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
   const seen = new Set<string>();
   const fixes: Omit<Fix, 'recommended'>[] = [];
   const rejected: RejectedFix[] = [];
+  const positionOf = new Map(topology.services.map((s, i) => [s.name, i]));
   const byService = new Map<string, PathResult[]>();
-  for (const p of paths) byService.set(p.service, [...(byService.get(p.service) ?? []), p]);
+  // Which services consulted which entity: an edit re-checks only the services it can affect.
+  const servicesByKey = new Map<string, Set<string>>();
+  for (const p of paths) {
+    let list = byService.get(p.service);
+    if (!list) byService.set(p.service, (list = []));
+    list.push(p);
+    for (const key of p.consulted) {
+      let set = servicesByKey.get(key);
+      if (!set) servicesByKey.set(key, (set = new Set()));
+      set.add(p.service);
+    }
+  }
 
   for (const edits of candidateFixes(topology, failed)) {
     const key = editKey(edits);
@@ -51,8 +63,13 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
       rejected.push({ edits, title, reason: `opens a security hole: ${newHoles.join('; ')}` });
       continue;
     }
-    const touched = new Set(edits.flatMap(editTouches));
-    const affected = edited.services.filter((s) => (byService.get(s.name) ?? []).some((p) => [...p.consulted].some((k) => touched.has(k))));
+    const affectedNames = new Set(edits.flatMap(editTouches).flatMap((k) => [...(servicesByKey.get(k) ?? [])]));
+    // Edits keep the order of services, so positions found once on the original stay valid.
+    const affected = [...affectedNames].flatMap((name) => {
+      const at = positionOf.get(name);
+      const service = at === undefined ? undefined : edited.services[at];
+      return service ? [service] : [];
+    });
     const after = analyzeReachability(indexTopology(edited), affected);
     const before = new Map(affected.flatMap((s) => byService.get(s.name) ?? []).map((p) => [pathKey(p), p]));
     const resolves: { service: string; dependency: string }[] = [];

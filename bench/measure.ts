@@ -1,0 +1,96 @@
+/**
+ * One benchmark run, in its own process so that peak RSS belongs to this file alone.
+ * Usage: node --expose-gc dist/bench/measure.js FILE
+ * Prints one JSON line (a Measurement) on stdout.
+ *
+ * parse = readTextFile + parseSource (read the file, parse it to a value with positions available).
+ * check = loadTopologyFile + analyzeTopology + JSON.stringify of paths and findings (the whole
+ *         `lifeline check` pipeline as a library, with stringify standing in for rendering).
+ * Each is timed after one warm-up run; the median of 3 runs is reported.
+ */
+import { performance } from 'node:perf_hooks';
+import { analyzeTopology } from '../src/analysis/analyze.js';
+import { parseSource, readTextFile } from '../src/sources/document.js';
+import { loadTopologyFile } from '../src/sources/topology-file.js';
+
+export interface Measurement {
+  readonly parseSeconds: number;
+  readonly checkSeconds: number;
+  readonly parseRuns: readonly number[];
+  readonly checkRuns: readonly number[];
+  /** process.resourceUsage().maxRSS, converted from KiB to MiB. */
+  readonly peakRssMb: number;
+  readonly paths: number;
+  readonly verdicts: Readonly<Record<string, number>>;
+  readonly findings: number;
+  readonly fixes: number;
+  readonly rejectedFixes: number;
+  readonly outputBytes: number;
+}
+
+const RUNS = 3;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ seconds: number; result: Awaited<T> }> {
+  globalThis.gc?.();
+  const start = performance.now();
+  const result = await run();
+  return { seconds: (performance.now() - start) / 1000, result };
+}
+
+/** Warm-up once, then the median of RUNS timed runs. */
+async function measure<T>(run: () => Promise<T>): Promise<{ runs: number[]; last: Awaited<T> }> {
+  let last = await run();
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = await timed(run);
+    runs.push(t.seconds);
+    last = t.result;
+  }
+  return { runs, last };
+}
+
+async function parseOnce(file: string): Promise<number> {
+  const doc = parseSource(file, await readTextFile(file));
+  return doc.text.length;
+}
+
+async function checkOnce(file: string): Promise<{ output: string; analysis: ReturnType<typeof analyzeTopology> }> {
+  const { topology } = await loadTopologyFile(file);
+  const analysis = analyzeTopology(topology);
+  const output = JSON.stringify({ paths: analysis.paths, findings: analysis.findings });
+  return { output, analysis };
+}
+
+async function main(file: string): Promise<void> {
+  const parse = await measure(() => parseOnce(file));
+  const check = await measure(() => checkOnce(file));
+  const { analysis, output } = check.last;
+  const verdicts: Record<string, number> = {};
+  for (const p of analysis.paths) verdicts[p.verdict] = (verdicts[p.verdict] ?? 0) + 1;
+  const result: Measurement = {
+    parseSeconds: median(parse.runs),
+    checkSeconds: median(check.runs),
+    parseRuns: parse.runs,
+    checkRuns: check.runs,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    paths: analysis.paths.length,
+    verdicts,
+    findings: analysis.findings.length,
+    fixes: analysis.fixes.length,
+    rejectedFixes: analysis.rejected.length,
+    outputBytes: output.length,
+  };
+  console.log(JSON.stringify(result));
+}
+
+const file = process.argv[2];
+if (file === undefined) {
+  console.error('usage: node --expose-gc dist/bench/measure.js FILE');
+  process.exit(2);
+}
+await main(file);
