@@ -5,6 +5,7 @@ import { redactUrlPasswords } from '../model/redact.js';
 import { InputError, formatDiagnostic } from '../sources/errors.js';
 import { VERSION } from '../version.js';
 import { runCheck } from './check.js';
+import { parseDuration, runProbeCommand } from './probe.js';
 
 /** Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad input or usage; 3 internal error. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
@@ -31,6 +32,55 @@ function buildProgram(write: (text: string) => void): Command {
       write(result.output);
       process.exitCode = result.exitCode;
     });
+
+  const duration = (value: string): number => {
+    const ms = parseDuration(value);
+    if (ms === undefined) throw new InvalidArgumentError('expected a duration such as 500ms, 2s or 1m');
+    return ms;
+  };
+  const positiveInt = (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+    return n;
+  };
+  program
+    .command('probe')
+    .description('Connect to every dependency from here (inside the runtime), time each phase, and compare with the static verdict.')
+    .argument('<files...>', 'topology files (.yaml, .yml or .json)')
+    .option('--service <name>', 'probe only this service\'s dependencies')
+    .option('--concurrency <n>', 'probes in flight at once', positiveInt, 16)
+    .option('--timeout <duration>', 'hard deadline of each probe', duration, 5000)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a result is at or above this severity').choices(['critical', 'warning']).default('critical'))
+    .option('--watch <interval>', 'repeat every interval and print what changed, until interrupted', duration)
+    .option('--cloudsql-dir <dir>', 'where Cloud SQL sockets are mounted', '/cloudsql')
+    .option('--dns-server <address...>', 'resolve names with these DNS servers instead of the system resolver')
+    .option('--ca <file>', 'extra trusted CA certificates (PEM) for TLS')
+    .option('--no-color', 'never colour the text output')
+    .action(
+      async (
+        files: string[],
+        opts: { service?: string; concurrency: number; timeout: number; format: 'text' | 'json'; failOn: 'critical' | 'warning'; watch?: number; cloudsqlDir: string; dnsServer?: string[]; ca?: string; color: boolean },
+      ) => {
+        const color = opts.color && process.stdout.isTTY && process.env.NO_COLOR === undefined;
+        process.exitCode = await runProbeCommand(
+          files,
+          {
+            ...(opts.service !== undefined ? { service: opts.service } : {}),
+            concurrency: opts.concurrency,
+            deadlineMs: opts.timeout,
+            format: opts.format,
+            failOn: opts.failOn,
+            color,
+            cloudSqlDir: opts.cloudsqlDir,
+            ...(opts.dnsServer ? { dnsServers: opts.dnsServer } : {}),
+            ...(opts.ca !== undefined ? { caFile: opts.ca } : {}),
+            ...(opts.watch !== undefined ? { watchMs: opts.watch } : {}),
+          },
+          write,
+        );
+      },
+    );
 
   program
     .command('schema')
