@@ -24,8 +24,9 @@ export function indexTargets(
     if (typeof db.publicIp === 'string') byAddress.set(db.publicIp, { kind: 'database', database: db.name, address: 'public-ip', port: 5432 });
   }
   for (const cache of caches.values()) byAddress.set(cache.host, { kind: 'cache', cache: cache.name, port: cache.port });
+  // Keyed by host:port: two endpoints on one host (a cache and an API on 127.0.0.1, say) differ.
   const externalByHost = new Map<string, External>();
-  for (const ext of externals.values()) externalByHost.set(ext.host, ext);
+  for (const ext of externals.values()) externalByHost.set(`${ext.host}:${ext.port ?? ''}`, ext);
   return { databases, caches, externals, databaseByConnection, byAddress, externalByHost };
 }
 
@@ -69,7 +70,7 @@ export function resolveEndpoint(endpoint: Endpoint, index: TargetIndex): Target 
     if (known.kind === 'cache') return { ...known, port: endpoint.port ?? known.port };
     return known;
   }
-  const external = index.externalByHost.get(host);
+  const external = index.externalByHost.get(`${host}:${endpoint.port ?? ''}`);
   if (external) return { kind: 'external', external: external.name };
   if (host.endsWith('.googleapis.com')) return { kind: 'google-api', host };
   return { kind: 'address', host, port: endpoint.port };
