@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { ProbeReport } from '../src/report/probe.js';
-import { canUseNetns, createBlackhole, type Blackhole } from './harness/netns.js';
+import { canUseNetns, createBlackhole, createNamespaceHost, type Blackhole, type NamespaceHost } from './harness/netns.js';
 import { startPostgres, type PostgresServer } from './harness/postgres.js';
 import { startRedis, type RedisServer } from './harness/redis.js';
 import { startHttpServer, type RunningServer } from './harness/servers.js';
@@ -19,16 +19,17 @@ let pg: PostgresServer;
 let redis: RedisServer;
 let api: RunningServer;
 let hole: Blackhole | undefined;
+let nsHost: NamespaceHost | undefined;
 let dir: string;
 
 before(async () => {
   [pg, redis, api] = await Promise.all([startPostgres({ password: DB_PASSWORD }), startRedis({ password: REDIS_PASSWORD }), startHttpServer()]);
-  if (canUseNetns().ok) hole = await createBlackhole();
+  if (canUseNetns().ok) [hole, nsHost] = await Promise.all([createBlackhole(), createNamespaceHost()]);
   dir = mkdtempSync(join(tmpdir(), 'lifeline-probe-cli-'));
 });
 
 after(async () => {
-  await Promise.all([pg.stop(), redis.stop(), api.close(), hole?.close()]);
+  await Promise.all([pg.stop(), redis.stop(), api.close(), hole?.close(), nsHost?.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -51,6 +52,7 @@ databases:
 externals:
   - {name: api, url: "${api.url}"}
   - {name: partner, url: "${partner}"}
+  - {name: status, url: "${nsHost ? nsHost.url : api.url}"}
 services:
   - name: backend
     connector: conn
@@ -63,6 +65,7 @@ services:
       API_URL: "${api.url}"
     dependencies:
       - {name: partner, external: partner, critical: false}
+      - {name: status, external: status, critical: false}
 `,
   );
   return file;
@@ -118,12 +121,19 @@ describe('lifeline probe', () => {
     assert.equal((await probe(topology('private-ranges-only'), '--fail-on', 'warning')).status, 1);
   });
 
-  it('a configuration that predicts no path while the probe connects is reported as a disagreement', async () => {
+  it('a configuration that predicts no path while the probe connects is reported as a disagreement', async (t) => {
+    if (!nsHost) {
+      t.skip('needs network namespaces (root) for a reachable non-loopback host');
+      return;
+    }
     const run = await probe(topology('all-traffic'), '--format', 'json');
     const report = JSON.parse(run.stdout) as ProbeReport;
+    const status = report.results.find((r) => r.dependency === 'status');
+    assert.deepEqual([status?.static.verdict, status?.outcome, status?.agrees], ['UNREACHABLE', 'OK', false]);
+    assert.match(status?.suggestion ?? '', /not what is deployed/);
+    // A sidecar on loopback stays reachable whatever the egress: configuration and probe agree.
     const api = report.results.find((r) => r.dependency === 'api');
-    assert.deepEqual([api?.static.verdict, api?.outcome, api?.agrees], ['UNREACHABLE', 'OK', false]);
-    assert.match(api?.suggestion ?? '', /not what is deployed/);
+    assert.deepEqual([api?.static.verdict, api?.outcome, api?.agrees], ['REACHABLE', 'OK', true]);
     if (hole) {
       const partner = report.results.find((r) => r.dependency === 'partner');
       assert.deepEqual([partner?.static.verdict, partner?.outcome, partner?.agrees], ['UNREACHABLE', 'TIMEOUT_CONNECT', true]);

@@ -55,6 +55,7 @@ const range = (text: string): Cidr => {
 const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(range);
 const RFC6598 = range('100.64.0.0/10');
 const CLASS_E = range('240.0.0.0/4');
+const LOOPBACK = range('127.0.0.0/8');
 // private.googleapis.com and restricted.googleapis.com
 const GOOGLE_API_VIPS = ['199.36.153.8/30', '199.36.153.4/30'].map(range);
 
@@ -63,11 +64,13 @@ const GOOGLE_API_VIPS = ['199.36.153.8/30', '199.36.153.4/30'].map(range);
  * - `rfc1918`: private, sent into the VPC under either egress mode.
  * - `google-vip`: Private Google Access VIPs, also sent into the VPC under `private-ranges-only`.
  * - `rfc6598` / `class-e`: private-use ranges whose handling under `private-ranges-only` is not documented.
+ * - `loopback`: 127.0.0.0/8, which never leaves the instance (a sidecar container listens there).
  * - `public`: everything else.
  */
-export type AddressClass = 'rfc1918' | 'google-vip' | 'rfc6598' | 'class-e' | 'public';
+export type AddressClass = 'loopback' | 'rfc1918' | 'google-vip' | 'rfc6598' | 'class-e' | 'public';
 
 export function classifyAddress(ip: number): AddressClass {
+  if (cidrContains(LOOPBACK, ip)) return 'loopback';
   if (RFC1918.some((r) => cidrContains(r, ip))) return 'rfc1918';
   if (GOOGLE_API_VIPS.some((r) => cidrContains(r, ip))) return 'google-vip';
   if (cidrContains(RFC6598, ip)) return 'rfc6598';

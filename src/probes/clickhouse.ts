@@ -14,10 +14,8 @@ export interface ClickHouseTarget {
 /** ClickHouse over HTTP(S): `/ping`, then `SELECT 1` when credentials are given. */
 export async function probeClickHouse(target: ClickHouseTarget, ctx: ProbeContext): Promise<string> {
   const base = new URL(target.url);
-  const ping = await ctx.phase('handshake', async () => {
-    const { socket, hostHeader } = await connectForUrl(base, target.ca, ctx);
-    return httpOverSocket(socket, { method: 'GET', path: '/ping', host: hostHeader }, ctx);
-  });
+  const first = await connectForUrl(base, target.ca, ctx);
+  const ping = await httpOverSocket(first.socket, { method: 'GET', path: '/ping', host: first.hostHeader }, ctx, 'handshake');
   ctx.info.status = ping.status;
   if (ping.status !== 200 || ping.body.trim() !== 'Ok.') {
     throw new ProbeFailure('PROTOCOL_ERROR', `/ping answered HTTP ${ping.status} ${JSON.stringify(ping.body.slice(0, 40))}, not "Ok."`);
@@ -25,8 +23,11 @@ export async function probeClickHouse(target: ClickHouseTarget, ctx: ProbeContex
   if (target.user === undefined) return `ClickHouse at ${base.host} answered /ping (no credentials given: SELECT 1 skipped)`;
   // A second connection: ClickHouse closes after each response when asked to (connection: close).
   const { socket, hostHeader } = await connectForUrl(base, target.ca, ctx);
-  const query = await ctx.phase('query', () =>
-    httpOverSocket(socket, { method: 'POST', path: '/', host: hostHeader, headers: { 'X-ClickHouse-User': target.user ?? 'default', 'X-ClickHouse-Key': target.password ?? '' }, body: 'SELECT 1' }, ctx),
+  const query = await httpOverSocket(
+    socket,
+    { method: 'POST', path: '/', host: hostHeader, headers: { 'X-ClickHouse-User': target.user ?? 'default', 'X-ClickHouse-Key': target.password ?? '' }, body: 'SELECT 1' },
+    ctx,
+    'query',
   );
   ctx.info.status = query.status;
   if (query.status === 516 || query.status === 401 || query.status === 403 || /Code: 516\b/.test(query.body)) {

@@ -39,15 +39,20 @@ export class ProbeContext {
     return resolver.resolve4(host);
   }
 
-  /** Times `run` as one phase; the phase is recorded as failed if it throws. */
+  /** Times `run` as one phase, listed in the order phases start; recorded as failed if it throws. */
   async phase<T>(name: PhaseName, run: () => Promise<T>): Promise<T> {
     const start = performance.now();
+    const slot = this.phases.length;
+    this.phases.push({ phase: name, ms: 0, ok: false });
+    const record = (ok: boolean): void => {
+      this.phases[slot] = { phase: name, ms: round(performance.now() - start), ok };
+    };
     try {
       const value = await this.race(run());
-      this.phases.push({ phase: name, ms: round(performance.now() - start), ok: true });
+      record(true);
       return value;
     } catch (error: unknown) {
-      this.phases.push({ phase: name, ms: round(performance.now() - start), ok: false });
+      record(false);
       throw error;
     }
   }

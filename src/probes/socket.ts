@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { isIP, Socket, createConnection } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { ProbeContext } from './context.js';
-import { classifySocketError, errorText, ProbeFailure } from './outcome.js';
+import { classifySocketError, errorText, ProbeFailure, type PhaseName } from './outcome.js';
 
 export type Endpoint = { readonly host: string; readonly port: number } | { readonly path: string };
 
@@ -102,8 +102,9 @@ export async function httpOverSocket(
   socket: Socket,
   request: { readonly method: string; readonly path: string; readonly host: string; readonly headers?: Readonly<Record<string, string>>; readonly body?: string },
   ctx: ProbeContext,
+  phase: PhaseName = 'request',
 ): Promise<HttpExchange> {
-  return ctx.phase('request', () =>
+  return ctx.phase(phase, () =>
     new Promise<HttpExchange>((resolve, reject) => {
       const req = httpRequest({
         method: request.method,

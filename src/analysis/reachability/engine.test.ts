@@ -115,6 +115,14 @@ describe('egress selection', () => {
   });
 });
 
+describe('loopback', () => {
+  it('a sidecar on localhost is reached whatever the egress', () => {
+    const p = only(topology({ service: svc('connector: conn\negress: all-traffic', 'url: "postgresql://127.0.0.1:5432/db"') }));
+    assert.equal(p.verdict, 'REACHABLE');
+    assert.match(p.hops[1]?.detail ?? '', /stays inside the instance/);
+  });
+});
+
 describe('connectors and Direct VPC', () => {
   it('a connector that is not READY drops', () => {
     const p = only(topology({ service: svc('connector: broken', 'cache: redis') }));

@@ -234,6 +234,7 @@ const INTERNAL_HOST = /(\.internal|\.local|\.localdomain|\.svc|\.cluster\.local|
 function classify(leg: Leg): DestinationClass {
   if (leg.googleApi) return 'google-api';
   if (leg.ip !== undefined) return classifyAddress(leg.ip);
+  if (leg.host === 'localhost') return 'loopback';
   return INTERNAL_HOST.test(leg.host) ? 'internal-host' : 'public-host';
 }
 
@@ -251,6 +252,9 @@ function routeLeg(
   const hops: Hop[] = [];
   if (cls === 'public-host') notes.push(`assumes ${leg.host} resolves to a public address`);
   const internal = isInternalClass(cls) || cls === 'internal-host';
+  if (cls === 'loopback' || leg.host === 'localhost') {
+    return [hop('SELECT_EGRESS', `${dest} is a loopback address: it stays inside the instance (a sidecar container must listen there)`, 'forward', 'loopback-sidecar')];
+  }
 
   if ('none' in entryResult) {
     if (internal || cls === 'google-vip') {

@@ -150,6 +150,11 @@ export const FACTS = {
     confidence: 'documented',
     source: 'https://cloud.google.com/run/docs/configuring/static-outbound-ip',
   },
+  'loopback-sidecar': {
+    statement: 'Loopback traffic never leaves the instance; containers of one Cloud Run instance share the network namespace, so a sidecar listening on localhost is reached directly.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/run/docs/deploying#sidecars',
+  },
   'hostname-resolution': {
     statement: 'A host name that is not an IP address is assumed to resolve to a public address (internal-looking names are left undetermined).',
     confidence: 'assumed',
