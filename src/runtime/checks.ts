@@ -1,0 +1,98 @@
+import { performance } from 'node:perf_hooks';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
+import { redactUrlPasswords } from '../model/redact.js';
+import { runProbe } from '../probes/run.js';
+import type { BreakerState, CheckOutcome, CheckSpec, DependencySpec } from './types.js';
+
+/** One dependency's check: a real round trip with a deadline, behind a circuit breaker. */
+export class DependencyCheck {
+  readonly name: string;
+  readonly spec: DependencySpec;
+  readonly #breaker: CircuitBreakerPolicy;
+  readonly #timeoutMs: number;
+  #inFlight: Promise<CheckOutcome> | undefined;
+  readonly #controllers = new Set<AbortController>();
+
+  constructor(name: string, spec: DependencySpec, breaker: { threshold: number; halfOpenAfterMs: number }) {
+    this.name = name;
+    this.spec = spec;
+    this.#timeoutMs = spec.timeoutMs ?? 2000;
+    this.#breaker = circuitBreaker(handleAll, { halfOpenAfter: breaker.halfOpenAfterMs, breaker: new ConsecutiveBreaker(breaker.threshold) });
+  }
+
+  get breakerState(): BreakerState {
+    switch (this.#breaker.state) {
+      case CircuitState.Open:
+      case CircuitState.Isolated:
+        return 'open';
+      case CircuitState.HalfOpen:
+        return 'half-open';
+      case CircuitState.Closed:
+        return 'closed';
+    }
+  }
+
+  /** Runs the check, or joins the one already in flight (single-flight). */
+  run(): Promise<CheckOutcome> {
+    this.#inFlight ??= this.#execute().finally(() => {
+      this.#inFlight = undefined;
+    });
+    return this.#inFlight;
+  }
+
+  /** Aborts checks in flight (shutdown). */
+  abort(): void {
+    for (const controller of this.#controllers) controller.abort();
+  }
+
+  async #execute(): Promise<CheckOutcome> {
+    const start = performance.now();
+    const latency = (): number => Math.round((performance.now() - start) * 10) / 10;
+    try {
+      const detail = await this.#breaker.execute(() => this.#roundTrip());
+      return { ok: true, latencyMs: latency(), ...(detail !== undefined ? { detail } : {}) };
+    } catch (error: unknown) {
+      const message = error instanceof BrokenCircuitError ? 'circuit open: check skipped until the breaker half-opens' : error instanceof Error ? error.message : String(error);
+      return { ok: false, latencyMs: latency(), error: redactUrlPasswords(message) };
+    }
+  }
+
+  async #roundTrip(): Promise<string | undefined> {
+    const check: CheckSpec = this.spec.check;
+    const controller = new AbortController();
+    this.#controllers.add(controller);
+    try {
+      if (typeof check !== 'function') {
+        const result = await runProbe(check, { deadlineMs: this.#timeoutMs, signal: controller.signal });
+        if (result.outcome !== 'OK') throw new Error(`${result.outcome}: ${result.detail}`);
+        return result.detail;
+      }
+      const timer = setTimeout(() => {
+        controller.abort();
+      }, this.#timeoutMs);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const onAbort = (): void => {
+            reject(new Error(`TIMEOUT: no answer within ${this.#timeoutMs} ms`));
+          };
+          controller.signal.addEventListener('abort', onAbort, { once: true });
+          check(controller.signal).then(
+            () => {
+              controller.signal.removeEventListener('abort', onAbort);
+              resolve();
+            },
+            (error: unknown) => {
+              controller.signal.removeEventListener('abort', onAbort);
+              reject(error instanceof Error ? error : new Error(String(error)));
+            },
+          );
+        });
+        return undefined;
+      } finally {
+        clearTimeout(timer);
+      }
+    } finally {
+      this.#controllers.delete(controller);
+    }
+  }
+}

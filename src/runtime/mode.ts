@@ -1,0 +1,38 @@
+import type { DependencyState, Mode, ModeKind, ModeReason, PhaseState, Policy } from './types.js';
+
+/** Readiness per mode unless the policy says otherwise: never ready while a critical dependency is down. */
+export const DEFAULT_READY: Readonly<Record<ModeKind, boolean>> = { FULL: true, DEGRADED: true, READ_ONLY: false, EMERGENCY: false };
+
+/**
+ * The mode follows from the dependencies and phases: a critical dependency down (or a phase that
+ * failed for reasons of its own, which nothing declares optional) gives the policy's mode; an
+ * optional dependency down or a deferred phase gives DEGRADED; otherwise FULL.
+ */
+export function computeMode(policy: Policy, dependencies: readonly DependencyState[], phases: readonly PhaseState[], since: (subject: string) => number): Mode {
+  const reasons: ModeReason[] = [];
+  let critical = false;
+  for (const dep of dependencies) {
+    if (dep.status !== 'down') continue;
+    critical ||= dep.critical;
+    reasons.push({ kind: 'dependency-down', subject: dep.name, message: `${dep.critical ? 'critical' : 'optional'} dependency ${dep.name} is down: ${dep.lastError ?? 'no answer'}`, since: since(dep.name) });
+  }
+  for (const phase of phases) {
+    if (phase.status === 'deferred' || phase.status === 'skipped') {
+      reasons.push({ kind: 'phase-deferred', subject: phase.name, message: `phase ${phase.name} ${phase.status}: ${phase.reason ?? ''}`, since: since(phase.name) });
+    } else if (phase.status === 'failed') {
+      critical = true;
+      reasons.push({ kind: 'phase-failed', subject: phase.name, message: `phase ${phase.name} failed: ${phase.reason ?? ''}`, since: since(phase.name) });
+    }
+  }
+  if (reasons.length === 0) return { kind: 'FULL' };
+  if (critical) return { kind: policy.whenCriticalDown, reasons };
+  return { kind: 'DEGRADED', reasons };
+}
+
+/** Two modes are the same when their kind and the subjects of their reasons are. */
+export function sameMode(a: Mode, b: Mode): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'FULL' || b.kind === 'FULL') return true;
+  const key = (m: Exclude<Mode, { kind: 'FULL' }>) => m.reasons.map((r) => `${r.kind}:${r.subject}`).sort().join(',');
+  return key(a) === key(b);
+}
