@@ -52,8 +52,8 @@ export class DependencyCheck {
       const detail = await this.#breaker.execute(() => this.#roundTrip());
       return { ok: true, latencyMs: latency(), ...(detail !== undefined ? { detail } : {}) };
     } catch (error: unknown) {
-      const message = error instanceof BrokenCircuitError ? 'circuit open: check skipped until the breaker half-opens' : error instanceof Error ? error.message : String(error);
-      return { ok: false, latencyMs: latency(), error: redactUrlPasswords(message) };
+      if (error instanceof BrokenCircuitError) return { ok: false, latencyMs: latency(), error: 'circuit open: check skipped until the breaker half-opens', skipped: true };
+      return { ok: false, latencyMs: latency(), error: redactUrlPasswords(error instanceof Error ? error.message : String(error)) };
     }
   }
 

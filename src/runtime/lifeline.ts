@@ -139,6 +139,8 @@ export function createLifeline(options: LifelineOptions): Lifeline {
   let loopTimer: NodeJS.Timeout | undefined;
   let reconciling: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
+  /** Phases in the order their start() began (a phase retried after deferral appears once more). */
+  const startOrder: PhaseRecord[] = [];
 
   const snapshot = (): Snapshot => ({
     service: options.service,
@@ -161,9 +163,12 @@ export function createLifeline(options: LifelineOptions): Lifeline {
   };
 
   const setPhase = (record: PhaseRecord, status: PhaseStatus, reason: string | undefined, durationMs?: number): void => {
-    if (record.state.status !== status) since.set(record.spec.name, Date.now());
-    record.state = { ...record.state, status, reason: reason === undefined ? undefined : redactUrlPasswords(reason), durationMs: durationMs ?? record.state.durationMs };
-    if (status !== 'running' && status !== 'pending') phaseEvents.emit({ phase: record.spec.name, status, durationMs: durationMs ?? 0, reason: record.state.reason });
+    const previous = record.state;
+    if (previous.status !== status) since.set(record.spec.name, Date.now());
+    record.state = { ...previous, status, reason: reason === undefined ? undefined : redactUrlPasswords(reason), durationMs: durationMs ?? previous.durationMs };
+    // A phase that stays deferred round after round is one event, not one per check interval.
+    const changed = previous.status !== status || previous.reason !== record.state.reason || status === 'done' || status === 'failed';
+    if (changed && status !== 'running' && status !== 'pending') phaseEvents.emit({ phase: record.spec.name, status, durationMs: durationMs ?? 0, reason: record.state.reason });
   };
 
   const check = async (name: string): Promise<void> => {
@@ -179,7 +184,8 @@ export function createLifeline(options: LifelineOptions): Lifeline {
       ...old,
       status,
       latencyMs: outcome.latencyMs,
-      lastError: outcome.ok ? old.lastError : outcome.error,
+      // While the breaker is open no check runs: the last real error stays the truth.
+      lastError: outcome.ok ? old.lastError : outcome.skipped ? (old.lastError ?? outcome.error) : outcome.error,
       checkedAt: now,
       lastOkAt: outcome.ok ? now : old.lastOkAt,
       breaker: dependency.breakerState,
@@ -190,7 +196,9 @@ export function createLifeline(options: LifelineOptions): Lifeline {
 
   const checkAll = async (): Promise<void> => {
     await Promise.all([...checks.keys()].map(check));
-    refreshMode();
+    // With phases still to run, reconcile() runs them first and then sets the mode, so a
+    // recovery does not pass through a mode whose reasons are already out of date.
+    if (![...phases.values()].some((p) => p.state.status !== 'done' && p.state.status !== 'stopped')) refreshMode();
   };
 
   /** Runs one phase if it can run now; records why not otherwise. */
@@ -209,6 +217,7 @@ export function createLifeline(options: LifelineOptions): Lifeline {
       return;
     }
     setPhase(record, 'running', undefined);
+    startOrder.push(record);
     const started = Date.now();
     const policy = wrap(
       retry(handleAll, {
@@ -274,6 +283,9 @@ export function createLifeline(options: LifelineOptions): Lifeline {
 
   const lifeline: Lifeline = {
     async start() {
+      // Every dependency gets a real status before startup completes, including those no phase
+      // needs: readiness must not claim ready while an unchecked critical dependency is down.
+      await Promise.all([...checks.keys()].map(check));
       await runPending();
       startupComplete = true;
       refreshMode();
@@ -312,7 +324,9 @@ export function createLifeline(options: LifelineOptions): Lifeline {
         );
         lifetime.abort();
         for (const dependency of checks.values()) dependency.abort();
-        for (const record of [...phases.values()].reverse()) {
+        // Reverse order of start, which deferral and parallel phases can make differ from the
+        // declaration order.
+        for (const record of [...startOrder].reverse()) {
           if (record.state.status !== 'done') continue;
           const stop = record.spec.stop;
           if (stop) await withDeadline(Promise.resolve().then(stop), remaining()).catch(() => undefined);

@@ -32,7 +32,7 @@ export type ModeKind = Mode['kind'];
 /** The result of one dependency check: a real round trip, never a "connected" flag. */
 export type CheckOutcome =
   | { readonly ok: true; readonly latencyMs: number; readonly detail?: string }
-  | { readonly ok: false; readonly latencyMs: number; readonly error: string };
+  | { readonly ok: false; readonly latencyMs: number; readonly error: string; /** The breaker was open: no round trip was made. */ readonly skipped?: boolean };
 
 /** A check: a probe spec (see lifeline's probes) or a function doing a real round trip. */
 export type CheckSpec = ProbeSpec | ((signal: AbortSignal) => Promise<void>);
