@@ -3,6 +3,7 @@ import { proposeFixes, type FixProposals } from './fixes/propose.js';
 import { analyzeReachability, indexTopology } from './reachability/engine.js';
 import type { PathResult } from './reachability/path.js';
 import { RULES, type Finding } from './rules/index.js';
+import { defaultOptions } from './rules/rule.js';
 
 export interface Analysis extends FixProposals {
   readonly paths: readonly PathResult[];
@@ -10,8 +11,8 @@ export interface Analysis extends FixProposals {
 }
 
 /** Everything `check` computes from a model: paths, rule findings and verified fixes. Pure. */
-export function analyzeTopology(topology: Topology): Analysis {
+export function analyzeTopology(topology: Topology, secretValues: ReadonlyMap<string, string> = new Map()): Analysis {
   const paths = analyzeReachability(indexTopology(topology));
-  const findings = RULES.flatMap((rule) => rule.check({ topology, paths }));
+  const findings = RULES.flatMap((rule) => rule.check({ topology, paths, secretValues }, defaultOptions(rule)));
   return { paths, findings, ...proposeFixes(topology, paths) };
 }

@@ -157,6 +157,7 @@ export function buildTopology(file: TopologyFile, fileName: string): BuildResult
       maxInstances: c.maxInstances,
       machineType: c.machineType,
       state: maybe(c.state, ['connectors', index, 'state']),
+      expectedPeakMbps: c.expectedPeakMbps,
       origin: at(['connectors', index]),
     });
   }
@@ -210,14 +211,21 @@ export function buildTopology(file: TopologyFile, fileName: string): BuildResult
 
   const secrets = new Map<string, Secret>();
   for (const [name, { item: s, index }] of unique(file.secrets, 'secret', 'secrets')) {
-    secrets.set(name, { name, versions: s.versions.map(String), format: s.format, origin: at(['secrets', index]) });
+    secrets.set(name, { name, versions: s.versions.map(String), format: s.format, minLength: s.minLength, file: s.file, origin: at(['secrets', index]) });
   }
 
   const index = indexTargets(databases, caches, externals);
   unique(file.services, 'service', 'services');
   const services = file.services.map((entry, i) => buildService(entry, ['services', i], { at, regionOf, issues, index }));
 
-  return { topology: { project: file.project, networks, addresses, connectors, databases, caches, externals, secrets, services }, issues };
+  const serviceNames = new Set(file.services.map((s) => s.name));
+  const loadBalancers = file.loadBalancers.map((lb, i) => {
+    lb.backends.forEach((b, j) => {
+      if (!serviceNames.has(b.service)) issues.push({ path: ['loadBalancers', i, 'backends', j, 'service'], message: `no service named "${b.service}" in the topology` });
+    });
+    return { name: lb.name, timeoutSeconds: lb.timeoutSeconds, backends: lb.backends, healthCheck: lb.healthCheck, origin: at(['loadBalancers', i]) };
+  });
+  return { topology: { project: file.project, networks, addresses, connectors, databases, caches, externals, secrets, services, loadBalancers }, issues };
 }
 
 function cidr(text: string): Cidr {

@@ -82,6 +82,7 @@ const connectorSchema = z
     maxInstances: z.number().int().default(10),
     machineType: z.enum(['e2-micro', 'f1-micro', 'e2-standard-4']).default('e2-micro'),
     state: unknownable(z.enum(['READY', 'CREATING', 'UPDATING', 'DELETING', 'ERROR'])).default('READY'),
+    expectedPeakMbps: z.number().positive().optional().describe('Peak egress throughput the services are expected to send through it.'),
   })
   .refine((c) => (c.ipCidrRange === undefined) !== (c.subnet === undefined), {
     message: 'exactly one of `ipCidrRange` or `subnet`',
@@ -134,7 +135,19 @@ const externalSchema = z
 const secretSchema = z.strictObject({
   name,
   versions: z.array(z.union([z.string(), z.number().int()])).default([]).describe('Enabled versions.'),
-  format: z.enum(['postgres-url', 'redis-url', 'url', 'json', 'text']).optional(),
+  format: z.enum(['postgres-url', 'redis-url', 'url', 'json', 'json-array-of-origins', 'text']).optional().describe('What the value must parse as.'),
+  minLength: z.number().int().min(1).optional().describe('Shortest acceptable value (e.g. for signing keys).'),
+  file: z.string().optional().describe('A local file holding the value, to check its format. The value is never printed.'),
+});
+
+const loadBalancerSchema = z.strictObject({
+  name,
+  timeoutSeconds: z.number().positive().default(30).describe('Backend service timeout. @default 30'),
+  backends: z
+    .array(z.strictObject({ service: name, serverlessNeg: z.boolean().default(true) }))
+    .min(1)
+    .describe('Cloud Run services behind it (through serverless NEGs unless said otherwise).'),
+  healthCheck: z.string().optional().describe('A health check attached to the backend service (not supported with serverless NEGs).'),
 });
 
 const secretRefSchema = z
@@ -217,6 +230,7 @@ export const topologyFileSchema = z
     externals: z.array(externalSchema).default([]),
     secrets: z.array(secretSchema).default([]),
     services: z.array(serviceSchema).default([]),
+    loadBalancers: z.array(loadBalancerSchema).default([]).describe('External Application Load Balancers in front of services.'),
   })
   .describe('Lifeline topology file');
 

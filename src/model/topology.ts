@@ -94,6 +94,7 @@ export interface Connector {
   readonly maxInstances: number;
   readonly machineType: string;
   readonly state: Maybe<ConnectorState>;
+  readonly expectedPeakMbps: number | undefined;
   readonly origin: Origin;
 }
 
@@ -140,6 +141,17 @@ export interface Secret {
   readonly name: string;
   readonly versions: readonly string[];
   readonly format: string | undefined;
+  readonly minLength: number | undefined;
+  /** A local file holding the value (read by the caller, never by analysis). */
+  readonly file: string | undefined;
+  readonly origin: Origin;
+}
+
+export interface LoadBalancer {
+  readonly name: string;
+  readonly timeoutSeconds: number;
+  readonly backends: readonly { readonly service: string; readonly serverlessNeg: boolean }[];
+  readonly healthCheck: string | undefined;
   readonly origin: Origin;
 }
 
@@ -240,4 +252,5 @@ export interface Topology {
   readonly externals: ReadonlyMap<string, External>;
   readonly secrets: ReadonlyMap<string, Secret>;
   readonly services: readonly Service[];
+  readonly loadBalancers: readonly LoadBalancer[];
 }

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Analysis } from '../analysis/analyze.js';
+import { RULES } from '../analysis/rules/index.js';
 import type { Edit } from '../analysis/fixes/edit.js';
 import { FACTS, type FactId } from '../analysis/reachability/facts.js';
 import type { Cause, Confidence, HopOutcome, Step, Verdict } from '../analysis/reachability/path.js';
@@ -44,6 +46,10 @@ export interface ReportPath {
 
 export interface ReportFinding {
   readonly ruleId: string;
+  /** What the finding is about, stable across runs (see Finding.key). */
+  readonly key: string;
+  /** sha256 of `ruleId` and `key`: the same finding has the same fingerprint in every run. */
+  readonly fingerprint: string;
   readonly severity: Severity;
   readonly message: string;
   readonly location: Location;
@@ -68,6 +74,30 @@ export interface ReportFix {
   readonly changes: readonly FileChange[];
 }
 
+/** Rule metadata, so renderers (SARIF, JUnit, docs) need nothing but the Report. */
+export interface ReportRule {
+  readonly id: string;
+  readonly title: string;
+  readonly category: string;
+  readonly severity: Severity;
+  readonly rationale: string;
+  readonly sources: readonly string[];
+}
+
+/** A finding hidden by an inline suppression or a baseline, with the reason given. */
+export interface ReportSuppression {
+  readonly ruleId: string;
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly location: Location;
+  readonly by: 'inline' | 'baseline';
+  readonly reason: string;
+  /** ISO date (YYYY-MM-DD) after which the suppression lapses and the finding returns. */
+  readonly expires?: string;
+}
+
 export interface Report {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
   readonly tool: { readonly name: 'lifeline'; readonly version: string };
@@ -88,6 +118,10 @@ export interface Report {
   readonly findings: readonly ReportFinding[];
   readonly fixes: readonly ReportFix[];
   readonly rejectedFixes: readonly { readonly title: string; readonly reason: string }[];
+  /** Findings hidden by suppressions (not counted in `summary` or the status). */
+  readonly suppressed: readonly ReportSuppression[];
+  /** Every rule that ran, with its metadata. */
+  readonly rules: readonly ReportRule[];
 }
 
 export interface ReportOptions {
@@ -145,6 +179,8 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
     })),
     findings: findings.map((f) => ({
       ruleId: f.ruleId,
+      key: f.key,
+      fingerprint: findingFingerprint(f.ruleId, f.key),
       severity: f.severity,
       message: f.message,
       location: locate(f.origin),
@@ -160,7 +196,14 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
       changes: options.renderChanges(f.edits),
     })),
     rejectedFixes: analysis.rejected.map((r) => ({ title: r.title, reason: r.reason })),
+    suppressed: [],
+    rules: RULES.map((r) => ({ id: r.id, title: r.title, category: r.category, severity: r.severity, rationale: r.rationale, sources: r.sources })),
   };
+}
+
+/** The stable identity of a finding across runs: message wording and line numbers may change. */
+export function findingFingerprint(ruleId: string, key: string): string {
+  return createHash('sha256').update(`${ruleId}\u0000${key}`).digest('hex');
 }
 
 /** Exit code for `check`: 1 when any finding is at or above the threshold. */

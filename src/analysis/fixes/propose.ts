@@ -2,6 +2,7 @@ import type { Topology } from '../../model/topology.js';
 import { analyzeReachability, indexTopology } from '../reachability/engine.js';
 import { pathKey, type PathResult } from '../reachability/path.js';
 import { RULES } from '../rules/index.js';
+import { defaultOptions } from '../rules/rule.js';
 import { candidateFixes } from './candidates.js';
 import { applyEdits, describeEdit, editKey, editTouches, type Edit } from './edit.js';
 
@@ -90,6 +91,6 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
 
 function securityFindings(topology: Topology): string[] {
   return RULES.filter((r) => r.category === 'security')
-    .flatMap((r) => r.check({ topology, paths: [] }))
+    .flatMap((r) => r.check({ topology, paths: [], secretValues: new Map() }, defaultOptions(r)))
     .map((f) => f.message);
 }

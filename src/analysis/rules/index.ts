@@ -6,4 +6,4 @@ import { unreachableDependency } from './unreachable-dependency.js';
 /** Every rule, in report order. Adding a rule means adding it here: there is no discovery magic. */
 export const RULES = [unreachableDependency, unconfirmedPath, openAuthorizedNetwork] as const satisfies readonly Rule[];
 
-export type { Finding, Rule, RuleContext, Severity } from './rule.js';
+export type { Finding, Rule, RuleContext, RuleOption, RuleOptionValue, Severity } from './rule.js';

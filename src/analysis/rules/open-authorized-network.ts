@@ -14,6 +14,7 @@ export const openAuthorizedNetwork: Rule = {
         .filter((a) => a.cidr.prefix === 0)
         .map((a) => ({
           ruleId: 'open-authorized-network',
+          key: `database:${db.name}:${a.cidr.text}`,
           severity: 'critical' as const,
           message: `database ${db.name} authorizes ${a.cidr.text}${a.name ? ` ("${a.name}")` : ''}: its public IP accepts connections from anywhere`,
           origin: a.origin,

@@ -5,6 +5,11 @@ export type Severity = 'critical' | 'warning' | 'info';
 
 export interface Finding {
   readonly ruleId: string;
+  /**
+   * What the finding is about, stable across runs and message wording (e.g. `backend→postgres`,
+   * `database:staging-db`): with the rule id it identifies the finding in baselines and SARIF.
+   */
+  readonly key: string;
   readonly severity: Severity;
   readonly message: string;
   readonly origin: Origin;
@@ -16,6 +21,19 @@ export interface Finding {
 export interface RuleContext {
   readonly topology: Topology;
   readonly paths: readonly PathResult[];
+  /**
+   * Secret values the caller could read (a secret's local `file`, later the live API), by secret
+   * name. Rules may parse them; nothing may ever print them.
+   */
+  readonly secretValues: ReadonlyMap<string, string>;
+}
+
+export type RuleOptionValue = number | string | boolean;
+
+/** One option of a rule: its default and what it means (docs are generated from this). */
+export interface RuleOption {
+  readonly default: RuleOptionValue;
+  readonly description: string;
 }
 
 export interface Rule {
@@ -27,7 +45,14 @@ export interface Rule {
   readonly severity: Severity;
   readonly rationale: string;
   readonly sources: readonly string[];
-  check(context: RuleContext): Finding[];
+  /** Tunable thresholds, with defaults. */
+  readonly options?: Readonly<Record<string, RuleOption>>;
+  check(context: RuleContext, options: Readonly<Record<string, RuleOptionValue>>): Finding[];
+}
+
+/** The defaults of a rule's options, as `check` receives them when nothing overrides them. */
+export function defaultOptions(rule: Rule): Record<string, RuleOptionValue> {
+  return Object.fromEntries(Object.entries(rule.options ?? {}).map(([name, option]) => [name, option.default]));
 }
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };

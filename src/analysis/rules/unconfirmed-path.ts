@@ -14,6 +14,7 @@ export const unconfirmedPath: Rule = {
       .filter((p) => p.verdict === 'UNDETERMINED' || p.verdict === 'AMBIGUOUS')
       .map((p) => ({
         ruleId: 'unconfirmed-path',
+        key: `${p.service}→${p.dependency}`,
         severity: 'warning',
         message: `${p.service} → ${p.dependency} (${p.target}) is ${p.verdict}: ${describeFailure(p)}`,
         origin: p.blame,

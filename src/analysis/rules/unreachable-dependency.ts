@@ -23,6 +23,7 @@ export const unreachableDependency: Rule = {
       .filter((p) => p.verdict === 'UNREACHABLE')
       .map((p) => ({
         ruleId: 'unreachable-dependency',
+        key: `${p.service}→${p.dependency}`,
         severity: p.critical === false ? 'warning' : 'critical',
         message: `${p.service} cannot reach ${p.dependency} (${p.target})${p.critical === undefined ? ' [criticality not declared: treated as critical]' : ''}: ${describeFailure(p)}`,
         origin: p.blame,
