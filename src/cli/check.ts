@@ -1,29 +1,54 @@
+import { readFile, writeFile, rename } from 'node:fs/promises';
 import { analyzeTopology, type Analysis } from '../analysis/analyze.js';
 import type { Severity } from '../analysis/rules/rule.js';
 import type { Origin, Topology } from '../model/topology.js';
-import { renderJson } from '../report/json.js';
 import { buildReport, exitCodeFor, type Location, type Report } from '../report/report.js';
-import { renderText } from '../report/text.js';
+import { applySuppressions } from '../report/suppress.js';
 import type { SourceDocument } from '../sources/document.js';
+import { inlineSuppressions, loadBaseline, renderBaseline, type Suppression } from '../sources/suppressions.js';
 import { loadTopologyFile } from '../sources/topology-file.js';
 import { renderTopologyChanges } from '../sources/topology-patch.js';
 import { VERSION } from '../version.js';
+import { RENDERERS, type OutputFormat } from './formats.js';
 
 export interface CheckOptions {
-  readonly format: 'text' | 'json';
+  readonly format: OutputFormat;
   readonly failOn: Severity;
   readonly color: boolean;
+  /** A baseline file whose findings are hidden. */
+  readonly baseline?: string;
+  /** Write every current finding to this baseline file, with `reason` (and `expires`). */
+  readonly writeBaseline?: { readonly file: string; readonly reason: string; readonly expires?: string };
+  /** YYYY-MM-DD, for suppression expiry. @default today (UTC) */
+  readonly today?: string;
+}
+
+/** Reads the local files that secrets name, so rules can check their format. Values stay in memory. */
+async function readSecretValues(topology: Topology): Promise<Map<string, string>> {
+  const values = new Map<string, string>();
+  for (const secret of topology.secrets.values()) {
+    if (secret.file === undefined) continue;
+    try {
+      values.set(secret.name, (await readFile(secret.file, 'utf8')).replace(/\r?\n$/, ''));
+    } catch {
+      // An unreadable file leaves the format unchecked; it is not a configuration error.
+    }
+  }
+  return values;
 }
 
 /**
- * `lifeline check FILE…`: loads each topology, analyses it, renders one report.
+ * `lifeline check FILE…`: loads each topology, analyses it, applies suppressions, renders one report.
  * Each file is analysed as its own topology; merging several sources into one is for importers.
  */
 export async function runCheck(files: readonly string[], options: CheckOptions): Promise<{ output: string; exitCode: 0 | 1; report: Report }> {
   const loaded = [];
   for (const file of files) loaded.push(await loadTopologyFile(file));
   const documents = new Map<string, SourceDocument>(loaded.map((l) => [l.document.file, l.document]));
-  const analyses: { topology: Topology; analysis: Analysis }[] = loaded.map(({ topology }) => ({ topology, analysis: analyzeTopology(topology) }));
+  const suppressions: Suppression[] = loaded.flatMap((l) => inlineSuppressions(l.document));
+  if (options.baseline !== undefined) suppressions.push(...(await loadBaseline(options.baseline)));
+  const analyses: { topology: Topology; analysis: Analysis }[] = [];
+  for (const { topology } of loaded) analyses.push({ topology, analysis: analyzeTopology(topology, await readSecretValues(topology)) });
   const combined: Analysis = {
     paths: analyses.flatMap((a) => a.analysis.paths),
     findings: analyses.flatMap((a) => a.analysis.findings),
@@ -35,7 +60,7 @@ export async function runCheck(files: readonly string[], options: CheckOptions):
     const pos = documents.get(origin.file)?.locate(origin.path, { key: typeof origin.path[origin.path.length - 1] === 'string' });
     return pos ? { file: origin.file, line: pos.line, column: pos.column } : { file: origin.file };
   };
-  const report = buildReport(combined, {
+  const full = buildReport(combined, {
     version: VERSION,
     inputs: files,
     failOn: options.failOn,
@@ -45,6 +70,16 @@ export async function runCheck(files: readonly string[], options: CheckOptions):
       return topology ? renderTopologyChanges(edits, topology, documents) : [];
     },
   });
-  const output = options.format === 'json' ? renderJson(report) : renderText(report, { color: options.color });
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const report = applySuppressions(full, suppressions, today);
+  if (options.writeBaseline) {
+    // Written whole to a temporary name, then renamed: never half a baseline.
+    const { file, reason, expires } = options.writeBaseline;
+    await writeFile(`${file}.tmp`, renderBaseline(report.findings, reason, expires));
+    await rename(`${file}.tmp`, file);
+  }
+  const output = RENDERERS[options.format](report, { color: options.color });
   return { output, exitCode: exitCodeFor(report), report };
 }
+
+export type { OutputFormat };

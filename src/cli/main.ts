@@ -5,7 +5,13 @@ import { redactUrlPasswords } from '../model/redact.js';
 import { InputError, formatDiagnostic } from '../sources/errors.js';
 import { VERSION } from '../version.js';
 import { runCheck } from './check.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
 import { parseDuration, runProbeCommand } from './probe.js';
+
+/** A usage mistake found after parsing (a combination of options): printed, exit 2. */
+class UsageError extends Error {
+  override name = 'UsageError' as const;
+}
 
 /** Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad input or usage; 3 internal error. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
@@ -23,15 +29,36 @@ function buildProgram(write: (text: string) => void): Command {
     .command('check')
     .description('Analyse topology files: reachability of every (service, dependency), findings and verified fixes.')
     .argument('<files...>', 'topology files (.yaml, .yml or .json)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'warning']).default('critical'))
+    .option('--baseline <file>', 'hide the findings listed in this baseline file (each with its reason)')
+    .option('--write-baseline <file>', 'write every current finding to a baseline file (needs --reason)')
+    .option('--reason <text>', 'why the findings written by --write-baseline are acceptable')
+    .option('--expires <date>', 'YYYY-MM-DD after which the baseline entries lapse', (value: string) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError('expected a date such as 2027-01-31');
+      return value;
+    })
     .option('--no-color', 'never colour the text output')
-    .action(async (files: string[], opts: { format: 'text' | 'json'; failOn: 'critical' | 'warning'; color: boolean }) => {
-      const color = opts.color && process.stdout.isTTY && process.env.NO_COLOR === undefined;
-      const result = await runCheck(files, { format: opts.format, failOn: opts.failOn, color });
-      write(result.output);
-      process.exitCode = result.exitCode;
-    });
+    .action(
+      async (
+        files: string[],
+        opts: { format: OutputFormat; failOn: 'critical' | 'warning'; color: boolean; baseline?: string; writeBaseline?: string; reason?: string; expires?: string },
+      ) => {
+        if (opts.writeBaseline !== undefined && (opts.reason === undefined || opts.reason.trim() === '')) {
+          throw new UsageError('--write-baseline needs --reason "why these findings are acceptable": every suppression carries a reason');
+        }
+        const color = opts.color && process.stdout.isTTY && process.env.NO_COLOR === undefined;
+        const result = await runCheck(files, {
+          format: opts.format,
+          failOn: opts.failOn,
+          color,
+          ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
+          ...(opts.writeBaseline !== undefined ? { writeBaseline: { file: opts.writeBaseline, reason: opts.reason ?? '', ...(opts.expires !== undefined ? { expires: opts.expires } : {}) } } : {}),
+        });
+        write(result.output);
+        process.exitCode = result.exitCode;
+      },
+    );
 
   const duration = (value: string): number => {
     const ms = parseDuration(value);
@@ -103,6 +130,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError || error instanceof InvalidArgumentError) {
       // --help and --version end here with code 0; usage errors were already printed.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`lifeline: ${error.message}\n`);
+      return EXIT.usage;
     }
     if (error instanceof InputError) {
       process.stderr.write(`${error.diagnostics.map(formatDiagnostic).join('\n')}\n`);

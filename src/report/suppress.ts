@@ -1,0 +1,49 @@
+import { SEVERITY_RANK } from '../analysis/rules/rule.js';
+import type { Report, ReportFinding, ReportSuppression } from './report.js';
+import type { Suppression } from '../sources/suppressions.js';
+
+/**
+ * Hides the findings that suppressions cover and recomputes the summary and status. A suppression
+ * past its expiry date hides nothing: the finding returns, saying that its suppression lapsed.
+ * Pure: `today` is given (YYYY-MM-DD).
+ */
+export function applySuppressions(report: Report, suppressions: readonly Suppression[], today: string): Report {
+  if (suppressions.length === 0) return report;
+  const kept: ReportFinding[] = [];
+  const suppressed: ReportSuppression[] = [...report.suppressed];
+  for (const finding of report.findings) {
+    const match = suppressions.find((s) =>
+      s.by === 'baseline'
+        ? s.fingerprint === finding.fingerprint
+        : s.ruleId === finding.ruleId && s.file === finding.location.file && s.line === finding.location.line,
+    );
+    if (!match) {
+      kept.push(finding);
+      continue;
+    }
+    if (match.expires !== undefined && match.expires < today) {
+      kept.push({ ...finding, message: `${finding.message} [its suppression expired on ${match.expires}: "${match.reason}"]` });
+      continue;
+    }
+    suppressed.push({
+      ruleId: finding.ruleId,
+      key: finding.key,
+      fingerprint: finding.fingerprint,
+      severity: finding.severity,
+      message: finding.message,
+      location: finding.location,
+      by: match.by,
+      reason: match.reason,
+      ...(match.expires !== undefined ? { expires: match.expires } : {}),
+    });
+  }
+  const count = (severity: ReportFinding['severity']): number => kept.filter((f) => f.severity === severity).length;
+  const worst = Math.max(-1, ...kept.map((f) => SEVERITY_RANK[f.severity]));
+  return {
+    ...report,
+    status: worst >= SEVERITY_RANK.critical ? 'CRITICAL' : worst >= SEVERITY_RANK.warning ? 'DEGRADED' : 'HEALTHY',
+    summary: { ...report.summary, critical: count('critical'), warning: count('warning'), info: count('info') },
+    findings: kept,
+    suppressed,
+  };
+}

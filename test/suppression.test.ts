@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import type { Report } from '../src/report/report.js';
+
+const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const after_ = readFileSync(fileURLToPath(new URL('../../examples/incident/after.yaml', import.meta.url)), 'utf8');
+const dir = mkdtempSync(join(tmpdir(), 'lifeline-suppress-'));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function check(file: string, ...args: string[]) {
+  const run = spawnSync(process.execPath, [cli, 'check', file, ...args], { encoding: 'utf8' });
+  return { ...run, report: () => JSON.parse(run.stdout) as Report };
+}
+
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('inline suppressions', () => {
+  it('a trailing comment hides the findings on its line, with the reason, until it expires', () => {
+    const file = write('inline.yaml', after_.replace(/^( {4}egress: all-traffic)$/m, '$1 # lifeline-ignore unreachable-dependency NAT rollout tracked in OPS-12 until 2099-01-01'));
+    const { status, report } = check(file, '--format', 'json');
+    const r = report();
+    // backend's egress line carries the comment: its four findings are hidden; auth's is not.
+    assert.deepEqual(r.suppressed.map((s) => s.key).sort(), ['backend→anthropic', 'backend→clickhouse', 'backend→openai', 'backend→postgres']);
+    assert.ok(r.suppressed.every((s) => s.reason === 'NAT rollout tracked in OPS-12' && s.expires === '2099-01-01' && s.by === 'inline'));
+    assert.deepEqual(r.findings.map((f) => f.key), ['auth→postgres']);
+    assert.equal(r.summary.critical, 1);
+    assert.equal(status, 1);
+  });
+
+  it('an expired suppression hides nothing and says so', () => {
+    const file = write('expired.yaml', after_.replace(/^( {4}egress: all-traffic)$/gm, '$1 # lifeline-ignore unreachable-dependency accepted until 2020-01-01'));
+    const r = check(file, '--format', 'json').report();
+    assert.deepEqual(r.suppressed, []);
+    assert.equal(r.findings.length, 5);
+    assert.ok(r.findings.every((f) => f.message.includes('its suppression expired on 2020-01-01')));
+  });
+
+  it('a comment alone on its line covers the next line', () => {
+    const file = write('above.yaml', after_.replace(/^( {4}egress: all-traffic)$/gm, '    # lifeline-ignore unreachable-dependency the whole environment is being rebuilt\n$1'));
+    const r = check(file, '--format', 'json').report();
+    assert.equal(r.findings.length, 0);
+    assert.equal(r.suppressed.length, 5);
+    assert.equal(r.status, 'HEALTHY');
+  });
+
+  it('a suppression without a reason is an error, located', () => {
+    const file = write('noreason.yaml', after_.replace(/^( {4}egress: all-traffic)$/m, '$1 # lifeline-ignore unreachable-dependency'));
+    const run = check(file);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /noreason\.yaml:72:\d+: error: a suppression needs a rule id and a reason/);
+  });
+
+  it('a suppression for another rule hides nothing', () => {
+    const file = write('other.yaml', after_.replace(/^( {4}egress: all-traffic)$/gm, '$1 # lifeline-ignore open-authorized-network not this one'));
+    assert.equal(check(file, '--format', 'json').report().findings.length, 5);
+  });
+});
+
+describe('baselines', () => {
+  const example = fileURLToPath(new URL('../../examples/incident/after.yaml', import.meta.url));
+
+  it('--write-baseline needs a reason', () => {
+    const base = join(dir, 'no-reason.json');
+    const run = check(example, '--write-baseline', base);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /needs --reason/);
+    assert.equal(existsSync(base), false, 'nothing is written');
+  });
+
+  it('a baseline hides known findings; only new ones are reported', () => {
+    const base = join(dir, 'baseline.json');
+    check(example, '--write-baseline', base, '--reason', 'known since the NAT incident');
+    const written = JSON.parse(readFileSync(base, 'utf8')) as { findings: { key: string; reason: string }[] };
+    assert.equal(written.findings.length, 5);
+    assert.ok(written.findings.every((f) => f.reason === 'known since the NAT incident'));
+    const hidden = check(example, '--baseline', base, '--format', 'json');
+    assert.equal(hidden.status, 0);
+    assert.equal(hidden.report().findings.length, 0);
+    assert.equal(hidden.report().suppressed.length, 5);
+    // A new finding (the database opened to the world) is not in the baseline: it is reported.
+    const worse = write('worse.yaml', after_.replace('    requireSsl: true', '    requireSsl: true\n    authorizedNetworks: [{cidr: 0.0.0.0/0}]'));
+    const r = check(worse, '--baseline', base, '--format', 'json').report();
+    assert.deepEqual(r.findings.map((f) => f.ruleId), ['open-authorized-network']);
+  });
+
+  it('an expired baseline entry lapses', () => {
+    const base = join(dir, 'expiring.json');
+    check(example, '--write-baseline', base, '--reason', 'temporary', '--expires', '2020-01-31');
+    const r = check(example, '--baseline', base, '--format', 'json').report();
+    assert.equal(r.suppressed.length, 0);
+    assert.equal(r.findings.length, 5);
+  });
+
+  it('a baseline entry without a reason, or a malformed baseline, exits 2', () => {
+    const base = join(dir, 'bad.json');
+    writeFileSync(base, JSON.stringify({ version: 1, findings: [{ ruleId: 'x', key: 'a→b', fingerprint: 'f'.repeat(64), reason: ' ' }] }));
+    const run = check(example, '--baseline', base);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /every suppression needs a reason/);
+    writeFileSync(base, '{not json');
+    assert.equal(check(example, '--baseline', base).status, 2);
+  });
+
+  it('fingerprints are stable across runs', () => {
+    const a = check(example, '--format', 'json').report();
+    const b = check(example, '--format', 'json').report();
+    assert.deepEqual(a.findings.map((f) => f.fingerprint), b.findings.map((f) => f.fingerprint));
+    assert.equal(new Set(a.findings.map((f) => f.fingerprint)).size, a.findings.length);
+  });
+});
