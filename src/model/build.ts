@@ -397,10 +397,10 @@ function declaredDependency(d: DependencyEntry, path: Path, service: ServiceEntr
 function inferFromEnv(variable: EnvVar, env: readonly EnvVar[], index: TargetIndex): Dependency | undefined {
   if (!isConnectionVariable(variable.name)) return undefined;
   let endpoint: Endpoint | undefined = parseEndpoint(variable.value);
-  const hostVariable = /^(.*?)_?HOST$/i.exec(variable.name);
-  if (hostVariable && (endpoint === undefined || endpoint.scheme === undefined)) {
+  const upper = variable.name.toUpperCase();
+  if (upper.endsWith('HOST') && (endpoint === undefined || endpoint.scheme === undefined)) {
     const value = variable.value.trim();
-    const prefix = hostVariable[1] ?? '';
+    const prefix = variable.name.slice(0, -4).replace(/_$/, '');
     const portVariable = env.find((e) => e.name.toUpperCase() === `${prefix}${prefix ? '_' : ''}PORT`.toUpperCase());
     const kind = kindFromVariable(variable.name);
     if (value.startsWith('/')) {

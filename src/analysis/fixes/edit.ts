@@ -77,6 +77,14 @@ const cidrOf = (text: string) => {
   return parsed;
 };
 
+// Every candidate fix starts from the same service list: index it once, not once per candidate.
+const positionCache = new WeakMap<readonly Service[], Map<string, number>>();
+function positionsOf(services: readonly Service[]): Map<string, number> {
+  let positions = positionCache.get(services);
+  if (!positions) positionCache.set(services, (positions = new Map(services.map((s, i) => [s.name, i]))));
+  return positions;
+}
+
 /** Applies edits to a copy of the model; the input is not changed. */
 export function applyEdits(topology: Topology, edits: readonly Edit[]): Topology {
   return edits.reduce(applyEdit, topology);
@@ -84,11 +92,11 @@ export function applyEdits(topology: Topology, edits: readonly Edit[]): Topology
 
 function applyEdit(t: Topology, edit: Edit): Topology {
   const mapService = (name: string, f: (s: Service) => Service): Topology => {
+    const at = positionsOf(t.services).get(name);
+    const current = at === undefined ? undefined : t.services[at];
+    if (at === undefined || !current) return t;
     const services = t.services.slice();
-    for (let i = 0; i < services.length; i++) {
-      const service = services[i];
-      if (service?.name === name) services[i] = f(service);
-    }
+    services[at] = f(current);
     return { ...t, services };
   };
   const mapNetwork = (name: string, f: (n: Network) => Network): Topology => {
