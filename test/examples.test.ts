@@ -16,7 +16,7 @@ function check(name: string, ...args: string[]): { report: Report; status: numbe
 const table = (report: Report) => report.paths.map((p) => `${p.service} ${p.dependency} ${p.verdict} ${p.cause ?? '-'}`);
 
 describe('the incident examples', () => {
-  it('before: everything reachable except ClickHouse, whose allow-list rejects Cloud Run\'s shared IPs', () => {
+  it('before: everything reachable except ClickHouse, whose allow-list rejects Cloud Run\'s shared IPs; pools over-committed', () => {
     const { report, status } = check('before');
     assert.deepEqual(table(report), [
       'backend postgres REACHABLE -',
@@ -27,9 +27,17 @@ describe('the incident examples', () => {
       'auth postgres REACHABLE -',
       'auth redis REACHABLE -',
     ]);
-    assert.equal(report.status, 'DEGRADED');
-    assert.equal(status, 0, 'ClickHouse is declared non-critical: a warning, below the default --fail-on');
-    assert.equal(check('before', '--fail-on', 'warning').status, 1);
+    // The outage's other cause is already there: 20 × (25 + 50) + 10 × 10 connections against 95.
+    assert.deepEqual(
+      report.findings.map((f) => [f.ruleId, f.key, f.severity]),
+      [
+        ['connection-capacity', 'database:staging-db', 'critical'],
+        ['unreachable-dependency', 'backend→clickhouse', 'warning'],
+        ['redis-auth-tls', 'cache:staging-redis:tls', 'warning'],
+      ],
+    );
+    assert.equal(report.status, 'CRITICAL');
+    assert.equal(status, 1);
     // The change that caused the outage is offered only together with a NAT; alone it is rejected.
     const recommended = report.fixes.find((f) => f.recommended);
     assert.deepEqual(recommended?.edits.map((e) => e.kind), ['set-egress', 'add-nat']);
@@ -59,7 +67,7 @@ describe('the incident examples', () => {
     assert.match(patch, /^\+ {12}subnets: all$/m);
     assert.doesNotMatch(patch, /^[-+].*ranges: \[/m, 'the patch touches only what the fix changes');
     // The finding points at the line that changed: backend's egress setting.
-    const finding = report.findings.find((f) => f.service === 'backend' && f.dependency === 'postgres');
+    const finding = report.findings.find((f) => f.ruleId === 'unreachable-dependency' && f.service === 'backend' && f.dependency === 'postgres');
     assert.equal(finding?.location.line, 72);
     assert.equal(finding.severity, 'critical');
   });
@@ -71,6 +79,8 @@ describe('the incident examples', () => {
     assert.equal(report.status, 'HEALTHY');
     assert.deepEqual(report.findings, []);
     assert.deepEqual(report.fixes, []);
+    // Redis without TLS is accepted in the file itself, with its reason.
+    assert.deepEqual(report.suppressed.map((s) => [s.ruleId, s.by, s.reason]), [['redis-auth-tls', 'inline', 'in-transit encryption waits for the client CA rollout (OPS-31)']]);
     assert.equal(status, 0);
   });
 

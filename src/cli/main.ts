@@ -5,6 +5,7 @@ import { redactUrlPasswords } from '../model/redact.js';
 import { InputError, formatDiagnostic } from '../sources/errors.js';
 import { VERSION } from '../version.js';
 import { runCheck } from './check.js';
+import { registerExplainCommand } from './explain.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
 import { parseDuration, runProbeCommand } from './probe.js';
 
@@ -115,6 +116,7 @@ function buildProgram(write: (text: string) => void): Command {
     .action(() => {
       write(`${JSON.stringify(topologyJsonSchema(), null, 2)}\n`);
     });
+  registerExplainCommand(program, { write, writeErr: (text) => process.stderr.write(text) });
   return program;
 }
 

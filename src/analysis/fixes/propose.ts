@@ -61,7 +61,7 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
     const edited = applyEdits(topology, edits);
     const newHoles = securityFindings(edited).filter((f) => !baselineSecurity.includes(f));
     if (newHoles.length > 0) {
-      rejected.push({ edits, title, reason: `opens a security hole: ${newHoles.join('; ')}` });
+      rejected.push({ edits, title, reason: `opens a security hole: ${newHoles.join('; ')} (run lifeline explain on the rule for why)` });
       continue;
     }
     const affectedNames = new Set(edits.flatMap(editTouches).flatMap((k) => [...(servicesByKey.get(k) ?? [])]));
@@ -89,8 +89,10 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
   return { fixes: fixes.map((f, i) => ({ ...f, recommended: i === 0 })), rejected };
 }
 
+/** Critical security findings: a fix may never add one (an authorized network of 0.0.0.0/0, say). */
 function securityFindings(topology: Topology): string[] {
   return RULES.filter((r) => r.category === 'security')
     .flatMap((r) => r.check({ topology, paths: [], secretValues: new Map() }, defaultOptions(r)))
-    .map((f) => f.message);
+    .filter((f) => f.severity === 'critical')
+    .map((f) => `${f.ruleId}:${f.key}`);
 }

@@ -56,3 +56,15 @@ export function defaultOptions(rule: Rule): Record<string, RuleOptionValue> {
 }
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
+
+/**
+ * Reads a numeric option, falling back to its default; a bad value is a TypeError naming the rule
+ * and the option.
+ */
+export function numberOption(ruleId: string, specs: Readonly<Record<string, RuleOption>>, options: Readonly<Record<string, RuleOptionValue>>, name: string): number {
+  const value = options[name] ?? specs[name]?.default;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${ruleId}: option \`${name}\` must be a non-negative number, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parseTopology } from '../../sources/topology-file.js';
+import { analyzeReachability, indexTopology } from '../reachability/engine.js';
+import { connectorRange } from './connector-range.js';
+import { defaultOptions, type Finding } from './rule.js';
+
+function check(fixture: string): Finding[] {
+  const file = fileURLToPath(new URL(`../../../../test/fixtures/rules/connector-range/${fixture}`, import.meta.url));
+  const { topology } = parseTopology(file, readFileSync(file, 'utf8'));
+  const context = { topology, paths: analyzeReachability(indexTopology(topology)), secretValues: new Map<string, string>() };
+  return connectorRange.check(context, defaultOptions(connectorRange));
+}
+
+describe('connector-range', () => {
+  const findings = check('ranges-in-a-network.yaml');
+
+  it('flags exactly the overlapping and wrongly sized ranges', () => {
+    assert.deepEqual(Object.fromEntries(findings.map((f) => [f.key, f.severity])), {
+      'connector:on-main:overlaps:subnet:main': 'critical',
+      'connector:on-psa:overlaps:private-services-access:10.20.0.0/16': 'critical',
+      'connector:twin-a:overlaps:connector:twin-b': 'critical',
+      'connector:wide:size': 'warning',
+      'connector:named-wide:size': 'warning',
+    });
+  });
+
+  it('names both ranges and the fix, at the line to change', () => {
+    const main = findings.find((f) => f.key === 'connector:on-main:overlaps:subnet:main');
+    assert.equal(
+      main?.message,
+      "connector on-main's range 10.10.0.16/28 overlaps subnet main (10.10.0.0/24) in network vpc: a connector's /28 must not overlap any range in use. Choose an unused /28 for it.",
+    );
+    assert.deepEqual(main.origin.path, ['connectors', 1, 'ipCidrRange']);
+    assert.match(findings.find((f) => f.key === 'connector:twin-a:overlaps:connector:twin-b')?.message ?? '', /^connector twin-a's range 10\.8\.0\.32\/28 overlaps connector twin-b's range/);
+    assert.match(findings.find((f) => f.key === 'connector:named-wide:size')?.message ?? '', /uses subnet wide-conn-subnet \(10\.8\.2\.0\/27\), a \/27, but a connector needs exactly a \/28/);
+  });
+});

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parseTopology } from '../../sources/topology-file.js';
+import { analyzeReachability, indexTopology } from '../reachability/engine.js';
+import { directVpcSubnetSize } from './direct-vpc-subnet-size.js';
+import { defaultOptions, type Finding } from './rule.js';
+
+function check(fixture: string): Finding[] {
+  const file = fileURLToPath(new URL(`../../../../test/fixtures/rules/direct-vpc-subnet-size/${fixture}`, import.meta.url));
+  const { topology } = parseTopology(file, readFileSync(file, 'utf8'));
+  const context = { topology, paths: analyzeReachability(indexTopology(topology)), secretValues: new Map<string, string>() };
+  return directVpcSubnetSize.check(context, defaultOptions(directVpcSubnetSize));
+}
+
+describe('direct-vpc-subnet-size', () => {
+  const findings = check('subnets-and-instances.yaml');
+
+  it('flags exactly the subnets that are too small or too full', () => {
+    assert.deepEqual(Object.fromEntries(findings.map((f) => [f.key, f.severity])), {
+      'subnet:vpc/run-small:size': 'warning',
+      'subnet:vpc/run-shared:addresses': 'warning',
+      'subnet:edge/edge:size': 'warning',
+      'subnet:edge/edge:addresses': 'warning',
+    });
+  });
+
+  it('sums the services sharing a subnet and names the size that fits', () => {
+    assert.equal(
+      findings.find((f) => f.key === 'subnet:vpc/run-shared:addresses')?.message,
+      'subnet run-shared (10.42.0.0/26) of network vpc has 60 usable addresses, but Direct VPC egress needs about 80 at full scale (about 2 per instance: orders 2 × 20 + payments 2 × 20), more while scaled-down instances still hold theirs: it runs out before the services reach their max instances. Use a /25 or larger subnet, or lower maxInstances.',
+    );
+    assert.match(findings.find((f) => f.key === 'subnet:vpc/run-small:size')?.message ?? '', /is a \/27, but Direct VPC egress \(used by tiny\) needs a \/26 or larger/);
+    assert.deepEqual(findings[0]?.origin.path, ['networks', 0, 'subnets', 0, 'cidr']);
+  });
+});
