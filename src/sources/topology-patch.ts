@@ -4,6 +4,7 @@ import type { Edit } from '../analysis/fixes/edit.js';
 import type { Origin, Topology } from '../model/topology.js';
 import type { KeyPath, SourceDocument } from './document.js';
 import { formatKeyPath } from './errors.js';
+import { redactSourceLine } from '../model/redact.js';
 
 /** A change to one file: where, and the lines to add or change. */
 export interface SourceChange {
@@ -35,7 +36,7 @@ export function renderTopologyChanges(edits: readonly Edit[], topology: Topology
         changes.push({
           file,
           line: doc.locate(e.path)?.line,
-          patch: `${e.op === 'set' ? 'set' : 'append to'} ${formatKeyPath(e.path)}: ${JSON.stringify(e.value)}`,
+          patch: redactSourceLine(`${e.op === 'set' ? 'set' : 'append to'} ${formatKeyPath(e.path)}: ${JSON.stringify(e.value)}`),
         });
       }
     }
@@ -87,6 +88,7 @@ function yamlChange(source: SourceDocument, original: Document, edits: readonly 
   }
   const after = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   const patch = structuredPatch(source.file, source.file, source.text, after, '', '', { context: 1 });
-  const hunks = patch.hunks.map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n'));
+  // Context lines are the user's own text: an env literal next to the changed line must not leak.
+  const hunks = patch.hunks.map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines.map(redactSourceLine)].join('\n'));
   return { file: source.file, line: patch.hunks[0]?.oldStart, patch: hunks.join('\n') };
 }
