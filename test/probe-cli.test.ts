@@ -108,7 +108,7 @@ describe('lifeline probe', () => {
     const partner = row('partner');
     assert.equal(partner.static.verdict, 'REACHABLE');
     assert.equal(partner.outcome, hole ? 'TIMEOUT_CONNECT' : 'REFUSED');
-    assert.equal(partner.agrees, false);
+    assert.equal(partner.agrees, !hole, 'a black hole contradicts the prediction; a refusal proves the path');
     assert.match(partner.suggestion, hole ? /firewall rule or route/ : /nothing accepts connections/);
     assert.equal(partner.severity, 'warning', 'partner is declared non-critical');
     assert.equal(report.status, 'DEGRADED');

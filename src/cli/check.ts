@@ -5,6 +5,7 @@ import type { Origin, Topology } from '../model/topology.js';
 import { buildReport, exitCodeFor, type Location, type Report } from '../report/report.js';
 import { applySuppressions } from '../report/suppress.js';
 import type { SourceDocument } from '../sources/document.js';
+import { InputError } from '../sources/errors.js';
 import { inlineSuppressions, loadBaseline, renderBaseline, type Suppression } from '../sources/suppressions.js';
 import { loadTopologyFile } from '../sources/topology-file.js';
 import { renderTopologyChanges } from '../sources/topology-patch.js';
@@ -71,12 +72,20 @@ export async function runCheck(files: readonly string[], options: CheckOptions):
     },
   });
   const today = options.today ?? new Date().toISOString().slice(0, 10);
-  const report = applySuppressions(full, suppressions, today);
+  // Inline suppressions first: a baseline lists what the file itself does not already accept,
+  // including what an older baseline hid (so refreshing a baseline in place keeps its entries).
+  const inline = applySuppressions(full, suppressions.filter((s) => s.by === 'inline'), today);
+  const report = applySuppressions(inline, suppressions.filter((s) => s.by === 'baseline'), today);
   if (options.writeBaseline) {
     // Written whole to a temporary name, then renamed: never half a baseline.
     const { file, reason, expires } = options.writeBaseline;
-    await writeFile(`${file}.tmp`, renderBaseline(report.findings, reason, expires));
-    await rename(`${file}.tmp`, file);
+    try {
+      await writeFile(`${file}.tmp`, renderBaseline(inline.findings, reason, expires));
+      await rename(`${file}.tmp`, file);
+    } catch (error: unknown) {
+      const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
+      throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message: `cannot write the baseline here (${code}); choose a writable path`, sourceLine: undefined }]);
+    }
   }
   const output = RENDERERS[options.format](report, { color: options.color });
   return { output, exitCode: exitCodeFor(report), report };

@@ -36,7 +36,10 @@ function buildProgram(write: (text: string) => void): Command {
     .option('--write-baseline <file>', 'write every current finding to a baseline file (needs --reason)')
     .option('--reason <text>', 'why the findings written by --write-baseline are acceptable')
     .option('--expires <date>', 'YYYY-MM-DD after which the baseline entries lapse', (value: string) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError('expected a date such as 2027-01-31');
+      const date = new Date(`${value}T00:00:00Z`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+        throw new InvalidArgumentError('expected a real date such as 2027-01-31');
+      }
       return value;
     })
     .option('--no-color', 'never colour the text output')

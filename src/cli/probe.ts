@@ -8,6 +8,7 @@ import { planProbes, type CredentialSource } from '../probes/plan.js';
 import { runProbes, type ProbeSpec } from '../probes/run.js';
 import { renderProbeChanges, renderProbeJson, renderProbeText, type ProbeReport, type ProbeReportEntry } from '../report/probe.js';
 import { readTextFile } from '../sources/document.js';
+import { InputError } from '../sources/errors.js';
 import { loadTopologyFile } from '../sources/topology-file.js';
 
 export interface ProbeCommandOptions {
@@ -114,6 +115,10 @@ export function probeExitCode(report: ProbeReport, failOn: Severity): 0 | 1 {
 export async function runProbeCommand(files: readonly string[], options: ProbeCommandOptions, write: (text: string) => void): Promise<0 | 1> {
   const topologies: Topology[] = [];
   for (const file of files) topologies.push((await loadTopologyFile(file)).topology);
+  if (options.service !== undefined && !topologies.some((t) => t.services.some((s) => s.name === options.service))) {
+    const names = topologies.flatMap((t) => t.services.map((s) => s.name));
+    throw new InputError([{ file: files.join(', '), line: undefined, column: undefined, keyPath: undefined, message: `has no service named "${options.service}"; services: ${names.join(', ') || '(none)'}`, sourceLine: undefined }]);
+  }
   const ca = options.caFile !== undefined ? await readTextFile(options.caFile) : undefined;
   const stop = new AbortController();
   const onSignal = (): void => {

@@ -13,7 +13,9 @@ export interface Endpoint {
   readonly display: string;
 }
 
-const URL_SHAPE = /^([a-z][a-z0-9+.-]*):\/\/(?:([^@/?#]*)@)?([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/i;
+// The authority runs to the first '/', '?' or '#' after the last '@' (a raw '@' in a password is
+// common), so userinfo is everything before that last '@'.
+const URL_SHAPE = /^([a-z][a-z0-9+.-]*):\/\/(?:([^/?#]*)@)?([^/?#@]*)([^?#]*)(\?[^#]*)?(#.*)?$/i;
 const HOST_PORT = /^([a-z0-9.-]+|\[[0-9a-f:]+\]):(\d{1,5})$/i;
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = {

@@ -13,9 +13,17 @@ const SECRET_KEY = /(pass(word)?|passwd|secret|token|api[_-]?key|private[_-]?key
 /** Replaces the password of every URL found in `text` with `***`. */
 export function redactUrlPasswords(text: string): string {
   if (!text.includes('@')) return text;
-  return text.replace(URL_PASSWORD, (_m, head: string, password: string, at: string) =>
-    password === '' ? `${head}${at}` : `${head}${REDACTED}${at}`,
-  );
+  return text
+    .replace(URL_PASSWORD, (_m, head: string, password: string, at: string) => (password === '' ? `${head}${at}` : `${head}${REDACTED}${at}`))
+    .replace(URL_TOKEN_USER, (m, head: string, user: string) => (looksLikeToken(user) ? `${head}${REDACTED}@` : m));
+}
+
+// scheme://TOKEN@host: some APIs take a key as the user name, with no password.
+const URL_TOKEN_USER = /([a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s"',]+)@/gi;
+
+/** A user name that is a credential rather than a name: long, or with a key-like prefix. */
+function looksLikeToken(user: string): boolean {
+  return user !== REDACTED && (user.length >= 20 || /^(sk|pk|rk|api|key|tok|ghp|xox)[_-]/i.test(user));
 }
 
 /** True when a key's name says its value is a secret (PASSWORD, API_KEY, TOKEN…). */

@@ -71,14 +71,15 @@ export async function upgradeTls(socket: Socket, options: TlsOptions, ctx: Probe
     });
     ctx.defer(() => secure.destroy());
     await new Promise<void>((resolve, reject) => {
-      secure.once('secureConnect', () => {
-        secure.off('error', reject);
-        resolve();
-      });
-      secure.once('error', (error: Error) => {
+      const onError = (error: Error): void => {
         const outcome = classifySocketError(error);
         reject(new ProbeFailure(outcome === 'RESET' ? 'RESET' : 'TLS_FAILED', `TLS handshake with ${options.servername ?? 'peer'}: ${errorText(error)}`));
+      };
+      secure.once('secureConnect', () => {
+        secure.off('error', onError);
+        resolve();
       });
+      secure.once('error', onError);
     });
     const cert = secure.getPeerCertificate();
     if (cert.valid_to) {

@@ -30,7 +30,7 @@ function lifelineDouble() {
     ready: true,
     startupComplete: true,
     shuttingDown: false,
-    phases: [{ name: 'migrate', status: 'done', reason: undefined, durationMs: 120, attempts: 1 }],
+    phases: [{ name: 'migrate', critical: true, status: 'done', reason: undefined, durationMs: 120, attempts: 1 }],
     dependencies: [dependency('database', true), dependency('cache', false)],
     at: now,
   };

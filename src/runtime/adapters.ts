@@ -164,6 +164,9 @@ export async function startHealthServer(lifeline: Lifeline, options: HealthServe
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);
+      // From now on an accept error (EMFILE, say) must not become the service's uncaught
+      // exception: the server keeps listening and the error is dropped.
+      server.on('error', () => undefined);
       resolve();
     });
   });

@@ -79,7 +79,7 @@ function healthySnapshot(): Snapshot {
     ready: true,
     startupComplete: true,
     shuttingDown: false,
-    phases: [{ name: 'migrate', status: 'done', reason: undefined, durationMs: 120, attempts: 1 }],
+    phases: [{ name: 'migrate', critical: true, status: 'done', reason: undefined, durationMs: 120, attempts: 1 }],
     dependencies: [up('database', true), up('cache', false)],
     at: now,
   };
@@ -186,11 +186,11 @@ describe('health endpoints over real HTTP', () => {
   });
 
   it('answers startup 503 until startup is complete, then 200', async () => {
-    double.set({ startupComplete: false, ready: false, phases: [{ name: 'migrate', status: 'running', reason: undefined, durationMs: undefined, attempts: 1 }] });
+    double.set({ startupComplete: false, ready: false, phases: [{ name: 'migrate', critical: true, status: 'running', reason: undefined, durationMs: undefined, attempts: 1 }] });
     const starting = await getJson(`${server.url}/health/startup`);
     assert.equal(starting.status, 503);
     assert.equal(starting.body.startupComplete, false);
-    assert.deepEqual(starting.body.phases, [{ name: 'migrate', status: 'running', reason: null, durationMs: null, attempts: 1 }]);
+    assert.deepEqual(starting.body.phases, [{ name: 'migrate', critical: true, status: 'running', reason: null, durationMs: null, attempts: 1 }]);
     assert.equal(starting.headers.get('cache-control'), 'no-store');
 
     double.set({ startupComplete: true, ready: true });

@@ -225,6 +225,7 @@ function reasonsOf(snapshot: Snapshot): unknown[] {
 function phaseView(phase: PhaseState): unknown {
   return {
     name: phase.name,
+    critical: phase.critical,
     status: phase.status,
     reason: phase.reason === undefined ? null : redactUrlPasswords(phase.reason),
     durationMs: phase.durationMs ?? null,

@@ -97,6 +97,8 @@ function topologicalOrder(phases: readonly PhaseSpec[]): PhaseSpec[] {
 interface PhaseRecord {
   readonly spec: PhaseSpec;
   state: PhaseState;
+  /** Its start() resolved at least once (even after a timeout gave up on it): it must be stopped. */
+  started: boolean;
 }
 
 /**
@@ -126,7 +128,18 @@ export function createLifeline(options: LifelineOptions): Lifeline {
     [...checks.values()].map((c) => [c.name, { name: c.name, critical: c.spec.critical, status: 'unknown', latencyMs: undefined, lastError: undefined, checkedAt: undefined, lastOkAt: undefined, breaker: 'closed', consecutiveFailures: 0 }]),
   );
   const order = topologicalOrder(options.phases);
-  const phases = new Map<string, PhaseRecord>(order.map((spec) => [spec.name, { spec, state: { name: spec.name, status: 'pending', reason: undefined, durationMs: undefined, attempts: 0 } }]));
+  const criticalPhases = new Set<string>();
+  for (const spec of order) {
+    const needsCritical = (spec.dependencies ?? []).some((d) => options.dependencies[d]?.critical === true);
+    if (needsCritical || (spec.after ?? []).some((a) => criticalPhases.has(a))) criticalPhases.add(spec.name);
+  }
+  const phases = new Map<string, PhaseRecord>(
+    order.map((spec) => [spec.name, { spec, started: false, state: { name: spec.name, critical: criticalPhases.has(spec.name), status: 'pending', reason: undefined, durationMs: undefined, attempts: 0 } }]),
+  );
+  let updatedAt = Date.now();
+  const touch = (): void => {
+    updatedAt = Date.now();
+  };
   const since = new Map<string, number>();
   const modeEvents = new Emitter<ModeChangeEvent>();
   const phaseEvents = new Emitter<PhaseEndEvent>();
@@ -139,6 +152,8 @@ export function createLifeline(options: LifelineOptions): Lifeline {
   let loopTimer: NodeJS.Timeout | undefined;
   let reconciling: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
+  let starting: Promise<void> | undefined;
+  const startsInFlight = new Set<Promise<void>>();
   /** Phases in the order their start() began (a phase retried after deferral appears once more). */
   const startOrder: PhaseRecord[] = [];
 
@@ -150,11 +165,12 @@ export function createLifeline(options: LifelineOptions): Lifeline {
     shuttingDown,
     phases: [...phases.values()].map((p) => p.state),
     dependencies: [...dependencyStates.values()],
-    at: Date.now(),
+    at: updatedAt,
   });
 
   const refreshMode = (): void => {
-    const next = computeMode(options.policy, [...dependencyStates.values()], [...phases.values()].map((p) => p.state), (subject) => since.get(subject) ?? Date.now());
+    touch();
+    const next = computeMode(options.policy, [...dependencyStates.values()], [...phases.values()].map((p) => p.state), (subject) => since.get(subject) ?? Date.now(), startupComplete);
     if (!sameMode(mode, next)) {
       const from = mode;
       mode = next;
@@ -171,7 +187,20 @@ export function createLifeline(options: LifelineOptions): Lifeline {
     if (changed && status !== 'running' && status !== 'pending') phaseEvents.emit({ phase: record.spec.name, status, durationMs: durationMs ?? 0, reason: record.state.reason });
   };
 
-  const check = async (name: string): Promise<void> => {
+  // One state update and one event per real round trip, however many callers join it.
+  const checking = new Map<string, Promise<void>>();
+  const check = (name: string): Promise<void> => {
+    let run = checking.get(name);
+    if (!run) {
+      run = recordCheck(name).finally(() => {
+        checking.delete(name);
+      });
+      checking.set(name, run);
+    }
+    return run;
+  };
+
+  const recordCheck = async (name: string): Promise<void> => {
     const dependency = checks.get(name);
     if (!dependency) return;
     const outcome = await dependency.run();
@@ -191,14 +220,13 @@ export function createLifeline(options: LifelineOptions): Lifeline {
       breaker: dependency.breakerState,
       consecutiveFailures: outcome.ok ? 0 : old.consecutiveFailures + 1,
     });
+    touch();
     checkEvents.emit({ dependency: name, outcome, breaker: dependency.breakerState });
   };
 
   const checkAll = async (): Promise<void> => {
     await Promise.all([...checks.keys()].map(check));
-    // With phases still to run, reconcile() runs them first and then sets the mode, so a
-    // recovery does not pass through a mode whose reasons are already out of date.
-    if (![...phases.values()].some((p) => p.state.status !== 'done' && p.state.status !== 'stopped')) refreshMode();
+    refreshMode();
   };
 
   /** Runs one phase if it can run now; records why not otherwise. */
@@ -230,7 +258,15 @@ export function createLifeline(options: LifelineOptions): Lifeline {
     try {
       await policy.execute(async ({ signal }) => {
         attempts++;
-        await spec.start({ signal, mode });
+        // The user's own promise, tracked apart from the policy's: a start that ignores the
+        // signal and completes after a timeout or shutdown still gets stopped.
+        const attempt = Promise.resolve().then(() => spec.start({ signal, mode }));
+        const tracked = attempt.then(() => {
+          record.started = true;
+        });
+        startsInFlight.add(tracked);
+        void tracked.catch(() => undefined).finally(() => startsInFlight.delete(tracked));
+        await attempt;
       }, lifetime.signal);
       record.state = { ...record.state, attempts: record.state.attempts + attempts };
       setPhase(record, 'done', undefined, Date.now() - started);
@@ -271,11 +307,15 @@ export function createLifeline(options: LifelineOptions): Lifeline {
     return reconciling;
   };
 
+  // The check loop never waits for phase recovery (which may retry for a long time): the next
+  // round is scheduled as soon as this round's checks are in, and recovery runs beside it.
   const schedule = (): void => {
     if (shuttingDown) return;
     loopTimer = setTimeout(() => {
       void checkAll()
-        .then(reconcile)
+        .then(() => {
+          void reconcile().catch(() => undefined);
+        })
         .finally(schedule);
     }, interval);
     loopTimer.unref();
@@ -285,8 +325,11 @@ export function createLifeline(options: LifelineOptions): Lifeline {
     async start() {
       // Every dependency gets a real status before startup completes, including those no phase
       // needs: readiness must not claim ready while an unchecked critical dependency is down.
-      await Promise.all([...checks.keys()].map(check));
-      await runPending();
+      starting = (async () => {
+        await Promise.all([...checks.keys()].map(check));
+        await runPending();
+      })();
+      await starting;
       startupComplete = true;
       refreshMode();
       schedule();
@@ -314,25 +357,28 @@ export function createLifeline(options: LifelineOptions): Lifeline {
           servers.map(
             (server) =>
               new Promise<void>((resolve) => {
+                const giveUp = setTimeout(resolve, remaining());
                 server.close(() => {
+                  clearTimeout(giveUp);
                   resolve();
                 });
                 server.closeIdleConnections();
-                setTimeout(resolve, remaining()).unref();
               }),
           ),
         );
         lifetime.abort();
         for (const dependency of checks.values()) dependency.abort();
+        // Phases still starting (at boot or in recovery) finish or give up before teardown, so a
+        // phase that completes late is still stopped.
+        await withDeadline(Promise.allSettled([starting, reconciling, ...startsInFlight]), remaining());
         // Reverse order of start, which deferral and parallel phases can make differ from the
         // declaration order.
         for (const record of [...startOrder].reverse()) {
-          if (record.state.status !== 'done') continue;
+          if (!record.started || record.state.status === 'stopped') continue;
           const stop = record.spec.stop;
           if (stop) await withDeadline(Promise.resolve().then(stop), remaining()).catch(() => undefined);
           setPhase(record, 'stopped', undefined);
         }
-        await reconciling;
       })();
       return stopping;
     },
@@ -359,8 +405,9 @@ export function createLifeline(options: LifelineOptions): Lifeline {
   return lifeline;
 }
 
+// Not unref'd: an awaited shutdown must finish even when nothing else keeps the process alive.
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

@@ -133,6 +133,8 @@ export type PhaseStatus = 'pending' | 'running' | 'done' | 'deferred' | 'skipped
 
 export interface PhaseState {
   readonly name: string;
+  /** Whether it needs a critical dependency, itself or through the phases it runs after. */
+  readonly critical: boolean;
   readonly status: PhaseStatus;
   /** Why a phase is deferred, skipped or failed. */
   readonly reason: string | undefined;
@@ -149,7 +151,7 @@ export interface Snapshot {
   readonly shuttingDown: boolean;
   readonly phases: readonly PhaseState[];
   readonly dependencies: readonly DependencyState[];
-  /** When this snapshot was taken (epoch ms). */
+  /** When this state was last updated (epoch ms): its age is how stale the answers are. */
   readonly at: number;
 }
 

@@ -58,7 +58,8 @@ export async function readTextFile(file: string): Promise<string> {
 
 /** Parses YAML (or JSON by extension) into a SourceDocument; syntax errors become located diagnostics. */
 export function parseSource(file: string, text: string): SourceDocument {
-  if (text.trim() === '' || /^(\s*(#.*)?\n?)*$/.test(text)) {
+  // Line by line: a single regex over the whole text backtracks exponentially on blank lines.
+  if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) {
     throw new InputError([
       { file, line: undefined, column: undefined, keyPath: undefined, message: 'is empty; expected a topology document (a mapping with keys such as `services`, `networks`)', sourceLine: undefined },
     ]);
@@ -117,7 +118,13 @@ function parseYaml(file: string, text: string, lines: ReturnType<typeof splitLin
       }),
     );
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error: unknown) {
+    // Alias bombs and other structures that cannot become plain data.
+    throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message: `cannot be read as data: ${error instanceof Error ? error.message : String(error)}`, sourceLine: undefined }]);
+  }
   return {
     file,
     format: 'yaml',

@@ -102,7 +102,7 @@ export async function loadBaseline(file: string): Promise<Suppression[]> {
         line: undefined,
         column: undefined,
         keyPath: issue.path.map(String).join('.'),
-        message: `expected ${issue.message.replace(/^Invalid input: /, '')}`,
+        message: issue.message.replace(/^Invalid input: /, '').replace(/^(?!expected )/, 'expected '),
         sourceLine: undefined,
       })),
     );
