@@ -112,7 +112,10 @@ export function probeExitCode(report: ProbeReport, failOn: Severity): 0 | 1 {
 }
 
 /** `lifeline probe`: one round, or with `--watch` a round every interval until interrupted, printing changes. */
-export async function runProbeCommand(files: readonly string[], options: ProbeCommandOptions, write: (text: string) => void): Promise<0 | 1> {
+/** Exit code when interrupted by a signal before any result (128 + SIGINT). */
+const INTERRUPTED = 130;
+
+export async function runProbeCommand(files: readonly string[], options: ProbeCommandOptions, write: (text: string) => void): Promise<0 | 1 | 130> {
   const topologies: Topology[] = [];
   for (const file of files) topologies.push((await loadTopologyFile(file)).topology);
   if (options.service !== undefined && !topologies.some((t) => t.services.some((s) => s.name === options.service))) {
@@ -128,6 +131,11 @@ export async function runProbeCommand(files: readonly string[], options: ProbeCo
   process.once('SIGTERM', onSignal);
   try {
     let report = await probeOnce(topologies, files, options, ca, stop.signal);
+    // Interrupted mid-round: the cut-short probes are not evidence of anything; say so and stop.
+    if (isAborted(stop.signal)) {
+      process.stderr.write('lifeline probe: interrupted before the probes finished; no results\n');
+      return INTERRUPTED;
+    }
     write(options.format === 'json' ? renderProbeJson(report) : renderProbeText(report, { color: options.color }));
     while (options.watchMs !== undefined && !stop.signal.aborted) {
       await new Promise<void>((resolve) => {
@@ -140,6 +148,7 @@ export async function runProbeCommand(files: readonly string[], options: ProbeCo
       // Read through a call: the signal changes while we wait, which narrowing cannot see.
       if (isAborted(stop.signal)) break;
       const next = await probeOnce(topologies, files, options, ca, stop.signal);
+      if (isAborted(stop.signal)) break; // a round cut short by Ctrl-C is not a change
       const changes = renderProbeChanges(report, next);
       if (changes.length > 0) write(options.format === 'json' ? renderProbeJson(next) : `${changes.join('\n')}\n`);
       report = next;

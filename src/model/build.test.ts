@@ -76,6 +76,12 @@ describe('dependency inference', () => {
     assert.equal(deps[0]?.target.kind, 'unresolved');
   });
 
+  it('dependency names stay unique: a duplicate declared name is an error, an inferred one gets a suffix', () => {
+    assert.throws(() => depsOf(`  - name: s\n    dependencies:\n      - {name: api, url: "https://a.example.com", critical: true}\n      - {name: api, url: "https://b.example.com", critical: true}\n`), /duplicate dependency name "api"/);
+    const deps = depsOf(`  - name: s\n    env: {API_URL: "https://other.example.com"}\n    dependencies:\n      - {name: api, url: "https://a.example.com", critical: true}\n`);
+    assert.deepEqual(deps.map((d) => d.name), ['api', 'api-2']);
+  });
+
   it('inference can be turned off', () => {
     assert.deepEqual(depsOf(`  - name: s\n    inferDependencies: false\n    env: {REDIS_URL: "redis://10.20.1.4:6379"}\n`), []);
   });

@@ -273,11 +273,21 @@ function buildService(entry: ServiceEntry, path: Path, ctx: ServiceContext): Ser
   const cloudSqlInstances = entry.cloudSqlInstances;
 
   const dependencies = new Map<string, Dependency>();
+  const names = new Set<string>();
   const add = (dep: Dependency): void => {
     const key = targetKey(dep.target);
-    if (!dependencies.has(key)) dependencies.set(key, dep);
+    if (dependencies.has(key)) return;
+    // Names identify paths in reports, baselines and fixes: an inferred one that collides with
+    // another gets a suffix (declared names are checked below).
+    let name = dep.name;
+    for (let n = 2; names.has(name); n++) name = `${dep.name}-${n}`;
+    names.add(name);
+    dependencies.set(key, name === dep.name ? dep : { ...dep, name });
   };
+  const declaredNames = new Set<string>();
   entry.dependencies.forEach((d, i) => {
+    if (declaredNames.has(d.name)) ctx.issues.push({ path: [...path, 'dependencies', i, 'name'], message: `duplicate dependency name "${d.name}" in service ${entry.name}` });
+    declaredNames.add(d.name);
     add(declaredDependency(d, [...path, 'dependencies', i], entry, ctx));
   });
   if (entry.inferDependencies) {

@@ -61,6 +61,10 @@ function toSourceEdit(edit: Edit, topology: Topology): { origin: Origin; edit: Y
       if (edit.createRouter) return at(network?.origin, 'append', ['routers'], { name: edit.router, region: edit.region, nats: [nat] });
       return at(network?.routers.find((r) => r.name === edit.router)?.origin, 'append', ['nats'], nat);
     }
+    case 'set-nat-subnets': {
+      const nat = topology.networks.get(edit.network)?.routers.find((r) => r.name === edit.router)?.nats.find((n) => n.name === edit.nat);
+      return at(nat?.origin, 'set', ['subnets'], edit.subnets === 'all' ? 'all' : [...edit.subnets]);
+    }
     case 'enable-private-google-access': {
       const subnet = topology.networks.get(edit.network)?.subnets.find((s) => s.name === edit.subnet);
       return at(subnet?.origin, 'set', ['privateGoogleAccess'], true);

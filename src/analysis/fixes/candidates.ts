@@ -48,6 +48,13 @@ function allowListedAddresses(topology: Topology, services: readonly Service[], 
 function addNatEdit(topology: Topology, point: EgressPoint): Edit {
   const network = topology.networks.get(point.network);
   const router = network?.routers.find((r) => r.region === point.region);
+  // A router that already has a NAT: widen it rather than add a second one (a NAT covering all
+  // subnets must be the only NAT of its network and region).
+  const existing = network?.routers.filter((r) => r.region === point.region).flatMap((r) => r.nats.map((nat) => ({ router: r, nat })))[0];
+  if (existing && existing.nat.coverage.kind === 'list') {
+    const subnets = point.hidden || point.subnet === undefined ? 'all' : [...new Set([...existing.nat.coverage.subnets, point.subnet])];
+    return { kind: 'set-nat-subnets', network: point.network, router: existing.router.name, nat: existing.nat.name, subnets };
+  }
   const sharing = topology.services.filter((s) => {
     const p = egressPointOf(topology, s);
     return p?.network === point.network && p.region === point.region;

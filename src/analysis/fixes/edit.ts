@@ -17,6 +17,14 @@ export type Edit =
       /** Reserved address names to use as static NAT IPs; empty means auto-allocated. */
       readonly addresses: readonly string[];
     }
+  | {
+      /** Widen an existing NAT (a NAT covering all subnets must be the only one in its network and region). */
+      readonly kind: 'set-nat-subnets';
+      readonly network: string;
+      readonly router: string;
+      readonly nat: string;
+      readonly subnets: 'all' | readonly string[];
+    }
   | { readonly kind: 'enable-private-google-access'; readonly network: string; readonly subnet: string }
   | { readonly kind: 'add-authorized-network'; readonly database: string; readonly cidr: string }
   | { readonly kind: 'add-allowed-source'; readonly external: string; readonly cidr: string }
@@ -32,6 +40,7 @@ export function editTouches(edit: Edit): string[] {
     case 'set-connector':
       return [`service:${edit.service}`];
     case 'add-nat':
+    case 'set-nat-subnets':
     case 'enable-private-google-access':
     case 'add-private-services-access':
       return [`network:${edit.network}`];
@@ -52,6 +61,8 @@ export function describeEdit(edit: Edit): string {
       const covers = edit.subnets === 'all' ? 'all subnets' : `subnet ${edit.subnets.join(', ')}`;
       return `add Cloud NAT ${edit.name} on ${edit.createRouter ? 'a new ' : ''}router ${edit.router} (${edit.network}, ${edit.region}) covering ${covers}, using ${ips}`;
     }
+    case 'set-nat-subnets':
+      return `make Cloud NAT ${edit.nat} on router ${edit.router} (${edit.network}) cover ${edit.subnets === 'all' ? 'all subnets' : `subnets ${edit.subnets.join(', ')}`}`;
     case 'enable-private-google-access':
       return `enable Private Google Access on subnet ${edit.subnet} of ${edit.network}`;
     case 'add-authorized-network':
@@ -127,6 +138,15 @@ function applyEdit(t: Topology, edit: Edit): Topology {
         }
         return { ...n, routers: n.routers.map((r) => (r.name === edit.router ? { ...r, nats: [...r.nats, nat] } : r)) };
       });
+    case 'set-nat-subnets':
+      return mapNetwork(edit.network, (n) => ({
+        ...n,
+        routers: n.routers.map((r) =>
+          r.name !== edit.router
+            ? r
+            : { ...r, nats: r.nats.map((nat) => (nat.name === edit.nat ? { ...nat, coverage: edit.subnets === 'all' ? { kind: 'all' as const } : { kind: 'list' as const, subnets: edit.subnets } } : nat)) },
+        ),
+      }));
     case 'enable-private-google-access':
       return mapNetwork(edit.network, (n) => ({ ...n, subnets: n.subnets.map((s) => (s.name === edit.subnet ? { ...s, privateGoogleAccess: true } : s)) }));
     case 'add-private-services-access':

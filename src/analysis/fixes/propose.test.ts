@@ -53,4 +53,34 @@ describe('fix verification', () => {
     assert.equal(analysis.paths[0]?.verdict, 'REACHABLE');
     assert.deepEqual([analysis.fixes, analysis.rejected], [[], []]);
   });
+
+  it('widens an existing NAT instead of adding a second one', () => {
+    const { topology } = parseTopology(
+      't.yaml',
+      `
+project: p
+region: europe-west1
+networks:
+  - name: vpc
+    subnets: [{name: main, cidr: 10.10.0.0/24}]
+    routers:
+      - name: r1
+        nats: [{name: n, subnets: [main]}]
+connectors:
+  - {name: conn, network: vpc, ipCidrRange: 10.8.0.0/28}
+externals:
+  - {name: api, url: "https://api.example.com"}
+services:
+  - name: s
+    connector: conn
+    egress: all-traffic
+    inferDependencies: false
+    dependencies: [{name: api, external: api, critical: true}]
+`,
+    );
+    const analysis = analyzeTopology(topology);
+    assert.equal(analysis.paths[0]?.cause, 'NO_EXTERNAL_ADDRESS');
+    const recommended = analysis.fixes.find((f) => f.recommended);
+    assert.deepEqual(recommended?.edits, [{ kind: 'set-nat-subnets', network: 'vpc', router: 'r1', nat: 'n', subnets: 'all' }]);
+  });
 });

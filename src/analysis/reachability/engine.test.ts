@@ -282,4 +282,21 @@ describe('Memorystore and internal addresses', () => {
     assert.equal(p.cause, 'FIREWALL_RULE');
     assert.equal(p.blame.path.join('.'), 'networks.0.firewall.0');
   });
+
+  it("a deny rule aimed at the connector's network tag drops its traffic; other tags do not", () => {
+    const withRule = (tags: string) =>
+      topology({
+        service: svc('connector: conn\negress: all-traffic', 'external: saas'),
+        networks: `  - name: vpc
+    subnets: [{name: conn-subnet, cidr: 10.8.0.0/28}]
+    routers: [{name: r1, nats: [{name: n, subnets: all}]}]
+    firewall:
+      - {name: lock-down, action: deny, priority: 100, targetTags: [${tags}]}`,
+      });
+    const denied = only(withRule('vpc-connector'));
+    assert.equal(denied.cause, 'FIREWALL_RULE');
+    assert.equal(denied.hops.find((h) => h.outcome === 'drop')?.fact, 'connector-network-tags');
+    assert.equal(only(withRule('vpc-connector-europe-west1-conn')).cause, 'FIREWALL_RULE');
+    assert.equal(only(withRule('web-servers')).verdict, 'REACHABLE');
+  });
 });

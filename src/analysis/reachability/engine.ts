@@ -192,7 +192,8 @@ function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key:
         hidden: connector.range.kind === 'custom',
         region: connector.region,
         privateGoogleAccess: subnet?.privateGoogleAccess ?? false,
-        tags: [],
+        // Egress firewall rules reach connector traffic through the connector's network tags.
+        tags: ['vpc-connector', `vpc-connector-${connector.region}-${connector.name}`],
         hops: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name} (READY) into network ${connector.network}, source ${where}`, 'forward', 'connector-state', { origin: access.origin })],
       },
     };
@@ -394,7 +395,7 @@ function applyFirewall(entry: VpcEntry, leg: Leg): Hop | undefined {
   const rule = rules[0];
   if (!rule) return undefined;
   if (rule.action === 'deny') {
-    return hop('APPLY_EGRESS_FIREWALL_RULE', `egress firewall rule ${rule.name} (priority ${rule.priority}) denies ${leg.host}${leg.port === undefined ? '' : `:${leg.port}`}`, 'drop', 'firewall-egress', { cause: 'FIREWALL_RULE', origin: rule.origin });
+    return hop('APPLY_EGRESS_FIREWALL_RULE', `egress firewall rule ${rule.name} (priority ${rule.priority}${rule.targetTags.length > 0 ? `, tags ${rule.targetTags.join(', ')}` : ''}) denies ${leg.host}${leg.port === undefined ? '' : `:${leg.port}`}`, 'drop', rule.targetTags.some((t) => t.startsWith('vpc-connector')) ? 'connector-network-tags' : 'firewall-egress', { cause: 'FIREWALL_RULE', origin: rule.origin });
   }
   return hop('APPLY_EGRESS_FIREWALL_RULE', `egress firewall rule ${rule.name} allows it`, 'forward', 'firewall-egress');
 }

@@ -140,6 +140,11 @@ export const FACTS = {
     confidence: 'documented',
     source: 'https://cloud.google.com/vpc/docs/vpc-peering',
   },
+  'connector-network-tags': {
+    statement: 'Serverless VPC Access connector instances carry the network tags vpc-connector and vpc-connector-REGION-NAME, so firewall rules can target connector traffic by tag.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/vpc/docs/serverless-vpc-access#firewall-rules',
+  },
   'firewall-egress': {
     statement: 'VPC egress firewall rules apply by priority (lowest number first); the implied rule allows all egress.',
     confidence: 'documented',
