@@ -9,6 +9,11 @@ import { registerExplainCommand } from './explain.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
 import { parseDuration, runProbeCommand } from './probe.js';
 
+/** Colour only on a terminal, and never with NO_COLOR (https://no-color.org). */
+function useColor(requested: boolean): boolean {
+  return requested && process.stdout.isTTY && process.env.NO_COLOR === undefined;
+}
+
 /** A usage mistake found after parsing (a combination of options): printed, exit 2. */
 class UsageError extends Error {
   override name = 'UsageError' as const;
@@ -51,7 +56,7 @@ function buildProgram(write: (text: string) => void): Command {
         if (opts.writeBaseline !== undefined && (opts.reason === undefined || opts.reason.trim() === '')) {
           throw new UsageError('--write-baseline needs --reason "why these findings are acceptable": every suppression carries a reason');
         }
-        const color = opts.color && process.stdout.isTTY && process.env.NO_COLOR === undefined;
+        const color = useColor(opts.color);
         const result = await runCheck(files, {
           format: opts.format,
           failOn: opts.failOn,
@@ -93,7 +98,7 @@ function buildProgram(write: (text: string) => void): Command {
         files: string[],
         opts: { service?: string; concurrency: number; timeout: number; format: 'text' | 'json'; failOn: 'critical' | 'warning'; watch?: number; cloudsqlDir: string; dnsServer?: string[]; ca?: string; color: boolean },
       ) => {
-        const color = opts.color && process.stdout.isTTY && process.env.NO_COLOR === undefined;
+        const color = useColor(opts.color);
         process.exitCode = await runProbeCommand(
           files,
           {

@@ -6,6 +6,7 @@ import type { Topology } from '../model/topology.js';
 import { compareWithStatic } from '../probes/compare.js';
 import { planProbes, type CredentialSource } from '../probes/plan.js';
 import { runProbes, type ProbeSpec } from '../probes/run.js';
+import { statusFor } from '../report/report.js';
 import { renderProbeChanges, renderProbeJson, renderProbeText, type ProbeReport, type ProbeReportEntry } from '../report/probe.js';
 import { readTextFile } from '../sources/document.js';
 import { InputError } from '../sources/errors.js';
@@ -87,11 +88,10 @@ async function probeOnce(topologies: readonly Topology[], inputs: readonly strin
       severity,
     };
   });
-  const worst = Math.max(0, ...entries.map((e) => SEVERITY_RANK[e.severity]));
   return {
     schemaVersion: 1,
     kind: 'probe',
-    status: worst >= SEVERITY_RANK.critical ? 'CRITICAL' : worst >= SEVERITY_RANK.warning ? 'DEGRADED' : 'HEALTHY',
+    status: statusFor(entries.map((e) => e.severity)),
     startedAt,
     wallMs,
     deadlineMs: options.deadlineMs,

@@ -142,7 +142,7 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lifeline', version: options.version },
-    status: bySeverity('critical') > 0 ? 'CRITICAL' : bySeverity('warning') > 0 ? 'DEGRADED' : 'HEALTHY',
+    status: statusFor(findings.map((f) => f.severity)),
     failOn: options.failOn,
     inputs: options.inputs,
     summary: {
@@ -204,6 +204,12 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
 /** The stable identity of a finding across runs: message wording and line numbers may change. */
 export function findingFingerprint(ruleId: string, key: string): string {
   return createHash('sha256').update(`${ruleId}\u0000${key}`).digest('hex');
+}
+
+/** The overall status: the worst severity present (critical → CRITICAL, warning → DEGRADED). */
+export function statusFor(severities: readonly Severity[]): Status {
+  const worst = Math.max(-1, ...severities.map((s) => SEVERITY_RANK[s]));
+  return worst >= SEVERITY_RANK.critical ? 'CRITICAL' : worst >= SEVERITY_RANK.warning ? 'DEGRADED' : 'HEALTHY';
 }
 
 /** Exit code for `check`: 1 when any finding is at or above the threshold. */

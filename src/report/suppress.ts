@@ -1,5 +1,4 @@
-import { SEVERITY_RANK } from '../analysis/rules/rule.js';
-import type { Report, ReportFinding, ReportSuppression } from './report.js';
+import { statusFor, type Report, type ReportFinding, type ReportSuppression } from './report.js';
 import type { Suppression } from '../sources/suppressions.js';
 
 /**
@@ -38,10 +37,9 @@ export function applySuppressions(report: Report, suppressions: readonly Suppres
     });
   }
   const count = (severity: ReportFinding['severity']): number => kept.filter((f) => f.severity === severity).length;
-  const worst = Math.max(-1, ...kept.map((f) => SEVERITY_RANK[f.severity]));
   return {
     ...report,
-    status: worst >= SEVERITY_RANK.critical ? 'CRITICAL' : worst >= SEVERITY_RANK.warning ? 'DEGRADED' : 'HEALTHY',
+    status: statusFor(kept.map((f) => f.severity)),
     summary: { ...report.summary, critical: count('critical'), warning: count('warning'), info: count('info') },
     findings: kept,
     suppressed,

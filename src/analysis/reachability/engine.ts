@@ -1,4 +1,4 @@
-import { cidrContains, classifyAddress, isInternalClass, type AddressClass, type Cidr } from '../../model/ip.js';
+import { cidrContains, classifyAddress, isInternalClass, parseIpv4, type AddressClass, type Cidr } from '../../model/ip.js';
 import type { Database, Dependency, EgressMode, Nat, Network, Router, Service, Topology } from '../../model/topology.js';
 import { isUnknown } from '../../model/topology.js';
 import { FACTS } from './facts.js';
@@ -368,7 +368,7 @@ function admit(leg: Leg, source: Source): Hop[] {
       return [hop('ARRIVE_AT_DESTINATION', detail('the NAT IPs are unknown'), 'undetermined', 'nat-static-ips', extra)];
     case 'static': {
       const allowed = source.ips.filter((ip) => {
-        const n = ipNumber(ip);
+        const n = parseIpv4(ip);
         return n !== undefined && admission.ranges.some((r) => cidrContains(r, n));
       });
       if (allowed.length === source.ips.length) return [hop('ARRIVE_AT_DESTINATION', detail(`allows ${allowed.join(', ')}`), 'forward', admission.fact)];
@@ -377,12 +377,6 @@ function admit(leg: Leg, source: Source): Hop[] {
       return [hop('ARRIVE_AT_DESTINATION', detail(`allows ${allowed.join(', ')} but not ${missing.join(', ')}: some connections are refused`), 'ambiguous', admission.fact, extra)];
     }
   }
-}
-
-function ipNumber(ip: string): number | undefined {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + p, 0);
 }
 
 function applyFirewall(entry: VpcEntry, leg: Leg): Hop | undefined {
