@@ -238,7 +238,8 @@ export function createLifeline(options: LifelineOptions): Lifeline {
       return;
     }
     const needed = spec.dependencies ?? [];
-    await Promise.all(needed.map(check));
+    // The states are fresh: start() and every recovery round check all dependencies just before
+    // running phases. Checking again here would pay a black-holed dependency's timeout twice.
     const down = needed.map((n) => dependencyStates.get(n)).filter((d): d is DependencyState => d?.status === 'down');
     if (down.length > 0) {
       setPhase(record, 'deferred', `runs when ${down.map((d) => `${d.name} (${d.lastError ?? 'down'})`).join(', ')} ${down.length === 1 ? 'returns' : 'return'}`);
