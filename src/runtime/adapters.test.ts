@@ -4,85 +4,15 @@ import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { expressHealth, fastifyHealth, startHealthServer, type HealthServer } from './adapters.js';
-import type { Lifeline } from './api.js';
 import { createHealthHandler } from './health.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import type { CheckEvent, DependencyState, Disposable, ModeChangeEvent, PhaseEndEvent, Snapshot } from './types.js';
+import { createLifelineDouble, type LifelineDouble } from '../../test/harness/lifeline-double.js';
 
 // A hand-made Lifeline: these tests are about the adapters, not the lifecycle. It owns the only
 // path to a dependency (`check`) and counts calls, so a test can prove the endpoints never take it.
-function lifelineDouble() {
-  const now = Date.now();
-  const dependency = (name: string, critical: boolean): DependencyState => ({
-    name,
-    critical,
-    status: 'up',
-    latencyMs: 3,
-    lastError: undefined,
-    checkedAt: now,
-    lastOkAt: now,
-    breaker: 'closed',
-    consecutiveFailures: 0,
-  });
-  let current: Snapshot = {
-    service: 'orders',
-    mode: { kind: 'FULL' },
-    ready: true,
-    startupComplete: true,
-    shuttingDown: false,
-    phases: [{ name: 'migrate', critical: true, status: 'done', reason: undefined, durationMs: 120, attempts: 1 }],
-    dependencies: [dependency('database', true), dependency('cache', false)],
-    at: now,
-  };
-  const calls = { snapshot: 0, check: 0 };
-  const check = (): Promise<void> => {
-    calls.check += 1;
-    return Promise.resolve();
-  };
-  const listeners = { mode: new Set<(e: ModeChangeEvent) => void>(), phase: new Set<(e: PhaseEndEvent) => void>(), check: new Set<(e: CheckEvent) => void>() };
-  const subscribe = <E>(set: Set<(event: E) => void>, listener: (event: E) => void): Disposable => {
-    set.add(listener);
-    return { dispose: () => set.delete(listener) };
-  };
-  const lifeline: Lifeline = {
-    start: async () => {
-      await check();
-      return current;
-    },
-    snapshot: () => {
-      calls.snapshot += 1;
-      return current;
-    },
-    get mode() {
-      return current.mode;
-    },
-    checkNow: check,
-    attachServer: () => {
-      throw new Error('the health endpoints must not attach servers');
-    },
-    stop: () => Promise.resolve(),
-    installSignalHandlers: () => ({ dispose: () => undefined }),
-    onModeChange: (listener) => subscribe(listeners.mode, listener),
-    onPhaseEnd: (listener) => subscribe(listeners.phase, listener),
-    onCheck: (listener) => subscribe(listeners.check, listener),
-  };
-  return {
-    lifeline,
-    calls,
-    set(next: Partial<Snapshot>) {
-      current = { ...current, ...next };
-    },
-    setDependency(name: string, next: Partial<DependencyState>) {
-      current = { ...current, dependencies: current.dependencies.map((d) => (d.name === name ? { ...d, ...next } : d)) };
-    },
-    check(event: CheckEvent) {
-      for (const listener of listeners.check) listener(event);
-    },
-  };
-}
 
 /** Database down with a URL password in its error, READ_ONLY, not ready. */
-function databaseDown(double: ReturnType<typeof lifelineDouble>): void {
+function databaseDown(double: LifelineDouble): void {
   const now = Date.now();
   double.setDependency('database', { status: 'down', lastError: 'connect ECONNREFUSED postgres://app:s3cret@10.0.0.5:5432/orders', checkedAt: now - 4000, breaker: 'open', consecutiveFailures: 3 });
   double.set({ mode: { kind: 'READ_ONLY', reasons: [{ kind: 'dependency-down', subject: 'database', message: 'database is down', since: now - 4000 }] }, ready: false, at: now });
@@ -160,7 +90,7 @@ function withoutAges(value: unknown): unknown {
 }
 
 describe('adapters answer exactly like the node handler', () => {
-  const double = lifelineDouble();
+  const double = createLifelineDouble();
   let metrics: Metrics;
   const servers = new Map<'node' | 'express' | 'fastify' | 'standalone', Served>();
   before(async () => {
@@ -209,7 +139,7 @@ describe('adapters answer exactly like the node handler', () => {
 
 describe('expressHealth', () => {
   it('passes every other path to next(), and works mounted under a path', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble();
     const passed: string[] = [];
     const app = express();
     app.use(expressHealth(double.lifeline));
@@ -248,7 +178,7 @@ describe('expressHealth', () => {
 
 describe('fastifyHealth', () => {
   it('registers the routes beside the app, under a prefix when given, and survives a flood', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble();
     const app = Fastify();
     await app.register(fastifyHealth(double.lifeline));
     await app.register(fastifyHealth(double.lifeline, { basePath: '/status' }), { prefix: '/svc' });
@@ -284,7 +214,7 @@ describe('startHealthServer', () => {
   after(() => health?.close());
 
   it('listens on 0.0.0.0 by default, answers 404 JSON for other paths, and closes idempotently', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble();
     health = await startHealthServer(double.lifeline, { port: 0 });
     const url = `http://127.0.0.1:${health.port}`;
     assert.ok(health.port > 0);
@@ -302,7 +232,7 @@ describe('startHealthServer', () => {
   });
 
   it('says what to do when the port is taken or invalid', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble();
     health = await startHealthServer(double.lifeline, { port: 0, host: '127.0.0.1' });
     await assert.rejects(startHealthServer(double.lifeline, { port: health.port, host: '127.0.0.1' }), {
       message: new RegExp(`could not listen on 127\\.0\\.0\\.1:${health.port}: .*EADDRINUSE.*Choose a free port, or 0`),

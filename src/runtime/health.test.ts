@@ -1,94 +1,16 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Lifeline } from './api.js';
 import { createHealthHandler, healthBasePath, resolveHealthRoute } from './health.js';
 import { createMetrics } from './metrics.js';
-import type { CheckEvent, DependencyState, Disposable, ModeChangeEvent, PhaseEndEvent, Snapshot } from './types.js';
+import { createLifelineDouble, type LifelineDouble } from '../../test/harness/lifeline-double.js';
 
-// A hand-made Lifeline: these tests are about the endpoints, not the lifecycle. It owns the only
-// path to a dependency (`check`) and counts calls, so a test can prove the endpoints never take it.
-function lifelineDouble() {
-  let current = healthySnapshot();
-  const calls = { snapshot: 0, check: 0 };
-  const check = (): Promise<void> => {
-    calls.check += 1;
-    return Promise.resolve();
-  };
-  const subscribe = <E>(set: Set<(event: E) => void>, listener: (event: E) => void): Disposable => {
-    set.add(listener);
-    return { dispose: () => set.delete(listener) };
-  };
-  const listeners = { mode: new Set<(e: ModeChangeEvent) => void>(), phase: new Set<(e: PhaseEndEvent) => void>(), check: new Set<(e: CheckEvent) => void>() };
-  const lifeline: Lifeline = {
-    start: async () => {
-      await check();
-      return current;
-    },
-    snapshot: () => {
-      calls.snapshot += 1;
-      return current;
-    },
-    get mode() {
-      return current.mode;
-    },
-    checkNow: check,
-    attachServer: () => {
-      throw new Error('the health endpoints must not attach servers');
-    },
-    stop: () => Promise.resolve(),
-    installSignalHandlers: () => ({ dispose: () => undefined }),
-    onModeChange: (listener) => subscribe(listeners.mode, listener),
-    onPhaseEnd: (listener) => subscribe(listeners.phase, listener),
-    onCheck: (listener) => subscribe(listeners.check, listener),
-  };
-  return {
-    lifeline,
-    calls,
-    /** Back to a healthy snapshot taken now, with the call counts at zero. */
-    reset() {
-      current = healthySnapshot();
-      calls.snapshot = 0;
-      calls.check = 0;
-    },
-    set(next: Partial<Snapshot>) {
-      current = { ...current, ...next };
-    },
-    setDependency(name: string, next: Partial<DependencyState>) {
-      current = { ...current, dependencies: current.dependencies.map((d) => (d.name === name ? { ...d, ...next } : d)) };
-    },
-  };
-}
 
-function healthySnapshot(): Snapshot {
-  const now = Date.now();
-  const up = (name: string, critical: boolean): DependencyState => ({
-    name,
-    critical,
-    status: 'up',
-    latencyMs: 3,
-    lastError: undefined,
-    checkedAt: now,
-    lastOkAt: now,
-    breaker: 'closed',
-    consecutiveFailures: 0,
-  });
-  return {
-    service: 'orders',
-    mode: { kind: 'FULL' },
-    ready: true,
-    startupComplete: true,
-    shuttingDown: false,
-    phases: [{ name: 'migrate', critical: true, status: 'done', reason: undefined, durationMs: 120, attempts: 1 }],
-    dependencies: [up('database', true), up('cache', false)],
-    at: now,
-  };
-}
 
 const DB_URL_ERROR = 'connect ECONNREFUSED postgres://app:s3cret@10.0.0.5:5432/orders';
 
 /** Database down, READ_ONLY, not ready (the default policy's answer for READ_ONLY). */
-function databaseDown(double: ReturnType<typeof lifelineDouble>, checkedAgoMs = 4000): void {
+function databaseDown(double: LifelineDouble, checkedAgoMs = 4000): void {
   const now = Date.now();
   double.setDependency('database', { status: 'down', lastError: DB_URL_ERROR, checkedAt: now - checkedAgoMs, lastOkAt: now - 60_000, breaker: 'open', consecutiveFailures: 3 });
   double.set({
@@ -136,7 +58,7 @@ async function getJson(url: string, init?: RequestInit): Promise<{ status: numbe
 }
 
 describe('health endpoints over real HTTP', () => {
-  const double = lifelineDouble();
+  const double = createLifelineDouble();
   let server: Served;
   before(async () => {
     server = await serve(withApp(createHealthHandler(double.lifeline)));
@@ -296,7 +218,7 @@ describe('health endpoints over real HTTP', () => {
 
 describe('health handler options', () => {
   it('serves under a custom basePath and falls through elsewhere', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble();
     const server = await serve(withApp(createHealthHandler(double.lifeline, { basePath: '/internal/health/' })));
     try {
       assert.equal((await fetch(`${server.url}/internal/health/ready`)).status, 200);
@@ -308,7 +230,7 @@ describe('health handler options', () => {
   });
 
   it('serves /metrics when metrics are given', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble();
     const metrics = createMetrics(double.lifeline);
     const server = await serve(withApp(createHealthHandler(double.lifeline, { metrics })));
     try {
@@ -332,7 +254,7 @@ describe('health handler options', () => {
     for (const basePath of ['health', '/', '/health?x', '']) {
       assert.throws(() => healthBasePath(basePath), { name: 'TypeError', message: /`basePath` must be a path below '\/'.*e\.g\. '\/health'/ });
     }
-    assert.throws(() => createHealthHandler(lifelineDouble().lifeline, { basePath: 'health' }), TypeError);
+    assert.throws(() => createHealthHandler(createLifelineDouble().lifeline, { basePath: 'health' }), TypeError);
   });
 });
 

@@ -2,83 +2,12 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
-import type { Lifeline } from './api.js';
 import { createHealthHandler } from './health.js';
 import { breakerStateValue, createMetrics } from './metrics.js';
-import type { CheckEvent, DependencyState, Disposable, ModeChangeEvent, PhaseEndEvent, Snapshot } from './types.js';
+import { createLifelineDouble } from '../../test/harness/lifeline-double.js';
 
 // A hand-made Lifeline that fires events on demand: these tests are about the metrics, not the
 // lifecycle. `check` is the only path to a dependency and is counted.
-function lifelineDouble() {
-  const now = Date.now();
-  const dependency = (name: string, critical: boolean): DependencyState => ({
-    name,
-    critical,
-    status: 'up',
-    latencyMs: 3,
-    lastError: undefined,
-    checkedAt: now,
-    lastOkAt: now,
-    breaker: 'closed',
-    consecutiveFailures: 0,
-  });
-  let current: Snapshot = {
-    service: 'orders',
-    mode: { kind: 'FULL' },
-    ready: true,
-    startupComplete: true,
-    shuttingDown: false,
-    phases: [],
-    dependencies: [dependency('database', true), dependency('cache', false)],
-    at: now,
-  };
-  const calls = { check: 0 };
-  const check = (): Promise<void> => {
-    calls.check += 1;
-    return Promise.resolve();
-  };
-  const listeners = { mode: new Set<(e: ModeChangeEvent) => void>(), phase: new Set<(e: PhaseEndEvent) => void>(), check: new Set<(e: CheckEvent) => void>() };
-  const subscribe = <E>(set: Set<(event: E) => void>, listener: (event: E) => void): Disposable => {
-    set.add(listener);
-    return { dispose: () => set.delete(listener) };
-  };
-  const lifeline: Lifeline = {
-    start: async () => {
-      await check();
-      return current;
-    },
-    snapshot: () => current,
-    get mode() {
-      return current.mode;
-    },
-    checkNow: check,
-    attachServer: () => {
-      throw new Error('metrics must not attach servers');
-    },
-    stop: () => Promise.resolve(),
-    installSignalHandlers: () => ({ dispose: () => undefined }),
-    onModeChange: (listener) => subscribe(listeners.mode, listener),
-    onPhaseEnd: (listener) => subscribe(listeners.phase, listener),
-    onCheck: (listener) => subscribe(listeners.check, listener),
-  };
-  return {
-    lifeline,
-    calls,
-    listenerCount: () => listeners.mode.size + listeners.phase.size + listeners.check.size,
-    set(next: Partial<Snapshot>) {
-      current = { ...current, ...next };
-    },
-    setDependency(name: string, next: Partial<DependencyState>) {
-      current = { ...current, dependencies: current.dependencies.map((d) => (d.name === name ? { ...d, ...next } : d)) };
-    },
-    phaseEnd(event: PhaseEndEvent) {
-      for (const listener of listeners.phase) listener(event);
-    },
-    check(event: CheckEvent) {
-      for (const listener of listeners.check) listener(event);
-    },
-  };
-}
 
 /** The value of the one sample named `name` whose labels include `labels`, from exposition text. */
 function sample(text: string, name: string, labels: Readonly<Record<string, string>> = {}): number | undefined {
@@ -95,7 +24,7 @@ function sample(text: string, name: string, labels: Readonly<Record<string, stri
 
 describe('createMetrics', () => {
   it('counts phase ends and keeps the last duration by phase', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble({ phases: [] });
     const metrics = createMetrics(double.lifeline);
     double.phaseEnd({ phase: 'migrate', status: 'failed', durationMs: 800, reason: 'timeout' });
     double.phaseEnd({ phase: 'migrate', status: 'done', durationMs: 1500, reason: undefined });
@@ -109,7 +38,7 @@ describe('createMetrics', () => {
   });
 
   it('shows the current mode as 1 and the others as 0, read from the snapshot on collect', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble({ phases: [] });
     const metrics = createMetrics(double.lifeline);
     const modes = async (): Promise<(number | undefined)[]> => {
       const text = await metrics.text();
@@ -122,7 +51,7 @@ describe('createMetrics', () => {
   });
 
   it('records check latency and outcomes by dependency', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble({ phases: [] });
     const metrics = createMetrics(double.lifeline);
     double.check({ dependency: 'database', outcome: { ok: true, latencyMs: 12 }, breaker: 'closed' });
     double.check({ dependency: 'database', outcome: { ok: true, latencyMs: 30 }, breaker: 'closed' });
@@ -144,7 +73,7 @@ describe('createMetrics', () => {
   });
 
   it('reports breaker state as 0 closed, 1 half-open, 2 open', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble({ phases: [] });
     const metrics = createMetrics(double.lifeline);
     double.setDependency('database', { breaker: 'open' });
     const breakers = async (): Promise<(number | undefined)[]> => {
@@ -159,7 +88,7 @@ describe('createMetrics', () => {
   });
 
   it('reports seconds since the last good check, +Inf when there has been none', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble({ phases: [] });
     const metrics = createMetrics(double.lifeline);
     double.setDependency('database', { lastOkAt: Date.now() - 30_000 });
     double.setDependency('cache', { lastOkAt: undefined, status: 'unknown' });
@@ -171,7 +100,7 @@ describe('createMetrics', () => {
   });
 
   it('unsubscribes on dispose and frees the names for a new createMetrics on the same registry', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble({ phases: [] });
     const registry = new Registry();
     const first = createMetrics(double.lifeline, { registry });
     assert.equal(double.listenerCount(), 2);
@@ -188,7 +117,7 @@ describe('createMetrics', () => {
   });
 
   it('takes a prefix and shares a registry with the app', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble({ phases: [] });
     const registry = new Registry();
     const metrics = createMetrics(double.lifeline, { registry, prefix: 'orders_lifeline_' });
     const text = await registry.metrics();
@@ -200,7 +129,7 @@ describe('createMetrics', () => {
   });
 
   it('registers default process metrics only when asked, and removes them on dispose', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble({ phases: [] });
     const plain = createMetrics(double.lifeline);
     assert.doesNotMatch(await plain.text(), /process_cpu/);
     plain.dispose();
@@ -213,7 +142,7 @@ describe('createMetrics', () => {
   });
 
   it('serves the values over real HTTP at /metrics', async () => {
-    const double = lifelineDouble();
+    const double = createLifelineDouble({ phases: [] });
     const metrics = createMetrics(double.lifeline);
     const health = createHealthHandler(double.lifeline, { metrics });
     const server = createServer((req, res) => {
