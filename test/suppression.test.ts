@@ -88,9 +88,13 @@ describe('baselines', () => {
     assert.equal(hidden.status, 0);
     assert.equal(hidden.report().findings.length, 0);
     assert.equal(hidden.report().suppressed.length, 7);
-    // A new finding (the database opened to the world) is not in the baseline: it is reported.
-    const worse = write('worse.yaml', after_.replace('    requireSsl: true', '    requireSsl: true\n    authorizedNetworks: [{cidr: 0.0.0.0/0}]'));
-    const r = check(worse, '--baseline', base, '--format', 'json').report();
+    // The same file, changed: a new finding (the database opened to the world) is not in the
+    // baseline, so it alone is reported.
+    const topology = write('evolving.yaml', after_);
+    const evolvingBase = join(dir, 'evolving-baseline.json');
+    check(topology, '--write-baseline', evolvingBase, '--reason', 'known');
+    write('evolving.yaml', after_.replace('    requireSsl: true', '    requireSsl: true\n    authorizedNetworks: [{cidr: 0.0.0.0/0}]'));
+    const r = check(topology, '--baseline', evolvingBase, '--format', 'json').report();
     assert.deepEqual(r.findings.map((f) => f.ruleId), ['open-authorized-network']);
   });
 
@@ -117,5 +121,9 @@ describe('baselines', () => {
     const b = check(example, '--format', 'json').report();
     assert.deepEqual(a.findings.map((f) => f.fingerprint), b.findings.map((f) => f.fingerprint));
     assert.equal(new Set(a.findings.map((f) => f.fingerprint)).size, a.findings.length);
+    // The same topology in another file is another set of findings.
+    const copy = write('copy.yaml', after_);
+    const c = check(copy, '--format', 'json').report();
+    assert.ok(c.findings.every((f) => !a.findings.some((g) => g.fingerprint === f.fingerprint)));
   });
 });

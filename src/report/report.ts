@@ -180,7 +180,7 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
     findings: findings.map((f) => ({
       ruleId: f.ruleId,
       key: f.key,
-      fingerprint: findingFingerprint(f.ruleId, f.key),
+      fingerprint: findingFingerprint(f.ruleId, f.key, f.origin.file),
       severity: f.severity,
       message: f.message,
       location: locate(f.origin),
@@ -201,9 +201,12 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
   };
 }
 
-/** The stable identity of a finding across runs: message wording and line numbers may change. */
-export function findingFingerprint(ruleId: string, key: string): string {
-  return createHash('sha256').update(`${ruleId}\u0000${key}`).digest('hex');
+/**
+ * The stable identity of a finding across runs: message wording and line numbers may change, the
+ * file it is in may not (two topologies checked together can hold services of the same name).
+ */
+export function findingFingerprint(ruleId: string, key: string, file: string): string {
+  return createHash('sha256').update(`${file}\u0000${ruleId}\u0000${key}`).digest('hex');
 }
 
 /** The overall status: the worst severity present (critical → CRITICAL, warning → DEGRADED). */
