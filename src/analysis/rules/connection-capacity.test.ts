@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { parseTopology } from '../../sources/topology-file.js';
-import { analyzeReachability, indexTopology } from '../reachability/engine.js';
+import { checkRuleFixture, severityByKey } from '../../../test/harness/rule-fixture.js';
 import { connectionCapacity } from './connection-capacity.js';
-import { defaultOptions, type Finding, type RuleOptionValue } from './rule.js';
-
-function check(fixture: string, overrides: Record<string, RuleOptionValue> = {}): Finding[] {
-  const file = fileURLToPath(new URL(`../../../../test/fixtures/rules/connection-capacity/${fixture}`, import.meta.url));
-  const { topology } = parseTopology(file, readFileSync(file, 'utf8'));
-  const context = { topology, paths: analyzeReachability(indexTopology(topology)), secretValues: new Map<string, string>() };
-  return connectionCapacity.check(context, { ...defaultOptions(connectionCapacity), ...overrides });
-}
-
-const keyed = (findings: readonly Finding[]) => Object.fromEntries(findings.map((f) => [f.key, f.severity]));
 
 describe('connection-capacity', () => {
-  const findings = check('pools-against-max-connections.yaml');
+  const findings = checkRuleFixture(connectionCapacity, 'pools-against-max-connections.yaml');
 
   it('flags exactly the databases whose usable connections the pools exceed or crowd', () => {
-    assert.deepEqual(keyed(findings), {
+    assert.deepEqual(severityByKey(findings), {
       'database:incident-db': 'critical',
       'database:near-full': 'warning',
       'database:tiny': 'critical',
@@ -45,10 +32,10 @@ describe('connection-capacity', () => {
   });
 
   it('honours its options', () => {
-    assert.deepEqual(keyed(check('pools-against-max-connections.yaml', { warningPercent: 90, assumedPoolSize: 5 })), {
+    assert.deepEqual(severityByKey(checkRuleFixture(connectionCapacity, 'pools-against-max-connections.yaml', { warningPercent: 90, assumedPoolSize: 5 })), {
       'database:incident-db': 'critical',
       'database:mystery': 'info',
     });
-    assert.throws(() => check('pools-against-max-connections.yaml', { warningPercent: 'high' }), /option `warningPercent` must be a non-negative number/);
+    assert.throws(() => checkRuleFixture(connectionCapacity, 'pools-against-max-connections.yaml', { warningPercent: 'high' }), /option `warningPercent` must be a non-negative number/);
   });
 });

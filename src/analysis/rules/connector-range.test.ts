@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { parseTopology } from '../../sources/topology-file.js';
-import { analyzeReachability, indexTopology } from '../reachability/engine.js';
+import { checkRuleFixture, severityByKey } from '../../../test/harness/rule-fixture.js';
 import { connectorRange } from './connector-range.js';
-import { defaultOptions, type Finding } from './rule.js';
-
-function check(fixture: string): Finding[] {
-  const file = fileURLToPath(new URL(`../../../../test/fixtures/rules/connector-range/${fixture}`, import.meta.url));
-  const { topology } = parseTopology(file, readFileSync(file, 'utf8'));
-  const context = { topology, paths: analyzeReachability(indexTopology(topology)), secretValues: new Map<string, string>() };
-  return connectorRange.check(context, defaultOptions(connectorRange));
-}
 
 describe('connector-range', () => {
-  const findings = check('ranges-in-a-network.yaml');
+  const findings = checkRuleFixture(connectorRange, 'ranges-in-a-network.yaml');
 
   it('flags exactly the overlapping and wrongly sized ranges', () => {
-    assert.deepEqual(Object.fromEntries(findings.map((f) => [f.key, f.severity])), {
+    assert.deepEqual(severityByKey(findings), {
       'connector:on-main:overlaps:subnet:main': 'critical',
       'connector:on-psa:overlaps:private-services-access:10.20.0.0/16': 'critical',
       'connector:twin-a:overlaps:connector:twin-b': 'critical',

@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { parseTopology } from '../../sources/topology-file.js';
-import { analyzeReachability, indexTopology } from '../reachability/engine.js';
+import { checkRuleFixture, severityByKey } from '../../../test/harness/rule-fixture.js';
 import { connectorState } from './connector-state.js';
-import { defaultOptions, type Finding } from './rule.js';
-
-function check(fixture: string): Finding[] {
-  const file = fileURLToPath(new URL(`../../../../test/fixtures/rules/connector-state/${fixture}`, import.meta.url));
-  const { topology } = parseTopology(file, readFileSync(file, 'utf8'));
-  const context = { topology, paths: analyzeReachability(indexTopology(topology)), secretValues: new Map<string, string>() };
-  return connectorState.check(context, defaultOptions(connectorState));
-}
 
 describe('connector-state', () => {
-  const findings = check('states.yaml');
+  const findings = checkRuleFixture(connectorState, 'states.yaml');
 
   it('flags exactly the connectors that are not READY, and the unknown one as info', () => {
-    assert.deepEqual(Object.fromEntries(findings.map((f) => [f.key, f.severity])), {
+    assert.deepEqual(severityByKey(findings), {
       'connector:broken': 'critical',
       'connector:new': 'critical',
       'connector:changing': 'critical',

@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { parseTopology } from '../../sources/topology-file.js';
-import { analyzeReachability, indexTopology } from '../reachability/engine.js';
+import { checkRuleFixture, severityByKey } from '../../../test/harness/rule-fixture.js';
 import { connectorThroughput } from './connector-throughput.js';
-import { defaultOptions, type Finding, type RuleOptionValue } from './rule.js';
-
-function check(fixture: string, overrides: Record<string, RuleOptionValue> = {}): Finding[] {
-  const file = fileURLToPath(new URL(`../../../../test/fixtures/rules/connector-throughput/${fixture}`, import.meta.url));
-  const { topology } = parseTopology(file, readFileSync(file, 'utf8'));
-  const context = { topology, paths: analyzeReachability(indexTopology(topology)), secretValues: new Map<string, string>() };
-  return connectorThroughput.check(context, { ...defaultOptions(connectorThroughput), ...overrides });
-}
-
-const keyed = (findings: readonly Finding[]) => Object.fromEntries(findings.map((f) => [f.key, f.severity]));
 
 describe('connector-throughput', () => {
-  const findings = check('peaks-against-capacity.yaml');
+  const findings = checkRuleFixture(connectorThroughput, 'peaks-against-capacity.yaml');
 
   it('flags exactly the connectors whose peak exceeds or crowds their capacity', () => {
-    assert.deepEqual(keyed(findings), {
+    assert.deepEqual(severityByKey(findings), {
       'connector:saturated': 'critical',
       'connector:busy': 'warning',
       'connector:overstated': 'critical',
@@ -37,7 +24,7 @@ describe('connector-throughput', () => {
   });
 
   it('honours warningPercent', () => {
-    assert.deepEqual(keyed(check('peaks-against-capacity.yaml', { warningPercent: 95 })), {
+    assert.deepEqual(severityByKey(checkRuleFixture(connectorThroughput, 'peaks-against-capacity.yaml', { warningPercent: 95 })), {
       'connector:saturated': 'critical',
       'connector:overstated': 'critical',
     });

@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { parseTopology } from '../../sources/topology-file.js';
-import { analyzeReachability, indexTopology } from '../reachability/engine.js';
+import { checkRuleFixture, severityByKey } from '../../../test/harness/rule-fixture.js';
 import { directVpcSubnetSize } from './direct-vpc-subnet-size.js';
-import { defaultOptions, type Finding } from './rule.js';
-
-function check(fixture: string): Finding[] {
-  const file = fileURLToPath(new URL(`../../../../test/fixtures/rules/direct-vpc-subnet-size/${fixture}`, import.meta.url));
-  const { topology } = parseTopology(file, readFileSync(file, 'utf8'));
-  const context = { topology, paths: analyzeReachability(indexTopology(topology)), secretValues: new Map<string, string>() };
-  return directVpcSubnetSize.check(context, defaultOptions(directVpcSubnetSize));
-}
 
 describe('direct-vpc-subnet-size', () => {
-  const findings = check('subnets-and-instances.yaml');
+  const findings = checkRuleFixture(directVpcSubnetSize, 'subnets-and-instances.yaml');
 
   it('flags exactly the subnets that are too small or too full', () => {
-    assert.deepEqual(Object.fromEntries(findings.map((f) => [f.key, f.severity])), {
+    assert.deepEqual(severityByKey(findings), {
       'subnet:vpc/run-small:size': 'warning',
       'subnet:vpc/run-shared:addresses': 'warning',
       'subnet:edge/edge:size': 'warning',

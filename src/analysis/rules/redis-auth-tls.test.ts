@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import type { Topology } from '../../model/topology.js';
-import { parseTopology } from '../../sources/topology-file.js';
+import { keySeverityLines, loadRuleFixture, runRule } from '../../../test/harness/rule-fixture.js';
 import { redisAuthTls as rule } from './redis-auth-tls.js';
-import { defaultOptions, type Finding } from './rule.js';
-
-function load(name: string): Topology {
-  const file = fileURLToPath(new URL(`../../../../test/fixtures/rules/${rule.id}/${name}.yaml`, import.meta.url));
-  return parseTopology(file, fs.readFileSync(file, 'utf8')).topology;
-}
-
-function run(topology: Topology): Finding[] {
-  return rule.check({ topology, paths: [], secretValues: new Map() }, defaultOptions(rule));
-}
-
-const keyed = (findings: readonly Finding[]): string[] => findings.map((f) => `${f.key} ${f.severity}`).sort();
 
 describe(rule.id, () => {
-  const topology = load('caches');
-  const findings = run(topology);
+  const topology = loadRuleFixture(rule.id, 'caches');
+  const findings = runRule(rule, topology);
 
   it('fails exactly: no AUTH (warning); no TLS (info over direct peering, warning over a shared PSA peering)', () => {
-    assert.deepEqual(keyed(findings), [
+    assert.deepEqual(keySeverityLines(findings), [
       'cache:auth-no-tls-direct:tls info',
       'cache:auth-no-tls-shared:tls warning',
       'cache:tls-no-auth:auth warning',

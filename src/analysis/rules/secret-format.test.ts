@@ -1,22 +1,7 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import type { Topology } from '../../model/topology.js';
-import { parseTopology } from '../../sources/topology-file.js';
-import { defaultOptions, type Finding } from './rule.js';
+import { keySeverityLines, loadRuleFixture, runRule } from '../../../test/harness/rule-fixture.js';
 import { formatProblems, secretFormat as rule } from './secret-format.js';
-
-function load(name: string): Topology {
-  const file = fileURLToPath(new URL(`../../../../test/fixtures/rules/${rule.id}/${name}.yaml`, import.meta.url));
-  return parseTopology(file, fs.readFileSync(file, 'utf8')).topology;
-}
-
-function run(topology: Topology, secretValues: ReadonlyMap<string, string> = new Map()): Finding[] {
-  return rule.check({ topology, paths: [], secretValues }, defaultOptions(rule));
-}
-
-const keyed = (findings: readonly Finding[]): string[] => findings.map((f) => `${f.key} ${f.severity}`).sort();
 
 // What the caller read from each secret's file. `no-value-given` has none.
 const VALUES = new Map([
@@ -43,11 +28,11 @@ const VALUES = new Map([
 
 describe(rule.id, () => {
   describe('secret values', () => {
-    const topology = load('formats');
-    const findings = run(topology, VALUES);
+    const topology = loadRuleFixture(rule.id, 'formats');
+    const findings = runRule(rule, topology, { secretValues: VALUES });
 
     it('fails exactly the values that do not parse as their format or are too short', () => {
-      assert.deepEqual(keyed(findings), [
+      assert.deepEqual(keySeverityLines(findings), [
         'secret:api-token-short critical',
         'secret:config-trailing-comma critical',
         'secret:cors-not-array critical',
@@ -87,11 +72,11 @@ describe(rule.id, () => {
   });
 
   describe('connection URLs in literal env vars', () => {
-    const topology = load('env-literals');
-    const findings = run(topology);
+    const topology = loadRuleFixture(rule.id, 'env-literals');
+    const findings = runRule(rule, topology);
 
     it('fails exactly the PostgreSQL and Redis URLs that do not parse', () => {
-      assert.deepEqual(keyed(findings), ['api:env:REDIS_URL critical', 'api:env:REPLICA_DATABASE_URL critical', 'worker:env:POSTGRES_URL critical']);
+      assert.deepEqual(keySeverityLines(findings), ['api:env:REDIS_URL critical', 'api:env:REPLICA_DATABASE_URL critical', 'worker:env:POSTGRES_URL critical']);
     });
 
     it('passes exactly the good URLs, other engines, placeholders and variables that are not connection URLs', () => {

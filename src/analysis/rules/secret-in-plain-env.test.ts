@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import type { Topology } from '../../model/topology.js';
-import { parseTopology } from '../../sources/topology-file.js';
-import { defaultOptions, type Finding } from './rule.js';
+import { keySeverityLines, loadRuleFixture, runRule } from '../../../test/harness/rule-fixture.js';
 import { secretInPlainEnv as rule } from './secret-in-plain-env.js';
 
-function load(name: string): Topology {
-  const file = fileURLToPath(new URL(`../../../../test/fixtures/rules/${rule.id}/${name}.yaml`, import.meta.url));
-  return parseTopology(file, fs.readFileSync(file, 'utf8')).topology;
-}
-
-function run(topology: Topology): Finding[] {
-  return rule.check({ topology, paths: [], secretValues: new Map() }, defaultOptions(rule));
-}
-
-const keyed = (findings: readonly Finding[]): string[] => findings.map((f) => `${f.key} ${f.severity}`).sort();
-
 describe(rule.id, () => {
-  const topology = load('env');
-  const findings = run(topology);
+  const topology = loadRuleFixture(rule.id, 'env');
+  const findings = runRule(rule, topology);
 
   it('fails exactly the secret-named values and the URLs carrying a password', () => {
-    assert.deepEqual(keyed(findings), [
+    assert.deepEqual(keySeverityLines(findings), [
       'api:env:DATABASE_URL warning',
       'api:env:JWT_SECRET warning',
       'api:env:STRIPE_API_KEY warning',

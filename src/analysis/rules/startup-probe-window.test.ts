@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { parseTopology } from '../../sources/topology-file.js';
-import { analyzeReachability, indexTopology } from '../reachability/engine.js';
-import { defaultOptions, type Finding } from './rule.js';
+import { checkRuleFixture, severityByKey } from '../../../test/harness/rule-fixture.js';
 import { startupProbeWindow } from './startup-probe-window.js';
 
-function check(fixture: string): Finding[] {
-  const file = fileURLToPath(new URL(`../../../../test/fixtures/rules/startup-probe-window/${fixture}`, import.meta.url));
-  const { topology } = parseTopology(file, readFileSync(file, 'utf8'));
-  const context = { topology, paths: analyzeReachability(indexTopology(topology)), secretValues: new Map<string, string>() };
-  return startupProbeWindow.check(context, defaultOptions(startupProbeWindow));
-}
-
 describe('startup-probe-window', () => {
-  const findings = check('probe-timings.yaml');
+  const findings = checkRuleFixture(startupProbeWindow, 'probe-timings.yaml');
 
   it('flags exactly the probe timings outside the limits', () => {
-    assert.deepEqual(Object.fromEntries(findings.map((f) => [f.key, f.severity])), {
+    assert.deepEqual(severityByKey(findings), {
       'service:slow-start:startupProbe.window': 'critical',
       'service:sleepy:startupProbe.initialDelaySeconds': 'critical',
       'service:sleepy:startupProbe.timeoutSeconds': 'warning',

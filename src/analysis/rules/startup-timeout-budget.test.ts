@@ -1,27 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { parseTopology } from '../../sources/topology-file.js';
-import { analyzeReachability, indexTopology } from '../reachability/engine.js';
-import { defaultOptions, type Finding, type RuleOptionValue } from './rule.js';
+import { checkRuleFixture, severityByKey } from '../../../test/harness/rule-fixture.js';
 import { startupTimeoutBudget } from './startup-timeout-budget.js';
 
-function check(fixture: string, overrides: Record<string, RuleOptionValue> = {}): Finding[] {
-  const file = fileURLToPath(new URL(`../../../../test/fixtures/rules/startup-timeout-budget/${fixture}`, import.meta.url));
-  const { topology } = parseTopology(file, readFileSync(file, 'utf8'));
-  const context = { topology, paths: analyzeReachability(indexTopology(topology)), secretValues: new Map<string, string>() };
-  return startupTimeoutBudget.check(context, { ...defaultOptions(startupTimeoutBudget), ...overrides });
-}
-
-const keyed = (findings: readonly Finding[]) => Object.fromEntries(findings.map((f) => [f.key, f.severity]));
-
 describe('startup-timeout-budget', () => {
-  const findings = check('connect-retries-against-probes.yaml');
+  const findings = checkRuleFixture(startupTimeoutBudget, 'connect-retries-against-probes.yaml');
   const message = (key: string) => findings.find((f) => f.key === key)?.message ?? '';
 
   it('flags exactly the waits that outlive the startup probe, the request timeout or a load balancer', () => {
-    assert.deepEqual(keyed(findings), {
+    assert.deepEqual(severityByKey(findings), {
       'backend→postgres': 'critical',
       'api→postgres': 'critical',
       'api→postgres:request-timeout': 'warning',
@@ -45,6 +32,6 @@ describe('startup-timeout-budget', () => {
 
   it('honours backoffSeconds', () => {
     // With 0 s between attempts, billing's 60 s × 4 = 240 s fits the default probe exactly.
-    assert.equal(keyed(check('connect-retries-against-probes.yaml', { backoffSeconds: 0 }))['api→billing'], undefined);
+    assert.equal(severityByKey(checkRuleFixture(startupTimeoutBudget, 'connect-retries-against-probes.yaml', { backoffSeconds: 0 }))['api→billing'], undefined);
   });
 });

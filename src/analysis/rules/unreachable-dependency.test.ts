@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
-import { parseTopology } from '../../sources/topology-file.js';
-import { analyzeReachability, indexTopology } from '../reachability/engine.js';
-import { defaultOptions } from './rule.js';
+import { checkRuleFixture } from '../../../test/harness/rule-fixture.js';
 import { unreachableDependency } from './unreachable-dependency.js';
 
-const FIXTURE = new URL('../../../../test/fixtures/rules/unreachable-dependency/criticality.yaml', import.meta.url);
-
 it('reports exactly the unreachable paths, critical unless declared non-critical', () => {
-  const { topology } = parseTopology('criticality.yaml', readFileSync(FIXTURE, 'utf8'));
-  const findings = unreachableDependency.check({ topology, paths: analyzeReachability(indexTopology(topology)), secretValues: new Map() }, defaultOptions(unreachableDependency));
+  const findings = checkRuleFixture(unreachableDependency, 'criticality.yaml');
   assert.deepEqual(
     findings.map((f) => [f.key, f.severity]).sort(),
     [
