@@ -37,6 +37,7 @@ import { findExecutable } from '../test/harness/exec.js';
 import { canUseNetns, createBlackhole, type Blackhole } from '../test/harness/netns.js';
 import { startPostgres, type PostgresServer } from '../test/harness/postgres.js';
 import { startHttpServer, type RunningServer } from '../test/harness/servers.js';
+import { Cleanup } from './cleanup.js';
 
 const SELF = fileURLToPath(import.meta.url);
 /** argv[2] of the child processes: which server to be. */
@@ -69,7 +70,6 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
 const round = (n: number, digits: number): number => Number(n.toFixed(digits));
-const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Where the ready server's database check goes. */
 interface DatabaseConfig {
@@ -181,24 +181,6 @@ async function serveBare(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // The benchmark process.
 
-/** Things to undo at the end, newest first; runs once, even when called again (e.g. by a signal). */
-class Cleanup {
-  readonly #steps: { readonly what: string; readonly undo: () => Promise<unknown> }[] = [];
-  #done: Promise<string[]> | undefined;
-
-  add(what: string, undo: () => Promise<unknown>): void {
-    this.#steps.unshift({ what, undo });
-  }
-
-  /** Runs every step (all of them, whatever fails) and resolves with what could not be undone. */
-  run(): Promise<string[]> {
-    this.#done ??= (async () => {
-      const outcomes = await Promise.allSettled(this.#steps.map((s) => s.undo()));
-      return outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${this.#steps[i]?.what ?? '?'}: ${describeError(o.reason)}`] : []));
-    })();
-    return this.#done;
-  }
-}
 
 /** Ends a child: SIGTERM, SIGKILL after `graceMs`; resolves once it has exited. Idempotent. */
 function terminate(child: ChildProcessWithoutNullStreams, graceMs: number): Promise<void> {

@@ -31,6 +31,7 @@ import { startPostgres, type PostgresServer } from '../test/harness/postgres.js'
 import { startRedis, type RedisServer } from '../test/harness/redis.js';
 import { startHttpServer, type RunningServer } from '../test/harness/servers.js';
 import type { TopologyInput } from './generate.js';
+import { Cleanup } from './cleanup.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const DEADLINE_SECONDS = 2;
@@ -90,24 +91,6 @@ function isReport(v: unknown): v is Report {
 const round = (n: number, digits: number): number => Number(n.toFixed(digits));
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-/** Things to undo at the end, newest first; runs once, even when called again (e.g. by a signal). */
-class Cleanup {
-  readonly #steps: { readonly what: string; readonly undo: () => Promise<unknown> }[] = [];
-  #done: Promise<string[]> | undefined;
-
-  add(what: string, undo: () => Promise<unknown>): void {
-    this.#steps.unshift({ what, undo });
-  }
-
-  /** Runs every step (all of them, whatever fails) and resolves with what could not be undone. */
-  run(): Promise<string[]> {
-    this.#done ??= (async () => {
-      const outcomes = await Promise.allSettled(this.#steps.map((s) => s.undo()));
-      return outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${this.#steps[i]?.what ?? '?'}: ${o.reason instanceof Error ? o.reason.message : String(o.reason)}`] : []));
-    })();
-    return this.#done;
-  }
-}
 
 /** Starts every target, registering each with `cleanup` as soon as it exists (so a failure half-way leaks nothing). */
 async function startTargets(cleanup: Cleanup, redisPassword: string): Promise<Targets> {
