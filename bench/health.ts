@@ -512,12 +512,7 @@ async function main(): Promise<void> {
   }
 
   const cleanup = new Cleanup();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    console.error(`${signal}: cleaning up`);
-    void cleanup.run().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  cleanup.undoOnSignals();
   try {
     const pgServer = await startPostgres();
     cleanup.add('postgres', () => pgServer.stop());
@@ -634,8 +629,6 @@ async function main(): Promise<void> {
     );
   } finally {
     const failures = await cleanup.run();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     for (const f of failures) console.error(`cleanup failed: ${f}`);
     if (failures.length > 0) process.exitCode = 1;
   }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer, type RequestListener } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { expressHealth, fastifyHealth, startHealthServer, type HealthServer } from './adapters.js';
 import { createHealthHandler } from './health.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { serveOnLoopback, type Served } from '../../test/harness/servers.js';
 import { createLifelineDouble, type LifelineDouble } from '../../test/harness/lifeline-double.js';
 
 // A hand-made Lifeline: these tests are about the adapters, not the lifecycle. It owns the only
@@ -18,28 +18,6 @@ function databaseDown(double: LifelineDouble): void {
   double.set({ mode: { kind: 'READ_ONLY', reasons: [{ kind: 'dependency-down', subject: 'database', message: 'database is down', since: now - 4000 }] }, ready: false, at: now });
 }
 
-interface Served {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-async function serve(listener: RequestListener): Promise<Served> {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address !== null && typeof address === 'object');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-        server.closeAllConnections();
-      }),
-  };
-}
 
 async function serveFastify(app: FastifyInstance): Promise<Served> {
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -99,13 +77,13 @@ describe('adapters answer exactly like the node handler', () => {
     double.check({ dependency: 'database', outcome: { ok: false, latencyMs: 2000, error: 'timeout' }, breaker: 'open' });
 
     const handler = createHealthHandler(double.lifeline, { metrics });
-    const node = await serve((req, res) => {
+    const node = await serveOnLoopback((req, res) => {
       if (!handler(req, res)) res.writeHead(404).end();
     });
 
     const app = express();
     app.use(expressHealth(double.lifeline, { metrics }));
-    const viaExpress = await serve(app);
+    const viaExpress = await serveOnLoopback(app);
 
     const fastify = Fastify();
     await fastify.register(fastifyHealth(double.lifeline, { metrics }));
@@ -151,7 +129,7 @@ describe('expressHealth', () => {
     app.get('/orders', (_req, res) => {
       res.json({ orders: [] });
     });
-    const server = await serve(app);
+    const server = await serveOnLoopback(app);
     try {
       const orders = await fetch(`${server.url}/orders`);
       assert.equal(orders.status, 200);

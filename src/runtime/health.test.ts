@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createHealthHandler, healthBasePath, resolveHealthRoute } from './health.js';
 import { createMetrics } from './metrics.js';
+import { serveOnLoopback, type Served } from '../../test/harness/servers.js';
 import { createLifelineDouble, type LifelineDouble } from '../../test/harness/lifeline-double.js';
 
 
@@ -20,28 +21,6 @@ function databaseDown(double: LifelineDouble, checkedAgoMs = 4000): void {
   });
 }
 
-interface Served {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-async function serve(listener: (req: IncomingMessage, res: ServerResponse) => void): Promise<Served> {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address !== null && typeof address === 'object');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-        server.closeAllConnections();
-      }),
-  };
-}
 
 /** The app behind the handler: anything the handler does not own gets 418 from here. */
 function withApp(handler: (req: IncomingMessage, res: ServerResponse) => boolean) {
@@ -61,7 +40,7 @@ describe('health endpoints over real HTTP', () => {
   const double = createLifelineDouble();
   let server: Served;
   before(async () => {
-    server = await serve(withApp(createHealthHandler(double.lifeline)));
+    server = await serveOnLoopback(withApp(createHealthHandler(double.lifeline)));
   });
   after(() => server.close());
   beforeEach(() => {
@@ -219,7 +198,7 @@ describe('health endpoints over real HTTP', () => {
 describe('health handler options', () => {
   it('serves under a custom basePath and falls through elsewhere', async () => {
     const double = createLifelineDouble();
-    const server = await serve(withApp(createHealthHandler(double.lifeline, { basePath: '/internal/health/' })));
+    const server = await serveOnLoopback(withApp(createHealthHandler(double.lifeline, { basePath: '/internal/health/' })));
     try {
       assert.equal((await fetch(`${server.url}/internal/health/ready`)).status, 200);
       assert.equal((await fetch(`${server.url}/internal/health`)).status, 200);
@@ -232,7 +211,7 @@ describe('health handler options', () => {
   it('serves /metrics when metrics are given', async () => {
     const double = createLifelineDouble();
     const metrics = createMetrics(double.lifeline);
-    const server = await serve(withApp(createHealthHandler(double.lifeline, { metrics })));
+    const server = await serveOnLoopback(withApp(createHealthHandler(double.lifeline, { metrics })));
     try {
       const response = await fetch(`${server.url}/metrics`);
       assert.equal(response.status, 200);

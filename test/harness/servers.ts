@@ -69,3 +69,27 @@ export async function startWebSocketServer(options: ServerOptions = {}): Promise
     },
   };
 }
+
+/** A handler (or Express app) served on 127.0.0.1 at a free port; `url` has no trailing slash. */
+export interface Served {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function serveOnLoopback(listener: http.RequestListener): Promise<Served> {
+  const server = http.createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address !== 'object') throw new Error('the server has no TCP address');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          if (error === undefined) resolve();
+          else reject(error);
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
