@@ -34,6 +34,7 @@ import type {
   Topology,
   Unknown,
 } from './topology.js';
+import { isUnknown } from './topology.js';
 
 /** A problem that makes the file unusable, at a key path of the file. */
 export interface BuildIssue {
@@ -49,12 +50,27 @@ export interface BuildResult {
 type Path = readonly (string | number)[];
 
 /**
+ * Where the data came from, when it is not one file: merged inputs map each path of the merged
+ * data back to the file (and the path inside it) that gave the value.
+ */
+export interface BuildSource {
+  /** Names the data in messages (e.g. the input list). */
+  readonly name: string;
+  origin(path: Path): Origin;
+  /** Why a value given as `unknown` is unknown, when its source said (e.g. "known after apply"). */
+  unknownReason(path: Path): string | undefined;
+}
+
+/**
  * Turns a validated topology file into the normalized model: fills regions and connection names,
  * resolves references, and infers dependencies. Pure: no I/O.
  */
-export function buildTopology(file: TopologyFile, fileName: string): BuildResult {
+export function buildTopology(file: TopologyFile, from: string | BuildSource): BuildResult {
+  const source: BuildSource =
+    typeof from === 'string' ? { name: from, origin: (path) => ({ file: from, path }), unknownReason: () => undefined } : from;
+  const fileName = source.name;
   const issues: BuildIssue[] = [];
-  const at = (path: Path): Origin => ({ file: fileName, path });
+  const at = (path: Path): Origin => source.origin(path);
   const regionOf = (explicit: string | undefined, path: Path): string => {
     const region = explicit ?? file.region;
     if (region === undefined) issues.push({ path, message: 'no region: set `region` here or a top-level `region`' });
@@ -68,12 +84,15 @@ export function buildTopology(file: TopologyFile, fileName: string): BuildResult
     });
     return map;
   };
-  const unknownAt = (path: Path): Unknown => ({ unknown: true, reason: `${path.join('.')} is unknown in ${fileName}` });
+  const unknownAt = (path: Path): Unknown => {
+    const origin = at(path);
+    return { unknown: true, reason: source.unknownReason(path) ?? `${origin.path.join('.')} is unknown in ${origin.file}` };
+  };
   const maybe = <T>(value: T | 'unknown', path: Path): Maybe<T> => (value === 'unknown' ? unknownAt(path) : value);
 
   const addresses = new Map<string, Address>();
   for (const [name, { item, index }] of unique(file.addresses, 'address', 'addresses')) {
-    addresses.set(name, { name, address: item.address, region: item.region ?? file.region, origin: at(['addresses', index]) });
+    addresses.set(name, { name, address: maybe(item.address, ['addresses', index, 'address']), region: item.region ?? file.region, origin: at(['addresses', index]) });
   }
 
   const networks = new Map<string, Network>();
@@ -127,7 +146,7 @@ export function buildTopology(file: TopologyFile, fileName: string): BuildResult
       name,
       subnets,
       routers,
-      privateServicesAccess: net.privateServicesAccess?.ranges.map(cidr),
+      privateServicesAccess: privateServicesRanges(net.privateServicesAccess?.ranges, [...base, 'privateServicesAccess', 'ranges']),
       peerings: net.peerings.map((p, i) => ({ ...p, origin: at([...base, 'peerings', i]) })),
       firewall,
       origin: at(base),
@@ -137,13 +156,25 @@ export function buildTopology(file: TopologyFile, fileName: string): BuildResult
   function natIps(value: TopologyFile['networks'][number]['routers'][number]['nats'][number]['natIps'], path: Path): NatIps {
     if (value === 'unknown') return unknownAt(path);
     if (value === 'auto') return { kind: 'auto' };
-    const ips = value.map((ref, k) => {
-      if (parseCidr(ref)) return ref;
+    const ips: string[] = [];
+    for (const [k, ref] of value.entries()) {
+      if (parseCidr(ref)) {
+        ips.push(ref);
+        continue;
+      }
       const address = addresses.get(ref);
       if (!address) issues.push({ path: [...path, k], message: `"${ref}" is neither an IPv4 address nor a reserved address name` });
-      return address?.address ?? ref;
-    });
+      const ip = address?.address ?? ref;
+      // A NAT IP reserved in the same plan is known only after apply: so are the NAT's IPs.
+      if (isUnknown(ip)) return ip;
+      ips.push(ip);
+    }
     return { kind: 'manual', ips };
+  }
+
+  function privateServicesRanges(ranges: string[] | 'unknown' | undefined, path: Path): Maybe<readonly Cidr[]> | undefined {
+    if (ranges === undefined) return undefined;
+    return ranges === 'unknown' ? unknownAt(path) : ranges.map(cidr);
   }
 
   const connectors = new Map<string, Connector>();
@@ -190,7 +221,7 @@ export function buildTopology(file: TopologyFile, fileName: string): BuildResult
 
   const caches = new Map<string, Cache>();
   for (const [name, { item: c, index }] of unique(file.caches, 'cache', 'caches')) {
-    caches.set(name, { ...c, region: regionOf(c.region, ['caches', index]), state: maybe(c.state, ['caches', index, 'state']), origin: at(['caches', index]) });
+    caches.set(name, { ...c, host: maybe(c.host, ['caches', index, 'host']), region: regionOf(c.region, ['caches', index]), state: maybe(c.state, ['caches', index, 'state']), origin: at(['caches', index]) });
   }
 
   const externals = new Map<string, External>();
@@ -211,7 +242,7 @@ export function buildTopology(file: TopologyFile, fileName: string): BuildResult
 
   const secrets = new Map<string, Secret>();
   for (const [name, { item: s, index }] of unique(file.secrets, 'secret', 'secrets')) {
-    secrets.set(name, { name, versions: s.versions.map(String), format: s.format, minLength: s.minLength, file: s.file, origin: at(['secrets', index]) });
+    secrets.set(name, { name, versions: s.versions === 'unknown' ? unknownAt(['secrets', index, 'versions']) : s.versions.map(String), format: s.format, minLength: s.minLength, file: s.file, origin: at(['secrets', index]) });
   }
 
   const index = indexTargets(databases, caches, externals);

@@ -23,7 +23,7 @@ export function indexTargets(
     if (typeof db.privateIp === 'string') byAddress.set(db.privateIp, { kind: 'database', database: db.name, address: 'private-ip', port: 5432 });
     if (typeof db.publicIp === 'string') byAddress.set(db.publicIp, { kind: 'database', database: db.name, address: 'public-ip', port: 5432 });
   }
-  for (const cache of caches.values()) byAddress.set(cache.host, { kind: 'cache', cache: cache.name, port: cache.port });
+  for (const cache of caches.values()) if (typeof cache.host === 'string') byAddress.set(cache.host, { kind: 'cache', cache: cache.name, port: cache.port });
   // Keyed by host:port: two endpoints on one host (a cache and an API on 127.0.0.1, say) differ.
   const externalByHost = new Map<string, External>();
   for (const ext of externals.values()) externalByHost.set(`${ext.host}:${ext.port ?? ''}`, ext);
@@ -88,7 +88,7 @@ export function describeTarget(target: Target, index: TargetIndex): string {
     }
     case 'cache': {
       const cache = index.caches.get(target.cache);
-      return `${target.cache} ${cache?.host ?? '?'}:${target.port}`;
+      return `${target.cache} ${typeof cache?.host === 'string' ? cache.host : '?'}:${target.port}`;
     }
     case 'external': {
       const ext = index.externals.get(target.external);

@@ -58,7 +58,7 @@ const networkSchema = z.strictObject({
   subnets: z.array(subnetSchema).default([]),
   routers: z.array(routerSchema).default([]),
   privateServicesAccess: z
-    .strictObject({ ranges: z.array(cidr).min(1).describe('Allocated ranges peered to Google\'s service-producer network.') })
+    .strictObject({ ranges: unknownable(z.array(cidr).min(1)).describe('Allocated ranges peered to Google\'s service-producer network.') })
     .optional()
     .describe('Private services access (servicenetworking peering). Absent: none.'),
   peerings: z.array(z.strictObject({ name, peerNetwork: name })).default([]),
@@ -67,7 +67,7 @@ const networkSchema = z.strictObject({
 
 const addressSchema = z.strictObject({
   name,
-  address: ipv4,
+  address: unknownable(ipv4),
   region: region.optional(),
 });
 
@@ -109,7 +109,7 @@ const databaseSchema = z.strictObject({
 
 const cacheSchema = z.strictObject({
   name,
-  host: ipv4,
+  host: unknownable(ipv4),
   port: port.default(6379),
   region: region.optional(),
   authorizedNetwork: name.default('default'),
@@ -134,7 +134,7 @@ const externalSchema = z
 
 const secretSchema = z.strictObject({
   name,
-  versions: z.array(z.union([z.string(), z.number().int()])).default([]).describe('Enabled versions.'),
+  versions: unknownable(z.array(z.union([z.string(), z.number().int()]))).default([]).describe('Enabled versions.'),
   format: z.enum(['postgres-url', 'redis-url', 'url', 'json', 'json-array-of-origins', 'text']).optional().describe('What the value must parse as.'),
   minLength: z.number().int().min(1).optional().describe('Shortest acceptable value (e.g. for signing keys).'),
   file: z.string().optional().describe('A local file holding the value, to check its format. The value is never printed.'),

@@ -69,7 +69,7 @@ export interface Network {
   readonly subnets: readonly Subnet[];
   readonly routers: readonly Router[];
   /** Allocated ranges of private services access; undefined when there is none. */
-  readonly privateServicesAccess: readonly Cidr[] | undefined;
+  readonly privateServicesAccess: Maybe<readonly Cidr[]> | undefined;
   readonly peerings: readonly { readonly name: string; readonly peerNetwork: string; readonly origin: Origin }[];
   readonly firewall: readonly FirewallRule[];
   readonly origin: Origin;
@@ -77,7 +77,7 @@ export interface Network {
 
 export interface Address {
   readonly name: string;
-  readonly address: string;
+  readonly address: Maybe<string>;
   readonly region: string | undefined;
   readonly origin: Origin;
 }
@@ -116,7 +116,7 @@ export interface Database {
 
 export interface Cache {
   readonly name: string;
-  readonly host: string;
+  readonly host: Maybe<string>;
   readonly port: number;
   readonly region: string;
   readonly authorizedNetwork: string;
@@ -139,7 +139,7 @@ export interface External {
 
 export interface Secret {
   readonly name: string;
-  readonly versions: readonly string[];
+  readonly versions: Maybe<readonly string[]>;
   readonly format: string | undefined;
   readonly minLength: number | undefined;
   /** A local file holding the value (read by the caller, never by analysis). */

@@ -1,6 +1,7 @@
 import { parseEndpoint, type Endpoint } from '../model/endpoint.js';
 import { kindFromVariable, resolveEndpoint, targetKey, indexTargets } from '../model/infer.js';
 import type { Dependency, Service, Topology } from '../model/topology.js';
+import { isUnknown } from '../model/topology.js';
 import type { ProbeSpec } from './run.js';
 
 /** Where secret values come from at probe time: the runtime's env and its mounted secret files. */
@@ -105,6 +106,7 @@ function specFor(topology: Topology, dependency: Dependency, creds: Credentials,
     case 'cache': {
       const cache = topology.caches.get(target.cache);
       if (!cache) return `cache ${target.cache} is not described`;
+      if (isUnknown(cache.host)) return `the address of cache ${target.cache} is not known`;
       return { protocol: 'redis', host: cache.host, port: target.port, ...(creds.password !== undefined ? { password: creds.password } : {}), tls: cache.transitEncryption === 'SERVER_AUTHENTICATION', ...ca };
     }
     case 'external': {

@@ -39,7 +39,7 @@ function allowListedAddresses(topology: Topology, services: readonly Service[], 
   return [...topology.addresses.values()]
     .filter((a) => a.region === undefined || a.region === region)
     .filter((a) => {
-      const ip = parseIpv4(a.address);
+      const ip = typeof a.address === 'string' ? parseIpv4(a.address) : undefined;
       return ip !== undefined && ranges.some((r) => r.prefix > 0 && cidrContains(r, ip));
     })
     .map((a) => a.name);

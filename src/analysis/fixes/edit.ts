@@ -1,5 +1,6 @@
 import { parseCidr } from '../../model/ip.js';
 import type { EgressMode, Nat, Network, Service, Topology } from '../../model/topology.js';
+import { isUnknown } from '../../model/topology.js';
 
 /** One change to the model. A fix is a list of edits, verified together. */
 export type Edit =
@@ -126,7 +127,10 @@ function applyEdit(t: Topology, edit: Edit): Topology {
       return mapService(edit.service, (s) => ({ ...s, vpcAccess: { kind: 'connector', connector: edit.connector, origin: s.origin } }));
     case 'add-nat':
       return mapNetwork(edit.network, (n) => {
-        const ips = edit.addresses.map((a) => t.addresses.get(a)?.address ?? a);
+        const ips = edit.addresses.map((a) => {
+          const known = t.addresses.get(a)?.address;
+          return typeof known === 'string' ? known : a;
+        });
         const nat: Nat = {
           name: edit.name,
           coverage: edit.subnets === 'all' ? { kind: 'all' } : { kind: 'list', subnets: edit.subnets },
@@ -150,7 +154,7 @@ function applyEdit(t: Topology, edit: Edit): Topology {
     case 'enable-private-google-access':
       return mapNetwork(edit.network, (n) => ({ ...n, subnets: n.subnets.map((s) => (s.name === edit.subnet ? { ...s, privateGoogleAccess: true } : s)) }));
     case 'add-private-services-access':
-      return mapNetwork(edit.network, (n) => ({ ...n, privateServicesAccess: [...(n.privateServicesAccess ?? []), cidrOf(edit.cidr)] }));
+      return mapNetwork(edit.network, (n) => ({ ...n, privateServicesAccess: [...(n.privateServicesAccess === undefined || isUnknown(n.privateServicesAccess) ? [] : n.privateServicesAccess), cidrOf(edit.cidr)] }));
     case 'add-authorized-network': {
       const db = t.databases.get(edit.database);
       if (!db) return t;

@@ -104,7 +104,7 @@ export function analyzePath(index: ReachabilityIndex, service: Service, dependen
       } else {
         hops = [
           start,
-          hop('SELECT_EGRESS', `egress is unknown: private-ranges-only gives ${a.verdict}, all-traffic gives ${b.verdict}`, 'undetermined', undefined, {
+          hop('SELECT_EGRESS', `egress is unknown (${service.egress.reason}): private-ranges-only gives ${a.verdict}, all-traffic gives ${b.verdict}`, 'undetermined', undefined, {
             cause: 'UNKNOWN_CONFIGURATION',
             origin: service.egressOrigin,
           }),
@@ -166,7 +166,7 @@ function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key:
       return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${access.connector} is not described in the configuration`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: access.origin })] };
     }
     if (isUnknown(connector.state)) {
-      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `the state of connector ${connector.name} is unknown`, 'undetermined', 'connector-state', { cause: 'UNKNOWN_CONFIGURATION', origin: connector.origin })] };
+      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `the state of connector ${connector.name} is unknown (${connector.state.reason})`, 'undetermined', 'connector-state', { cause: 'UNKNOWN_CONFIGURATION', origin: connector.origin })] };
     }
     if (connector.state !== 'READY') {
       return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name} is ${connector.state}, not READY`, 'drop', 'connector-state', { cause: 'VPC_CONNECTOR_NOT_RUNNING', origin: connector.origin })] };
@@ -338,7 +338,7 @@ function findNat(index: ReachabilityIndex, entry: VpcEntry): { router: Router; n
 function throughNat({ router, nat }: { router: Router; nat: Nat }, entry: VpcEntry, leg: Leg, dest: string): Hop[] {
   const via = `Cloud NAT ${nat.name} on router ${router.name} covers ${entry.hidden ? 'all subnets (including the connector\'s hidden one)' : `subnet ${entry.subnetName ?? '?'}`}`;
   if (isUnknown(nat.natIps)) {
-    return [hop('NAT', `${via}; its IPs are unknown`, 'forward', 'nat-coverage', { origin: nat.origin }), ...admit(leg, { kind: 'unknown' })];
+    return [hop('NAT', `${via}; its IPs are unknown (${nat.natIps.reason})`, 'forward', 'nat-coverage', { origin: nat.origin }), ...admit(leg, { kind: 'unknown' })];
   }
   if (nat.natIps.kind === 'manual' && nat.natIps.ips.length === 0) {
     return [hop('NAT', `${via}, but it has no NAT IPs`, 'drop', 'nat-no-addresses', { cause: 'CLOUD_NAT_NO_ADDRESSES', origin: nat.origin })];
@@ -443,7 +443,7 @@ function deliverInternal(index: ReachabilityIndex, entry: VpcEntry, leg: Leg, co
       const inNetwork = (net: Network): string | undefined => {
         const subnet = net.subnets.find((s) => cidrContains(s.cidr, ip));
         if (subnet) return `subnet ${subnet.name} of ${net.name}`;
-        const psa = net.privateServicesAccess?.find((r) => cidrContains(r, ip));
+        const psa = isUnknown(net.privateServicesAccess) ? undefined : net.privateServicesAccess?.find((r) => cidrContains(r, ip));
         return psa ? `the private services range ${psa.text} of ${net.name}` : undefined;
       };
       const local = inNetwork(network);

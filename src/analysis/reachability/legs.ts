@@ -80,7 +80,7 @@ export function planLegs(
       };
       const proxyHop = hop('PROXY_CONNECTION', `built-in Cloud SQL connection /cloudsql/${db.connectionName}: Admin API call, then port 3307`, 'forward', 'cloudsql-proxy-path');
       if (isUnknown(db.publicIp)) {
-        return { stop: [proxyHop, hop('PROXY_CONNECTION', `whether ${db.name} has a public IP is unknown, so the proxy's path cannot be chosen`, 'undetermined', 'cloudsql-socket-ip-choice', { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin })] };
+        return { stop: [proxyHop, hop('PROXY_CONNECTION', `whether ${db.name} has a public IP is unknown (${db.publicIp.reason}), so the proxy's path cannot be chosen`, 'undetermined', 'cloudsql-socket-ip-choice', { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin })] };
       }
       if (db.publicIp !== null) {
         const ipHop = hop('PROXY_CONNECTION', `${db.name} has public IP ${db.publicIp}: the proxy connects to it`, 'forward', 'cloudsql-socket-ip-choice');
@@ -90,7 +90,7 @@ export function planLegs(
         };
       }
       if (isUnknown(db.privateIp)) {
-        return { stop: [proxyHop, hop('PROXY_CONNECTION', `${db.name} has no public IP and its private IP is unknown`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin })] };
+        return { stop: [proxyHop, hop('PROXY_CONNECTION', `${db.name} has no public IP and its private IP is unknown (${db.privateIp.reason})`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin })] };
       }
       if (db.privateIp === null) {
         return { stop: [proxyHop, hop('ARRIVE_AT_DESTINATION', `${db.name} has neither a public nor a private IP`, 'drop', 'no-ip', { cause: 'CLOUD_SQL_INSTANCE_NO_IP_ADDRESS', origin: db.origin })] };
@@ -107,7 +107,7 @@ export function planLegs(
       const stateStop = databaseStateStop(db);
       if (stateStop) return { stop: [stateStop] };
       const ip = target.address === 'private-ip' ? db.privateIp : db.publicIp;
-      if (isUnknown(ip)) return { stop: [hop('ARRIVE_AT_DESTINATION', `the ${target.address} of ${db.name} is unknown`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin })] };
+      if (isUnknown(ip)) return { stop: [hop('ARRIVE_AT_DESTINATION', `the ${target.address} of ${db.name} is unknown (${ip.reason})`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin })] };
       if (ip === null) {
         return { stop: [hop('ARRIVE_AT_DESTINATION', `${db.name} has no ${target.address === 'private-ip' ? 'private' : 'public'} IP`, 'drop', 'no-ip', { cause: 'CLOUD_SQL_INSTANCE_NO_IP_ADDRESS', origin: db.origin })] };
       }
@@ -129,10 +129,11 @@ export function planLegs(
       const cache = topology.caches.get(target.cache);
       if (!cache) return { stop: [hop('ARRIVE_AT_DESTINATION', `cache ${target.cache} is not described`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION' })] };
       consult(`cache:${cache.name}`);
-      if (isUnknown(cache.state)) return { stop: [hop('ARRIVE_AT_DESTINATION', `the state of ${cache.name} is unknown`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: cache.origin })] };
+      if (isUnknown(cache.state)) return { stop: [hop('ARRIVE_AT_DESTINATION', `the state of ${cache.name} is unknown (${cache.state.reason})`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: cache.origin })] };
       if (cache.state !== 'READY') {
         return { stop: [hop('ARRIVE_AT_DESTINATION', `${cache.name} is ${cache.state}, not READY`, 'drop', undefined, { cause: 'REDIS_INSTANCE_NOT_RUNNING', origin: cache.origin })] };
       }
+      if (isUnknown(cache.host)) return { stop: [hop('ARRIVE_AT_DESTINATION', `the address of ${cache.name} is unknown: ${cache.host.reason}`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: cache.origin })] };
       return { hops: [], legs: [{ label: cache.name, host: cache.host, ip: parseIpv4(cache.host), port: target.port, googleApi: false, internal: { kind: 'cache', cache }, admission: undefined }] };
     }
     case 'external': {
@@ -154,7 +155,7 @@ export function planLegs(
 }
 
 function databaseStateStop(db: Database): Hop | undefined {
-  if (isUnknown(db.state)) return hop('ARRIVE_AT_DESTINATION', `the state of ${db.name} is unknown`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin });
+  if (isUnknown(db.state)) return hop('ARRIVE_AT_DESTINATION', `the state of ${db.name} is unknown (${db.state.reason})`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin });
   if (db.state !== 'RUNNABLE') return hop('ARRIVE_AT_DESTINATION', `${db.name} is ${db.state}, not RUNNABLE`, 'drop', 'cloudsql-state', { cause: 'CLOUD_SQL_INSTANCE_NOT_RUNNING', origin: db.origin });
   return undefined;
 }

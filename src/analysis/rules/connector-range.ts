@@ -1,5 +1,6 @@
 import { cidrsOverlap, type Cidr } from '../../model/ip.js';
 import type { Connector, Origin, Topology } from '../../model/topology.js';
+import { isUnknown } from '../../model/topology.js';
 import type { Finding, Rule } from './rule.js';
 
 const ID = 'connector-range';
@@ -56,7 +57,8 @@ export const connectorRange: Rule = {
       for (const subnet of network?.subnets ?? []) {
         if (cidrsOverlap(cidr, subnet.cidr)) findings.push(overlap(`connector:${connector.name}:overlaps:subnet:${subnet.name}`, connector, cidr, origin, `subnet ${subnet.name} (${subnet.cidr.text})`));
       }
-      for (const allocated of network?.privateServicesAccess ?? []) {
+      const allocatedRanges = network?.privateServicesAccess;
+      for (const allocated of allocatedRanges === undefined || isUnknown(allocatedRanges) ? [] : allocatedRanges) {
         if (cidrsOverlap(cidr, allocated)) {
           const key = `connector:${connector.name}:overlaps:private-services-access:${allocated.text}`;
           findings.push(overlap(key, connector, cidr, origin, `the private services access range ${allocated.text}`));

@@ -1,3 +1,4 @@
+import { isUnknown } from '../../model/topology.js';
 import type { Finding, Rule } from './rule.js';
 import { referencedSecretName, secretRefKey, secretRefTarget } from './secret-reference-missing.js';
 
@@ -21,6 +22,8 @@ export const secretVersion: Rule = {
       service.secretRefs.flatMap((ref): Finding[] => {
         const name = referencedSecretName(ref);
         const secret = topology.secrets.get(name);
+        // Versions Terraform creates are numbered only after apply: unknown versions are not checked.
+        const listed = secret === undefined || isUnknown(secret.versions) ? [] : secret.versions;
         const base = { ruleId: 'secret-version', key: secretRefKey(service, ref), origin: ref.origin, service: service.name };
         if (ref.version === 'latest') {
           // §10.1: env secrets are fixed at instance start; a mounted file is re-read, so latest follows rotation.
@@ -29,17 +32,17 @@ export const secretVersion: Rule = {
             {
               ...base,
               severity: 'warning',
-              message: `${service.name} reads secret "${name}" version latest as ${secretRefTarget(ref).text}: the value is fixed when an instance starts, so instances disagree after a rotation. Pin a version${secret && secret.versions.length > 0 ? ` (listed: ${secret.versions.join(', ')})` : ''}, or mount the secret as a file.`,
+              message: `${service.name} reads secret "${name}" version latest as ${secretRefTarget(ref).text}: the value is fixed when an instance starts, so instances disagree after a rotation. Pin a version${listed.length > 0 ? ` (listed: ${listed.join(', ')})` : ''}, or mount the secret as a file.`,
             },
           ];
         }
         // Missing secrets are secret-reference-missing's finding; an empty list means "not described".
-        if (!secret || secret.versions.length === 0 || secret.versions.includes(ref.version)) return [];
+        if (!secret || listed.length === 0 || listed.includes(ref.version)) return [];
         return [
           {
             ...base,
             severity: 'critical',
-            message: `${service.name} reads secret "${name}" version ${ref.version} as ${secretRefTarget(ref).text}, but that version is not listed (enabled: ${secret.versions.join(', ')}): ${ref.env !== undefined ? 'instances will not start' : 'reading the file will fail'}.`,
+            message: `${service.name} reads secret "${name}" version ${ref.version} as ${secretRefTarget(ref).text}, but that version is not listed (enabled: ${listed.join(', ')}): ${ref.env !== undefined ? 'instances will not start' : 'reading the file will fail'}.`,
           },
         ];
       }),
