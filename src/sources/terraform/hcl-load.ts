@@ -1,0 +1,112 @@
+import { join, resolve } from 'node:path';
+import { parseSource } from '../document.js';
+import { InputError } from '../errors.js';
+import { asRecord, moduleConfig, type ModuleCall, type ModuleConfig, type ParsedFile } from './hcl-config.js';
+import { configFileKind, fileProblem, problemAt, variableFilesInOrder, type ConfigReader } from './hcl-files.js';
+import { outlineHcl } from './hcl-outline.js';
+import { parseHcl } from './hcl-parse.js';
+
+/** What loading shares: where files come from, every text read (for code frames), and notes. */
+export interface LoadContext {
+  readonly reader: ConfigReader;
+  readonly texts: Map<string, string>;
+  readonly notes: string[];
+}
+
+/** A local module source: Terraform's rule is that it starts with `./` or `../` (developer.hashicorp.com/terraform/language/modules/sources#local-paths). */
+export function isLocalSource(source: string | undefined): boolean {
+  return source !== undefined && /^\.\.?[\\/]/.test(source);
+}
+
+/**
+ * Reads a module directory's `*.tf` files and, recursively, the local modules it calls.
+ * Every syntax error of every file is reported at once.
+ */
+export async function loadModule(context: LoadContext, dir: string, names: readonly string[], chain: readonly string[] = []): Promise<ModuleConfig> {
+  const { texts, notes } = context;
+  const files: ParsedFile[] = [];
+  const problems: InputError[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    const kind = configFileKind(name);
+    if (kind === 'hcl-override') notes.push(`${file}: override files are not applied; the model shows the configuration without them`);
+    if (kind === 'json-config') notes.push(`${file}: JSON configuration syntax (*.tf.json) is not read; what it declares is not in the model`);
+    if (kind === 'tfvars-manual' && chain.length === 0) notes.push(`${file}: not read (Terraform loads it only with -var-file); variables take terraform.tfvars, *.auto.tfvars and defaults`);
+    if (kind !== 'hcl') continue;
+    const text = await context.reader.read(file);
+    texts.set(file, text);
+    try {
+      files.push({ file, text, body: await parseHcl(file, text), outline: outlineHcl(text) });
+    } catch (error: unknown) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems.flatMap((e) => e.diagnostics));
+  if (files.length === 0 && chain.length === 0) {
+    const onlyJson = names.some((n) => configFileKind(n) === 'json-config');
+    throw new InputError([
+      fileProblem(
+        dir,
+        onlyJson
+          ? 'holds only JSON configuration (*.tf.json), which Lifeline does not read; check a plan instead (terraform show -json PLAN > plan.json)'
+          : 'contains no Terraform configuration files (*.tf); expected the directory you run `terraform plan` in',
+      ),
+    ]);
+  }
+  const config = moduleConfig(dir, files);
+  for (const call of config.modules.values()) {
+    if (call.source !== undefined && isLocalSource(call.source)) call.child = await loadChild(context, call, join(dir, call.source), [...chain, resolve(dir)]);
+  }
+  return config;
+}
+
+async function loadChild(context: LoadContext, call: ModuleCall, dir: string, chain: readonly string[]): Promise<ModuleConfig> {
+  const sourceAt = call.block.body.find((item) => item.kind === 'attribute' && item.name === 'source')?.at ?? call.block.at;
+  const fail = (message: string): never => {
+    throw new InputError([problemAt(call.file, call.text, sourceAt, message)]);
+  };
+  if (chain.includes(resolve(dir))) return fail(`module "${call.name}": source "${call.source ?? ''}" calls a module that calls it (a cycle)`);
+  let names: string[];
+  try {
+    names = await context.reader.list(dir);
+  } catch (error: unknown) {
+    if (!(error instanceof InputError)) throw error;
+    return fail(`module "${call.name}": source "${call.source ?? ''}" ${error.diagnostics[0]?.message ?? 'cannot be read'} (${dir})`);
+  }
+  const config = await loadModule(context, dir, names, chain);
+  if (config.files.length === 0) return fail(`module "${call.name}": source "${call.source ?? ''}" contains no Terraform configuration files (*.tf) (${dir})`);
+  return config;
+}
+
+/**
+ * The root module's variable values from the files Terraform loads automatically, later files
+ * winning. Environment variables (`TF_VAR_…`) and `-var` flags are not read: they are not in the
+ * repository, and a check must not depend on the shell it runs in.
+ */
+export async function readVariableValues(context: LoadContext, dir: string, names: readonly string[]): Promise<Map<string, unknown>> {
+  const values = new Map<string, unknown>();
+  for (const name of variableFilesInOrder(names)) {
+    const file = join(dir, name);
+    const text = await context.reader.read(file);
+    context.texts.set(file, text);
+    const parsed = configFileKind(name) === 'tfvars-json' ? parseTfvarsJson(file, text) : await parseHcl(file, text);
+    for (const [key, value] of Object.entries(parsed)) values.set(key, value);
+  }
+  return values;
+}
+
+function parseTfvarsJson(file: string, text: string): Readonly<Record<string, unknown>> {
+  if (text.trim() === '') return {};
+  const value = asRecord(parseSource(file, text).value);
+  if (!value) throw new InputError([fileProblem(file, 'expected a JSON object of variable values, such as {"region": "europe-west1"}')]);
+  return literalStrings(value) as Readonly<Record<string, unknown>>;
+}
+
+/** Strings in a JSON variable file are literal: escape what the evaluator would read as a template. */
+function literalStrings(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/([$%])\{/g, '$1$1{');
+  if (Array.isArray(value)) return value.map(literalStrings);
+  const record = asRecord(value);
+  return record ? Object.fromEntries(Object.entries(record).map(([k, v]) => [k, literalStrings(v)])) : value;
+}

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InputError } from '../errors.js';
+import { readInMemory as read, resourceAt } from './hcl-memory-view.test-helper.js';
+
+/** The diagnostics of an InputError, as [file, line, column, message]. */
+function problems(error: unknown): unknown[] {
+  assert.ok(error instanceof InputError, `expected an InputError, got ${String(error)}`);
+  return error.diagnostics.map((d) => [d.file, d.line, d.column, d.message]);
+}
+
+describe('modules', () => {
+  const ROOT = [
+    'module "net" {',
+    '  source = "./modules/net"',
+    '  name   = "shared"',
+    '}',
+    'module "off" {',
+    '  source = "./modules/net"',
+    '  count  = 0',
+    '}',
+    'module "dns" {',
+    '  source = "git::https://deploy:s3cr3t@git.example.com/infra/dns.git?ref=v1"',
+    '}',
+    'resource "google_vpc_access_connector" "c" {',
+    '  name    = "c"',
+    '  network = module.net.network',
+    '  subnet { name = module.dns.subnet }',
+    '}',
+  ].join('\n');
+  const NET = [
+    'variable "name" {}',
+    'variable "cidr" {}',
+    'resource "google_compute_network" "this" { name = "${var.name}-vpc" }',
+    'resource "google_compute_subnetwork" "this" {',
+    '  name          = "${var.name}-subnet"',
+    '  network       = google_compute_network.this.id',
+    '  ip_cidr_range = var.cidr',
+    '}',
+    'output "network" { value = google_compute_network.this.name }',
+  ].join('\n');
+
+  it('reads local modules with their inputs, prefixing addresses and references', async () => {
+    const { resources, files } = await read({ 'main.tf': ROOT, 'modules/net/main.tf': NET });
+    assert.deepEqual(
+      resources.map((r) => r.address),
+      ['google_vpc_access_connector.c', 'module.net.google_compute_network.this', 'module.net.google_compute_subnetwork.this'],
+    );
+    const subnet = resourceAt(resources, 'module.net.google_compute_subnetwork.this');
+    assert.deepEqual(subnet.values, { name: 'shared-subnet', network: 'shared-vpc' });
+    assert.deepEqual(subnet.references(['network']), ['module.net.google_compute_network.this']);
+    assert.equal(subnet.unknownReason(['ip_cidr_range']), 'var.cidr has no default and module "net" does not set it');
+    assert.deepEqual(subnet.locate(['ip_cidr_range']), { file: 'cfg/modules/net/main.tf', line: 7, column: 3 });
+    const connector = resourceAt(resources, 'google_vpc_access_connector.c');
+    assert.equal(connector.values.network, 'shared-vpc');
+    assert.deepEqual(connector.references(['network']), ['module.net.google_compute_network.this']);
+    assert.deepEqual(files, ['cfg/main.tf', 'cfg/modules/net/main.tf']);
+  });
+
+  it('does not fetch registry or git modules: a note, with URL passwords redacted, and their outputs unknown', async () => {
+    const { resources, notes } = await read({ 'main.tf': ROOT, 'modules/net/main.tf': NET });
+    assert.deepEqual(notes, ['module "dns" (source "git::https://deploy:***@git.example.com/infra/dns.git?ref=v1") not fetched: resources it creates are not in the model']);
+    const connector = resourceAt(resources, 'google_vpc_access_connector.c');
+    assert.equal(
+      connector.unknownReason(['subnet', 0, 'name']),
+      'module "dns" (source "git::https://deploy:***@git.example.com/infra/dns.git?ref=v1") not fetched: its outputs are not known',
+    );
+  });
+
+  it('refuses a local module directory that does not exist, at the module\'s source', async () => {
+    await assert.rejects(read({ 'main.tf': 'module "net" {\n  source = "./modules/missing"\n}\n' }), (error: unknown) => {
+      assert.deepEqual(problems(error), [
+        ['cfg/main.tf', 2, 3, 'module "net": source "./modules/missing" no such directory in memory; expected a Terraform configuration directory (cfg/modules/missing)'],
+      ]);
+      return true;
+    });
+  });
+
+  it('refuses a module that calls itself', async () => {
+    await assert.rejects(read({ 'main.tf': 'module "loop" {\n  source = "./"\n}\n' }), (error: unknown) => {
+      assert.deepEqual(problems(error), [['cfg/main.tf', 2, 3, 'module "loop": source "./" calls a module that calls it (a cycle)']]);
+      return true;
+    });
+  });
+});
+
+describe('providers', () => {
+  it('notes a provider setting that is not known', async () => {
+    const { provider, notes } = await read({ 'main.tf': 'variable "project" {}\nprovider "google" {\n  project = var.project\n  region = "europe-west1"\n}\nprovider "google" {\n  alias = "us"\n  region = "us-central1"\n}\n' });
+    assert.deepEqual(provider, { region: 'europe-west1' });
+    assert.deepEqual(notes, ['provider "google" project: var.project has no default and no value in terraform.tfvars; the topology\'s project is not set from it']);
+  });
+});
+
+describe('files Terraform reads', () => {
+  it('reports every syntax error of every file at once, each located', async () => {
+    await assert.rejects(read({ 'a.tf': 'locals {\n  x = \n}\n', 'b.tf': 'resource "a" "b" {\n' }), (error: unknown) => {
+      assert.deepEqual(problems(error), [
+        ['cfg/a.tf', 2, 7, 'HCL syntax: Invalid expression: Expected the start of an expression, but found an invalid expression token.'],
+        ['cfg/b.tf', 1, 18, 'HCL syntax: Unclosed configuration block: There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.'],
+      ]);
+      return true;
+    });
+  });
+
+  it('refuses the same resource declared twice, pointing at the second', async () => {
+    const network = 'resource "google_compute_network" "vpc" {\n  name = "vpc"\n}\n';
+    await assert.rejects(read({ 'a.tf': network, 'b.tf': `\n${network}` }), (error: unknown) => {
+      assert.deepEqual(problems(error), [['cfg/b.tf', 2, 1, 'resource "google_compute_network" "vpc" is declared twice (first at cfg/a.tf:1); Terraform refuses duplicates']]);
+      return true;
+    });
+  });
+
+  it('locates a syntax error in terraform.tfvars', async () => {
+    await assert.rejects(read({ 'main.tf': 'variable "a" {}\n', 'terraform.tfvars': 'a = "x"\nb = \n' }), (error: unknown) => {
+      assert.deepEqual(problems(error), [['cfg/terraform.tfvars', 2, 5, 'HCL syntax: Invalid expression: Expected the start of an expression, but found an invalid expression token.']]);
+      return true;
+    });
+  });
+
+  it('notes JSON configuration, override files and variable files Terraform does not load by itself', async () => {
+    const { notes, files } = await read({ 'main.tf': '', 'extra.tf.json': '{}', 'main_override.tf': 'locals {}\n', 'prod.tfvars': 'a = 1\n', 'README.md': '# x' });
+    assert.deepEqual(notes, [
+      'cfg/extra.tf.json: JSON configuration syntax (*.tf.json) is not read; what it declares is not in the model',
+      'cfg/main_override.tf: override files are not applied; the model shows the configuration without them',
+      'cfg/prod.tfvars: not read (Terraform loads it only with -var-file); variables take terraform.tfvars, *.auto.tfvars and defaults',
+    ]);
+    assert.deepEqual(files, ['cfg/main.tf']);
+  });
+
+  it('refuses a directory holding only JSON configuration, saying what to check instead', async () => {
+    await assert.rejects(read({ 'main.tf.json': '{}' }), (error: unknown) => {
+      assert.deepEqual(problems(error), [['cfg', undefined, undefined, 'holds only JSON configuration (*.tf.json), which Lifeline does not read; check a plan instead (terraform show -json PLAN > plan.json)']]);
+      return true;
+    });
+  });
+});

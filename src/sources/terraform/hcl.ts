@@ -1,0 +1,109 @@
+import { redactUrlPasswords } from '../../model/redact.js';
+import { lineOf, type Fragment } from '../fragment.js';
+import { workTree, type FileView } from '../file-view.js';
+import { ConfigReader } from './hcl-files.js';
+import { isLocalSource, loadModule, readVariableValues, type LoadContext } from './hcl-load.js';
+import { googleProviderSetting } from './hcl-reference.js';
+import { readResource } from './hcl-resource.js';
+import { ModuleScope } from './hcl-scope.js';
+import type { TerraformInput, TerraformResource } from './resource.js';
+import { terraformFragment } from './resources.js';
+
+/** What {@link readTerraformDirectory} found: the resources, plus every file it read. */
+export type TerraformDirectory = TerraformInput & {
+  /** Every file read (`.tf`, variable files, local modules' files), root first. */
+  readonly files: readonly string[];
+  /** Their texts, by file, for code frames. */
+  readonly texts: ReadonlyMap<string, string>;
+};
+
+/**
+ * Reads a Terraform configuration directory (the one you run `terraform plan` in) without running
+ * Terraform: every `*.tf` file, the variable files Terraform loads automatically, and local
+ * modules. Variables, locals, string interpolation and references between resources are
+ * resolved; anything else is unknown, with the reason.
+ *
+ * @example
+ * const { resources, provider, notes } = await readTerraformDirectory('infra/staging');
+ * resources.find((r) => r.address === 'google_compute_network.vpc')?.values.name; // 'vpc'
+ */
+export async function readTerraformDirectory(dir: string, view: FileView = workTree): Promise<TerraformDirectory> {
+  return readConfiguration(dir, new ConfigReader(view));
+}
+
+async function readConfiguration(dir: string, reader: ConfigReader, names?: readonly string[]): Promise<TerraformDirectory> {
+  const context: LoadContext = { reader, texts: new Map(), notes: [] };
+  const listed = names ?? (await reader.list(dir));
+  const config = await loadModule(context, dir, listed);
+  const values = await readVariableValues(context, dir, listed);
+  const root = new ModuleScope(config, { kind: 'tfvars', values });
+  const resources: TerraformResource[] = [];
+  collectResources(root, resources, context.notes);
+  const provider = providerSettings(root, context.notes);
+  return { resources, provider, notes: context.notes, files: [...context.texts.keys()], texts: context.texts };
+}
+
+/**
+ * Imports a Terraform configuration directory as a fragment of the topology.
+ *
+ * @example
+ * const fragment = await importTerraformDirectory('infra/staging');
+ * fragment.data.networks; // [{ name: 'vpc', subnets: [...] }]
+ */
+export async function importTerraformDirectory(dir: string, view: FileView = workTree): Promise<Fragment> {
+  return fragmentOf(dir, await readTerraformDirectory(dir, view));
+}
+
+/**
+ * Like {@link importTerraformDirectory}, for a directory whose files were already read: `texts`
+ * holds them by name (`main.tf`); local modules are read through `view`.
+ *
+ * @example
+ * const texts = new Map([['main.tf', await view.readText('infra/main.tf')]]);
+ * const fragment = await importTerraformFiles('infra', texts, view);
+ */
+export async function importTerraformFiles(dir: string, texts: ReadonlyMap<string, string>, view: FileView): Promise<Fragment> {
+  const names = [...texts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return fragmentOf(dir, await readConfiguration(dir, new ConfigReader(view, { dir, texts }), names));
+}
+
+function fragmentOf(dir: string, input: TerraformDirectory): Fragment {
+  return terraformFragment(dir, 'terraform-hcl', input, (file, line) => {
+    const text = input.texts.get(file);
+    return text === undefined ? undefined : lineOf(text, line);
+  });
+}
+
+function collectResources(scope: ModuleScope, resources: TerraformResource[], notes: string[]): void {
+  for (const declared of scope.config.resources.values()) {
+    const instances = scope.instances(declared.body);
+    if (instances.kind === 'none') continue;
+    if (instances.note !== undefined) notes.push(`${scope.prefix}${declared.type}.${declared.name}: ${instances.note}`);
+    resources.push(readResource(scope, declared, notes));
+  }
+  for (const call of scope.config.modules.values()) {
+    const instances = scope.instances(call.body);
+    if (instances.kind === 'none') continue;
+    const address = `${scope.prefix}module.${call.name}`;
+    if (instances.note !== undefined) notes.push(`${address}: ${instances.note}`);
+    const child = scope.child(call.name);
+    if (child) collectResources(child, resources, notes);
+    else if (!isLocalSource(call.source)) {
+      const source = call.source === undefined ? 'not a literal string' : `"${redactUrlPasswords(call.source)}"`;
+      const within = scope.prefix === '' ? '' : ` in ${scope.prefix.slice(0, -1)}`;
+      notes.push(`module "${call.name}"${within} (source ${source}) not fetched: resources it creates are not in the model`);
+    }
+  }
+}
+
+/** The root google provider's project and region when they are known; a note when they are not. */
+function providerSettings(root: ModuleScope, notes: string[]): TerraformInput['provider'] {
+  const provider: { project?: string; region?: string } = {};
+  for (const setting of ['project', 'region'] as const) {
+    const value = googleProviderSetting(root, setting);
+    if (value === undefined) continue;
+    if (value.kind === 'known' && typeof value.value === 'string') provider[setting] = value.value;
+    else notes.push(`provider "google" ${setting}: ${value.kind === 'unknown' ? value.reason : 'not a string'}; the topology's ${setting} is not set from it`);
+  }
+  return provider;
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fakeResource as resource, fragmentOf } from './map-testing.js';
+
+const v2 = (template: Record<string, unknown>, unknown?: Record<string, string>, refs?: Record<string, string[]>) =>
+  resource('google_cloud_run_v2_service.api', { name: 'api', location: 'europe-west1', template: [template] }, { unknown, refs });
+
+const v1 = (annotations: Record<string, unknown>, spec: Record<string, unknown> = {}, unknown?: Record<string, string>, refs?: Record<string, string[]>) =>
+  resource('google_cloud_run_service.worker', { name: 'worker', location: 'europe-west1', template: [{ metadata: [{ annotations }], spec: [spec] }] }, { unknown, refs });
+
+describe('terraformFragment: google_cloud_run_v2_service', () => {
+  it('makes the egress unknown when the connector cannot be named, rather than dropping VPC access', () => {
+    const fragment = fragmentOf([v2({ vpc_access: [{ egress: 'ALL_TRAFFIC' }] }, { 'template[0].vpc_access[0].connector': 'known after apply (google_cloud_run_v2_service.api.template[0].vpc_access[0].connector)' })]);
+    assert.deepEqual(fragment.data.services, [{ name: 'api', region: 'europe-west1', egress: 'unknown' }]);
+    assert.equal(fragment.unknownReason(['services', 0, 'egress']), 'its connector is unknown: known after apply (google_cloud_run_v2_service.api.template[0].vpc_access[0].connector)');
+    assert.deepEqual(fragment.notes, [
+      'services[api].connector: known after apply (google_cloud_run_v2_service.api.template[0].vpc_access[0].connector); its egress is unknown',
+    ]);
+  });
+
+  it('reads env values into env and never into notes', () => {
+    const env = [
+      { name: 'DATABASE_URL', value: 'postgres://app:s3cret-pw@10.0.0.5:5432/app' },
+      { name: 'REDIS_HOST', value: null },
+      { name: 'TOKEN', value_source: [{ secret_key_ref: [{ secret: 'projects/1/secrets/token', version: '4' }] }] },
+    ];
+    const fragment = fragmentOf([v2({ containers: [{ env }, { env: [{ name: 'SIDECAR_MODE', value: 'proxy' }] }] }, { 'template[0].containers[0].env[1].value': 'known after apply (google_redis_instance.cache.host)' })]);
+    assert.deepEqual(fragment.data.services, [
+      {
+        name: 'api',
+        region: 'europe-west1',
+        env: { DATABASE_URL: 'postgres://app:s3cret-pw@10.0.0.5:5432/app', SIDECAR_MODE: 'proxy' },
+        secrets: [{ env: 'TOKEN', secret: 'token', version: '4' }],
+      },
+    ]);
+    assert.deepEqual(fragment.notes, ['services[api].env.REDIS_HOST: known after apply (google_redis_instance.cache.host); its dependency cannot be inferred']);
+  });
+
+  it('reads Direct VPC, Cloud SQL volumes, scaling, timeout and a TCP startup probe', () => {
+    const fragment = fragmentOf([
+      v2({
+        vpc_access: [{ egress: 'PRIVATE_RANGES_ONLY', network_interfaces: [{ subnetwork: 'projects/acme/regions/europe-west1/subnetworks/app', tags: ['api'] }] }],
+        volumes: [{ name: 'secrets', secret: [{ secret: 'x' }] }, { name: 'sql', cloud_sql_instance: [{ instances: ['acme:europe-west1:a', 'acme:europe-west1:b'] }] }],
+        scaling: [{ min_instance_count: 0, max_instance_count: 3 }],
+        timeout: '1.5s',
+        containers: [{ startup_probe: [{ tcp_socket: [{ port: 8080 }], http_get: [], period_seconds: 2 }] }],
+      }),
+    ]);
+    assert.deepEqual(fragment.data.services, [
+      {
+        name: 'api',
+        region: 'europe-west1',
+        directVpc: { subnet: 'app', tags: ['api'] },
+        egress: 'private-ranges-only',
+        cloudSqlInstances: ['acme:europe-west1:a', 'acme:europe-west1:b'],
+        minInstances: 0,
+        maxInstances: 3,
+        timeoutSeconds: 1.5,
+        startupProbe: { type: 'tcp', periodSeconds: 2 },
+      },
+    ]);
+  });
+});
+
+describe('terraformFragment: google_cloud_run_service (v1 annotations)', () => {
+  it('reads the Direct VPC interface from its JSON annotation', () => {
+    const fragment = fragmentOf([
+      v1({ 'run.googleapis.com/network-interfaces': '[{"network":"vpc","subnetwork":"app","tags":["worker"]}]', 'run.googleapis.com/vpc-access-egress': 'all-traffic' }, { container_concurrency: 0, timeout_seconds: 600 }),
+    ]);
+    assert.deepEqual(fragment.data.services, [
+      { name: 'worker', region: 'europe-west1', directVpc: { network: 'vpc', subnet: 'app', tags: ['worker'] }, egress: 'all-traffic', timeoutSeconds: 600 },
+    ]);
+  });
+
+  it('makes the egress unknown when the interface annotation cannot be read', () => {
+    const fragment = fragmentOf([v1({ 'run.googleapis.com/network-interfaces': '[{network: vpc}]' })]);
+    assert.equal(fragment.data.services?.[0]?.egress, 'unknown');
+    assert.equal(fragment.unknownReason(['services', 0, 'egress']), 'its Direct VPC interface is unknown: the run.googleapis.com/network-interfaces annotation is not a JSON list of interfaces');
+    assert.deepEqual(fragment.notes, ['services[worker].directVpc: the run.googleapis.com/network-interfaces annotation is not a JSON list of interfaces; its egress is unknown']);
+  });
+
+  it('takes unknown Cloud SQL instances from the instances the annotation refers to', () => {
+    const instance = resource('google_sql_database_instance.main', { name: 'orders' }, { unknown: { connection_name: 'known after apply' } });
+    const at = 'template[0].metadata[0].annotations';
+    const fragment = fragmentOf([
+      instance,
+      v1({ 'autoscaling.knative.dev/maxScale': '7', 'autoscaling.knative.dev/minScale': 'one' }, {}, { [`${at}.run.googleapis.com/cloudsql-instances`]: 'known after apply' }, {
+        [at]: ['google_sql_database_instance.main'],
+      }),
+    ]);
+    const [service] = fragment.data.services ?? [];
+    assert.deepEqual(service?.cloudSqlInstances, ['acme:europe-west1:orders']);
+    assert.equal(service.maxInstances, 7);
+    assert.equal(service.minInstances, undefined);
+  });
+});
+
+describe('terraformFragment: load balancers', () => {
+  const neg = (name: string, values: Record<string, unknown>) => resource(`google_compute_region_network_endpoint_group.${name}`, { name, region: 'europe-west1', ...values });
+  const backendService = (groups: string[]) =>
+    resource('google_compute_backend_service.web', {
+      name: 'web',
+      timeout_sec: 15,
+      backend: groups.map((g) => ({ group: `https://www.googleapis.com/compute/v1/projects/acme/regions/europe-west1/networkEndpointGroups/${g}` })),
+      health_checks: ['https://www.googleapis.com/compute/v1/projects/acme/global/healthChecks/web-hc'],
+    });
+
+  it('keeps serverless NEG backends by Cloud Run service name, and the health check by name', () => {
+    const fragment = fragmentOf([neg('web-neg', { network_endpoint_type: 'SERVERLESS', cloud_run: [{ service: 'web' }] }), neg('zonal', { network_endpoint_type: 'GCE_VM_IP_PORT' }), backendService(['web-neg', 'zonal'])]);
+    assert.deepEqual(fragment.data.loadBalancers, [{ name: 'web', timeoutSeconds: 15, backends: [{ service: 'web', serverlessNeg: true }], healthCheck: 'web-hc' }]);
+  });
+
+  it('leaves out a backend service with no Cloud Run backend', () => {
+    const fragment = fragmentOf([neg('fn', { network_endpoint_type: 'SERVERLESS', cloud_function: [{ function: 'f' }] }), backendService(['fn'])]);
+    assert.equal(fragment.data.loadBalancers, undefined);
+    assert.deepEqual(fragment.notes, ['loadBalancers[web].backends: NEG fn serves no named Cloud Run service (URL masks, functions and App Engine are not modelled); left out']);
+  });
+});

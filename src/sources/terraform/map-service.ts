@@ -1,0 +1,168 @@
+import type { KeyPath } from '../document.js';
+import type { Emit, MappingContext, ServiceEntryInput } from './map-context.js';
+import { blocks, isNumber, isString, read, type Read } from './map-read.js';
+import type { TerraformResource } from './resource.js';
+
+/**
+ * What the Cloud Run v1 and v2 resources share once their paths are known: startup probes,
+ * environment variables and secret references, Cloud SQL connection names and durations.
+ */
+
+type ProbeInput = NonNullable<ServiceEntryInput['startupProbe']>;
+type SecretRefInput = NonNullable<ServiceEntryInput['secrets']>[number];
+
+// The probe's check, by the block that holds it (google_cloud_run_v2_service
+// template.containers.startup_probe; google_cloud_run_service template.spec.containers.startup_probe).
+const HANDLERS = [
+  ['tcp_socket', 'tcp'],
+  ['http_get', 'http'],
+  ['grpc', 'grpc'],
+] as const;
+
+const TIMINGS = [
+  ['initial_delay_seconds', 'initialDelaySeconds'],
+  ['timeout_seconds', 'timeoutSeconds'],
+  ['period_seconds', 'periodSeconds'],
+  ['failure_threshold', 'failureThreshold'],
+] as const;
+
+export function startupProbe(ctx: MappingContext, e: Emit, container: KeyPath): ProbeInput | undefined {
+  const at = [...container, 'startup_probe', 0];
+  if (blocks(e.resource, [...container, 'startup_probe']).length === 0) {
+    const reason = e.resource.unknownReason([...container, 'startup_probe']);
+    if (reason !== undefined) ctx.note(`${e.label}.startupProbe: ${reason}; Cloud Run's default startup probe applies`);
+    return undefined;
+  }
+  const probe: ProbeInput = {};
+  const p: Emit = { ...e, path: [...e.path, 'startupProbe'], label: `${e.label}.startupProbe` };
+  ctx.record(p.path, e.resource, at);
+  const handler = HANDLERS.find(([block]) => blocks(e.resource, [...at, block]).length > 0);
+  if (handler !== undefined) {
+    const [block, type] = handler;
+    probe.type = ctx.field(p, 'type', [...at, block], { kind: 'known', value: type });
+    if (type === 'http') probe.path = ctx.field(p, 'path', [...at, block, 0, 'path'], read(e.resource, [...at, block, 0, 'path'], isString));
+  }
+  for (const [attribute, field] of TIMINGS) probe[field] = ctx.field(p, field, [...at, attribute], read(e.resource, [...at, attribute], isNumber));
+  return probe;
+}
+
+/** One `env` entry: a literal value, or a secret reference as `secret` and `version` attributes. */
+export interface EnvShape {
+  /** Path (relative to an env entry) of the block holding the secret reference, e.g. `value_source[0].secret_key_ref[0]`. */
+  readonly secretRef: KeyPath;
+  readonly secretName: string;
+  readonly secretVersion: string;
+}
+
+/** Literal env vars into `entry.env`, secret references into `entry.secrets`. Values never reach a note. */
+export function environment(ctx: MappingContext, e: Emit, entry: ServiceEntryInput, containers: KeyPath, shape: EnvShape): void {
+  const r = e.resource;
+  blocks(r, containers).forEach((_container, c) => {
+    blocks(r, [...containers, c, 'env']).forEach((variable, k) => {
+      const at = [...containers, c, 'env', k];
+      if (typeof variable.name !== 'string') return;
+      const name = variable.name;
+      const ref = [...at, ...shape.secretRef];
+      if (blocks(r, ref.slice(0, -1)).length > 0) {
+        const secret = secretReference(ctx, { ...e, label: `${e.label}.secrets[${name}]` }, ref, shape);
+        if (secret === undefined) return;
+        entry.secrets ??= [];
+        const path = [...e.path, 'secrets', entry.secrets.length];
+        ctx.record(path, r, at);
+        ctx.record([...path, 'secret'], r, [...ref, shape.secretName]);
+        if (secret.version !== undefined) ctx.record([...path, 'version'], r, [...ref, shape.secretVersion]);
+        entry.secrets.push({ env: name, ...secret });
+        return;
+      }
+      const value = read(r, [...at, 'value'], (v): v is string => typeof v === 'string');
+      if (value.kind === 'unknown') ctx.note(`${e.label}.env.${name}: ${value.reason}; its dependency cannot be inferred`);
+      if (value.kind !== 'known') return;
+      entry.env ??= {};
+      entry.env[name] = value.value;
+      ctx.record([...e.path, 'env', name], r, [...at, 'value']);
+    });
+  });
+}
+
+function secretReference(ctx: MappingContext, e: Emit, ref: KeyPath, shape: EnvShape): Omit<SecretRefInput, 'env'> | undefined {
+  const secret = ctx.required(e.resource, e.label, [...ref, shape.secretName], ctx.nameAt(e.resource, [...ref, shape.secretName], ['google_secret_manager_secret']));
+  if (secret === undefined) return undefined;
+  const version = read(e.resource, [...ref, shape.secretVersion], isString);
+  // The schema's `latest` is what Cloud Run uses when no version is given; an unknown one is noted.
+  if (version.kind === 'unknown') ctx.note(`${e.label}.version: ${version.reason}; "latest" is assumed`);
+  return version.kind === 'known' ? { secret, version: version.value } : { secret };
+}
+
+/** `PROJECT:REGION:INSTANCE` of a Cloud SQL instance resource: its connection_name, or built from its parts. */
+export function connectionNameOf(ctx: MappingContext, sql: TerraformResource): string | undefined {
+  const known = sql.values.connection_name;
+  if (typeof known === 'string' && known !== '') return known;
+  const name = sql.values.name;
+  if (typeof name !== 'string' || name === '') return undefined;
+  const project = typeof sql.values.project === 'string' ? sql.values.project : ctx.input.provider.project;
+  const region = typeof sql.values.region === 'string' ? sql.values.region : ctx.input.provider.region;
+  // Without project and region the bare name still identifies a database described in the topology.
+  return project !== undefined && region !== undefined ? `${project}:${region}:${name}` : name;
+}
+
+/**
+ * Cloud SQL connection names in the list at `path`; elements known only after apply are taken
+ * from the instances the expression refers to, and otherwise noted and left out.
+ */
+export function sqlConnectionNames(ctx: MappingContext, e: Emit, path: KeyPath): string[] {
+  const list = ctx.namesAt(e.resource, path, ['google_sql_database_instance'], (v) => v.trim(), (sql) => connectionNameOf(ctx, sql));
+  if (list.kind === 'unknown') ctx.note(`${e.label}.cloudSqlInstances: ${list.reason}; those connections are not checked`);
+  return list.kind === 'known' ? list.value.filter((name) => name !== '') : [];
+}
+
+/** A protobuf Duration as Terraform writes it (`"300s"`, `"1.5s"`) → seconds. */
+export function durationSeconds(r: TerraformResource, path: KeyPath): Read<number> {
+  const text = read(r, path, isString);
+  if (text.kind !== 'known') return text;
+  const match = /^(\d+(?:\.\d+)?)s$/.exec(text.value.trim());
+  return match?.[1] === undefined ? { kind: 'absent' } : { kind: 'known', value: Number(match[1]) };
+}
+
+type EgressInput = NonNullable<ServiceEntryInput['egress']>;
+
+/** How a service reaches its VPC, read from either resource version; positions are attribute paths. */
+export interface VpcAccessRead {
+  readonly connector: Read<string>;
+  readonly connectorAt: KeyPath;
+  readonly egress: Read<EgressInput>;
+  readonly egressAt: KeyPath;
+  readonly directVpc: { readonly network: Read<string>; readonly subnet: Read<string>; readonly tags: readonly string[]; readonly networkAt: KeyPath; readonly subnetAt: KeyPath } | undefined;
+}
+
+/**
+ * Connector, Direct VPC interface and egress into `entry`. A connector or interface known only
+ * after apply cannot be named in the topology, so the service's egress becomes unknown instead:
+ * leaving it out would claim the service has no VPC access at all.
+ */
+export function applyVpcAccess(ctx: MappingContext, e: Emit, entry: ServiceEntryInput, v: VpcAccessRead): void {
+  entry.connector = ctx.field(e, 'connector', v.connectorAt, v.connector, 'its egress is unknown');
+  let unknownRoute = v.connector.kind === 'unknown' ? `its connector is unknown: ${v.connector.reason}` : undefined;
+  if (v.directVpc !== undefined) {
+    const { network, subnet, tags, networkAt, subnetAt } = v.directVpc;
+    if (network.kind === 'known' || subnet.kind === 'known') {
+      const d: Emit = { ...e, path: [...e.path, 'directVpc'], label: `${e.label}.directVpc` };
+      ctx.record(d.path, e.resource, network.kind === 'known' ? networkAt : subnetAt);
+      entry.directVpc = { network: ctx.field(d, 'network', networkAt, network), subnet: ctx.field(d, 'subnet', subnetAt, subnet), tags: tags.length > 0 ? [...tags] : undefined };
+    } else {
+      const reason = network.kind === 'unknown' ? network.reason : subnet.kind === 'unknown' ? subnet.reason : 'it names neither a network nor a subnet';
+      ctx.note(`${e.label}.directVpc: ${reason}; its egress is unknown`);
+      unknownRoute ??= `its Direct VPC interface is unknown: ${reason}`;
+    }
+  }
+  const egress: Read<EgressInput> = unknownRoute === undefined ? v.egress : { kind: 'unknown', reason: unknownRoute };
+  entry.egress = ctx.fieldOrUnknown(e, 'egress', unknownRoute === undefined ? v.egressAt : v.connectorAt, egress);
+}
+
+/** Cloud SQL connection names into `entry.cloudSqlInstances`, each recorded at `path[index]`. */
+export function addCloudSqlInstances(ctx: MappingContext, e: Emit, entry: ServiceEntryInput, path: KeyPath, names: readonly string[]): void {
+  for (const [k, name] of names.entries()) {
+    entry.cloudSqlInstances ??= [];
+    ctx.record([...e.path, 'cloudSqlInstances', entry.cloudSqlInstances.length], e.resource, [...path, k]);
+    entry.cloudSqlInstances.push(name);
+  }
+}
