@@ -1,0 +1,101 @@
+import { Draft } from './draft.js';
+import type { FlagUse } from './flags.js';
+import type { ServiceInput } from './model.js';
+import type { CommandReader } from './reader.js';
+import { applyCloudSqlInstances, applyEnv, applySecrets } from './run-lists.js';
+import { parseCount, parseDuration, resourceName, splitList } from './values.js';
+import { describeUnknown, literalText } from './words.js';
+
+/** Scaling and request settings: flag → field, how the value reads, what it is called in errors. */
+const NUMBERS = [
+  { flag: 'min-instances', field: 'minInstances', parse: parseCount, expected: 'a whole number of instances' },
+  { flag: 'max-instances', field: 'maxInstances', parse: parseCount, expected: 'a whole number of instances' },
+  { flag: 'concurrency', field: 'concurrency', parse: parseCount, expected: 'a whole number of requests' },
+  { flag: 'timeout', field: 'timeoutSeconds', parse: parseDuration, expected: 'seconds, or a duration such as 300s, 5m or 1h' },
+] as const;
+
+/** Flags that size the container; the topology has no place for them. */
+const NOT_MODELLED = ['cpu', 'memory'];
+
+/**
+ * `gcloud run deploy SERVICE` and `gcloud run services update SERVICE`
+ * (cloud.google.com/sdk/gcloud/reference/run/deploy): region, connector or Direct VPC egress,
+ * Cloud SQL instances, env vars, secrets, scaling and the request timeout.
+ */
+export function applyRunService(r: CommandReader): void {
+  const resource = r.resource('service');
+  if (resource === undefined) return;
+  const label = `services[${resource.name}]`;
+  const service = r.model.services.get(resource.name) ?? new Draft<ServiceInput>(resource.name, r.located(r.command.at));
+  r.model.services.set(resource.name, service);
+  const region = r.region('run/region', `${label}.region`);
+  if (region !== undefined) service.set('region', region.value, region.at);
+  applyConnector(r, service, label);
+  applyEgress(r, service);
+  applyDirectVpc(r, service, label);
+  applyCloudSqlInstances(r, service, label);
+  applyEnv(r, service, label);
+  applySecrets(r, service, label);
+  for (const { flag: name, field, parse, expected } of NUMBERS) {
+    const flag = r.last(name);
+    const value = flag === undefined ? undefined : r.value(flag, `${label}.${field}`, 'not imported, so the schema default applies');
+    if (flag === undefined || value === undefined) continue;
+    if (value === 'default') {
+      r.note(`${label}.${field}: --${name} default resets it; the schema default applies`);
+      service.delete(field);
+      continue;
+    }
+    const parsed = parse(value);
+    if (parsed === undefined) r.fail(flag.value?.at ?? flag.at, `--${name}: expected ${expected}, got "${value}"`);
+    else service.set(field, parsed, r.located(flag.at));
+  }
+  for (const name of NOT_MODELLED) {
+    const flag = r.last(name);
+    const value = flag?.value === undefined ? undefined : literalText(flag.value.pieces);
+    if (flag !== undefined) r.note(`${label}: --${name}${value === undefined ? '' : ` ${value}`} is not modelled; ignored`);
+  }
+}
+
+function applyConnector(r: CommandReader, service: Draft<ServiceInput>, label: string): void {
+  if (r.has('clear-vpc-connector')) {
+    service.delete('connector');
+    r.note(`${label}.connector: --clear-vpc-connector removes the service's connector`);
+  }
+  const flag = r.last('vpc-connector');
+  const value = flag === undefined ? undefined : r.value(flag, `${label}.connector`);
+  // `--vpc-connector` takes a name or projects/P/locations/R/connectors/NAME.
+  if (flag !== undefined && value !== undefined) service.set('connector', resourceName(value), r.located(flag.at));
+}
+
+/**
+ * `--vpc-egress`: `all-traffic` (or its older spelling `all`) sends every destination into the
+ * VPC; `private-ranges-only` only RFC 1918 and friends. An egress the script leaves to run time is
+ * `unknown`, never a default: it is the setting the incident turned on.
+ */
+function applyEgress(r: CommandReader, service: Draft<ServiceInput>): void {
+  const flag = r.last('vpc-egress');
+  if (flag === undefined) return;
+  if (flag.value !== undefined && literalText(flag.value.pieces) === undefined) {
+    service.setUnknown('egress', `--vpc-egress is given by ${describeUnknown(r.unknownOf(flag))}`, r.located(flag.at));
+    return;
+  }
+  const value = r.value(flag, 'services.egress');
+  if (value === undefined) return;
+  const egress = value === 'all' || value === 'all-traffic' ? 'all-traffic' : value === 'private-ranges-only' ? value : undefined;
+  if (egress === undefined) r.fail(flag.value?.at ?? flag.at, `--vpc-egress: expected all-traffic or private-ranges-only, got "${value}"`);
+  else service.set('egress', egress, r.located(flag.at));
+}
+
+/** `--network`, `--subnet`, `--network-tags`: Direct VPC egress (cloud.google.com/run/docs/configuring/vpc-direct-vpc). */
+function applyDirectVpc(r: CommandReader, service: Draft<ServiceInput>, label: string): void {
+  if (r.has('clear-network')) service.delete('directVpc');
+  const set = (flag: FlagUse | undefined, key: string, toValue: (text: string) => unknown): void => {
+    const value = flag === undefined ? undefined : r.value(flag, `${label}.directVpc.${key}`);
+    if (flag !== undefined && value !== undefined) service.setEntry('directVpc', key, toValue(value), r.located(flag.at));
+  };
+  set(r.last('network'), 'network', resourceName);
+  set(r.last('subnet'), 'subnet', resourceName);
+  const clearTags = r.last('clear-network-tags');
+  if (clearTags !== undefined) service.setEntry('directVpc', 'tags', [], r.located(clearTags.at));
+  set(r.last('network-tags'), 'tags', splitList);
+}
