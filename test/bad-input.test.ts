@@ -204,11 +204,15 @@ describe('bad input: exit 2 with a located message and no stack trace', () => {
     assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
   });
 
-  test('a directory given as the input is refused as a directory', () => {
-    const r = run('check', dir);
+  test('a directory with no recognised input is refused, saying what was ignored', () => {
+    const empty = path.join(dir, 'nothing-here');
+    fs.mkdirSync(empty);
+    fs.writeFileSync(path.join(empty, 'README.md'), '# notes\n');
+    fs.writeFileSync(path.join(empty, 'binary.yaml'), Buffer.from([0x61, 0x00, 0x62]));
+    const r = run('check', empty);
     assertBadInput(r);
-    assert.ok(r.stderr.startsWith(`${dir}: error:`), r.stderr);
-    assert.match(r.stderr, /is a directory/);
+    assert.ok(r.stderr.startsWith(`${empty}: error: no recognised input`), r.stderr);
+    assert.match(r.stderr, /ignored: .*binary\.yaml \(is a binary file.*\), .*README\.md \(not a recognised input/);
   });
 
   test('a file that does not exist is reported as such', () => {
@@ -244,7 +248,7 @@ describe('bad input: exit 2 with a located message and no stack trace', () => {
     test('check with no file', () => {
       const r = run('check');
       assertBadInput(r);
-      assert.match(r.stderr, /missing required argument 'files'/);
+      assert.match(r.stderr, /no inputs given and no lifeline\.yaml here; name files or directories, or write a lifeline\.yaml listing `inputs`/);
     });
   });
 });

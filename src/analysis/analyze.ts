@@ -11,8 +11,9 @@ export interface Analysis extends FixProposals {
 }
 
 /** Everything `check` computes from a model: paths, rule findings and verified fixes. Pure. */
-export function analyzeTopology(topology: Topology, secretValues: ReadonlyMap<string, string> = new Map()): Analysis {
+export function analyzeTopology(topology: Topology, secretValues: ReadonlyMap<string, string> = new Map(), options: { readonly fixes?: boolean } = {}): Analysis {
   const paths = analyzeReachability(indexTopology(topology));
   const findings = RULES.flatMap((rule) => rule.check({ topology, paths, secretValues }, defaultOptions(rule)));
-  return { paths, findings, ...proposeFixes(topology, paths) };
+  // diff compares verdicts and findings only: proposing (and verifying) fixes is check's job.
+  return { paths, findings, ...(options.fixes === false ? { fixes: [], rejected: [] } : proposeFixes(topology, paths)) };
 }

@@ -1,20 +1,22 @@
 import { readFile, writeFile, rename } from 'node:fs/promises';
-import { analyzeTopology, type Analysis } from '../analysis/analyze.js';
+import { analyzeTopology } from '../analysis/analyze.js';
 import type { Severity } from '../analysis/rules/rule.js';
 import type { Origin, Topology } from '../model/topology.js';
 import { buildReport, exitCodeFor, type Location, type Report } from '../report/report.js';
 import { applySuppressions } from '../report/suppress.js';
-import type { SourceDocument } from '../sources/document.js';
+import { workTree, type FileView } from '../sources/file-view.js';
+import { loadInputs } from '../sources/load.js';
 import { InputError } from '../sources/errors.js';
 import { inlineSuppressions, loadBaseline, renderBaseline, type Suppression } from '../sources/suppressions.js';
-import { loadTopologyFile } from '../sources/topology-file.js';
+import { renderImportedChanges } from '../sources/imported-patch.js';
 import { renderTopologyChanges } from '../sources/topology-patch.js';
 import { VERSION } from '../version.js';
 import { RENDERERS, type OutputFormat } from './formats.js';
 
 export interface CheckOptions {
   readonly format: OutputFormat;
-  readonly failOn: Severity;
+  /** @default the lifeline.yaml's `failOn`, else critical */
+  readonly failOn?: Severity;
   readonly color: boolean;
   /** A baseline file whose findings are hidden. */
   readonly baseline?: string;
@@ -22,6 +24,10 @@ export interface CheckOptions {
   readonly writeBaseline?: { readonly file: string; readonly reason: string; readonly expires?: string };
   /** YYYY-MM-DD, for suppression expiry. @default today (UTC) */
   readonly today?: string;
+  /** A lifeline.yaml listing the inputs (the one in the current directory when no inputs are named). */
+  readonly config?: string;
+  /** Where inputs are read from. @default the work tree */
+  readonly view?: FileView;
 }
 
 /** Reads the local files that secrets name, so rules can check their format. Values stay in memory. */
@@ -39,37 +45,26 @@ async function readSecretValues(topology: Topology): Promise<Map<string, string>
 }
 
 /**
- * `lifeline check FILE…`: loads each topology, analyses it, applies suppressions, renders one report.
- * Each file is analysed as its own topology; merging several sources into one is for importers.
+ * `lifeline check [INPUT…]`: reads every input (files, directories, a lifeline.yaml), merges them
+ * into one model, analyses it, applies suppressions, renders one report.
  */
-export async function runCheck(files: readonly string[], options: CheckOptions): Promise<{ output: string; exitCode: 0 | 1; report: Report }> {
-  const loaded = [];
-  for (const file of files) loaded.push(await loadTopologyFile(file));
-  const documents = new Map<string, SourceDocument>(loaded.map((l) => [l.document.file, l.document]));
-  const suppressions: Suppression[] = loaded.flatMap((l) => inlineSuppressions(l.document));
-  if (options.baseline !== undefined) suppressions.push(...(await loadBaseline(options.baseline)));
-  const analyses: { topology: Topology; analysis: Analysis }[] = [];
-  for (const { topology } of loaded) analyses.push({ topology, analysis: analyzeTopology(topology, await readSecretValues(topology)) });
-  const combined: Analysis = {
-    paths: analyses.flatMap((a) => a.analysis.paths),
-    findings: analyses.flatMap((a) => a.analysis.findings),
-    fixes: analyses.flatMap((a) => a.analysis.fixes),
-    rejected: analyses.flatMap((a) => a.analysis.rejected),
-  };
-  const topologyOfFix = new Map(analyses.flatMap(({ topology, analysis }) => analysis.fixes.map((f) => [f.edits, topology] as const)));
-  const locate = (origin: Origin): Location => {
-    const pos = documents.get(origin.file)?.locate(origin.path, { key: typeof origin.path[origin.path.length - 1] === 'string' });
-    return pos ? { file: origin.file, line: pos.line, column: pos.column } : { file: origin.file };
-  };
-  const full = buildReport(combined, {
+export async function runCheck(names: readonly string[], options: CheckOptions): Promise<{ output: string; exitCode: 0 | 1; report: Report }> {
+  const loaded = await loadInputs(options.view ?? workTree, names, options.config);
+  const suppressions: Suppression[] = [...loaded.documents.values()].flatMap((document) => inlineSuppressions(document));
+  const baseline = options.baseline ?? loaded.config?.baseline;
+  if (baseline !== undefined) suppressions.push(...(await loadBaseline(baseline)));
+  const { topology } = loaded;
+  const analysis = analyzeTopology(topology, await readSecretValues(topology));
+  const full = buildReport(analysis, {
     version: VERSION,
-    inputs: files,
-    failOn: options.failOn,
-    locate,
-    renderChanges: (edits) => {
-      const topology = topologyOfFix.get(edits);
-      return topology ? renderTopologyChanges(edits, topology, documents) : [];
-    },
+    inputs: loaded.read.map((r) => r.file),
+    sources: { read: loaded.read, ignored: loaded.ignored, notes: loaded.fragments.flatMap((f) => f.notes) },
+    failOn: options.failOn ?? loaded.config?.failOn ?? 'critical',
+    locate: (origin: Origin): Location => loaded.locate(origin) ?? { file: origin.file },
+    renderChanges: (edits) => [
+      ...renderTopologyChanges(edits, topology, loaded.documents),
+      ...renderImportedChanges(edits, topology, { formatOf: (file) => loaded.read.find((r) => r.file === file)?.format, locate: (origin) => loaded.locate(origin), lineText: (origin, at) => loaded.lineText(origin, at) }),
+    ],
   });
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   // Inline suppressions first: a baseline lists what the file itself does not already accept,

@@ -4,7 +4,9 @@ import { topologyJsonSchema } from '../model/schema.js';
 import { redactUrlPasswords } from '../model/redact.js';
 import { InputError, formatDiagnostic } from '../sources/errors.js';
 import { VERSION } from '../version.js';
+import type { Severity } from '../analysis/rules/rule.js';
 import { runCheck } from './check.js';
+import { runDiff, type DiffSides } from './diff.js';
 import { registerExplainCommand } from './explain.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
 import { parseDuration, runProbeCommand } from './probe.js';
@@ -18,6 +20,9 @@ function useColor(requested: boolean): boolean {
 class UsageError extends Error {
   override name = 'UsageError' as const;
 }
+
+const INPUTS_HELP =
+  'files or directories: topology YAML/JSON, Terraform plan JSON (terraform show -json), Terraform directories (.tf), Cloud Run service YAML/JSON, deploy scripts and CI workflows calling gcloud, or a lifeline.yaml';
 
 /** Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad input or usage; 3 internal error. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
@@ -33,10 +38,11 @@ function buildProgram(write: (text: string) => void): Command {
 
   program
     .command('check')
-    .description('Analyse topology files: reachability of every (service, dependency), findings and verified fixes.')
-    .argument('<files...>', 'topology files (.yaml, .yml or .json)')
+    .description('Analyse the configuration: reachability of every (service, dependency), findings and verified fixes.')
+    .argument('[inputs...]', INPUTS_HELP)
+    .option('--config <file>', 'a lifeline.yaml listing the inputs (default: ./lifeline.yaml when no inputs are named)')
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'warning']).default('critical'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: the lifeline.yaml\'s failOn, else critical)').choices(['critical', 'warning']))
     .option('--baseline <file>', 'hide the findings listed in this baseline file (each with its reason)')
     .option('--write-baseline <file>', 'write every current finding to a baseline file (needs --reason)')
     .option('--reason <text>', 'why the findings written by --write-baseline are acceptable')
@@ -51,7 +57,7 @@ function buildProgram(write: (text: string) => void): Command {
     .action(
       async (
         files: string[],
-        opts: { format: OutputFormat; failOn: 'critical' | 'warning'; color: boolean; baseline?: string; writeBaseline?: string; reason?: string; expires?: string },
+        opts: { format: OutputFormat; failOn?: 'critical' | 'warning'; config?: string; color: boolean; baseline?: string; writeBaseline?: string; reason?: string; expires?: string },
       ) => {
         if (opts.writeBaseline !== undefined && (opts.reason === undefined || opts.reason.trim() === '')) {
           throw new UsageError('--write-baseline needs --reason "why these findings are acceptable": every suppression carries a reason');
@@ -59,7 +65,8 @@ function buildProgram(write: (text: string) => void): Command {
         const color = useColor(opts.color);
         const result = await runCheck(files, {
           format: opts.format,
-          failOn: opts.failOn,
+          ...(opts.failOn !== undefined ? { failOn: opts.failOn } : {}),
+          ...(opts.config !== undefined ? { config: opts.config } : {}),
           color,
           ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
           ...(opts.writeBaseline !== undefined ? { writeBaseline: { file: opts.writeBaseline, reason: opts.reason ?? '', ...(opts.expires !== undefined ? { expires: opts.expires } : {}) } } : {}),
@@ -68,6 +75,30 @@ function buildProgram(write: (text: string) => void): Command {
         process.exitCode = result.exitCode;
       },
     );
+
+  program
+    .command('diff')
+    .description('What a change breaks: compare BASE and HEAD (files, directories or lifeline.yaml), or the same inputs at two git revisions.')
+    .argument('[inputs...]', 'BASE HEAD; with --base, the inputs to read at each revision (default: the lifeline.yaml)')
+    .option('--base <rev>', 'read the inputs at this git revision (branch, tag or commit) through git, without touching the work tree')
+    .option('--head <rev>', 'with --base: read the head side at this revision too (default: the work tree)')
+    .option('--config <file>', 'a lifeline.yaml listing the inputs (with --base)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'a finding introduced at or above this severity counts as worse (default: warning)').choices(['critical', 'warning', 'info']))
+    .action(async (inputs: string[], opts: { base?: string; head?: string; config?: string; format: 'text' | 'json'; failOn?: Severity }) => {
+      let sides: DiffSides;
+      if (opts.base !== undefined) sides = { kind: 'revisions', base: opts.base, head: opts.head, inputs };
+      else {
+        if (opts.head !== undefined) throw new UsageError('--head goes with --base: give --base REV [--head REV], or two paths BASE HEAD');
+        if (opts.config !== undefined) throw new UsageError('--config goes with --base; to compare two configurations, name them: lifeline diff BASE HEAD');
+        const [base, head, ...rest] = inputs;
+        if (base === undefined || head === undefined || rest.length > 0) throw new UsageError('diff needs two inputs, BASE and HEAD (files, directories or lifeline.yaml), or --base REV to compare git revisions');
+        sides = { kind: 'paths', base, head };
+      }
+      const result = await runDiff(sides, { format: opts.format, ...(opts.failOn !== undefined ? { failOn: opts.failOn } : {}), ...(opts.config !== undefined ? { config: opts.config } : {}) });
+      write(result.output);
+      process.exitCode = result.exitCode;
+    });
 
   const duration = (value: string): number => {
     const ms = parseDuration(value);
@@ -82,7 +113,7 @@ function buildProgram(write: (text: string) => void): Command {
   program
     .command('probe')
     .description('Connect to every dependency from here (inside the runtime), time each phase, and compare with the static verdict.')
-    .argument('<files...>', 'topology files (.yaml, .yml or .json)')
+    .argument('[inputs...]', INPUTS_HELP)
     .option('--service <name>', 'probe only this service\'s dependencies')
     .option('--concurrency <n>', 'probes in flight at once', positiveInt, 16)
     .option('--timeout <duration>', 'hard deadline of each probe', duration, 5000)

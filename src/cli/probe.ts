@@ -10,7 +10,8 @@ import { statusFor } from '../report/report.js';
 import { renderProbeChanges, renderProbeJson, renderProbeText, type ProbeReport, type ProbeReportEntry } from '../report/probe.js';
 import { readTextFile } from '../sources/document.js';
 import { InputError } from '../sources/errors.js';
-import { loadTopologyFile } from '../sources/topology-file.js';
+import { workTree } from '../sources/file-view.js';
+import { loadInputs } from '../sources/load.js';
 
 export interface ProbeCommandOptions {
   readonly service?: string;
@@ -116,8 +117,8 @@ export function probeExitCode(report: ProbeReport, failOn: Severity): 0 | 1 {
 const INTERRUPTED = 130;
 
 export async function runProbeCommand(files: readonly string[], options: ProbeCommandOptions, write: (text: string) => void): Promise<0 | 1 | 130> {
-  const topologies: Topology[] = [];
-  for (const file of files) topologies.push((await loadTopologyFile(file)).topology);
+  // Every input merged into one model, as check does (files, directories, a lifeline.yaml).
+  const topologies: Topology[] = [(await loadInputs(workTree, files)).topology];
   if (options.service !== undefined && !topologies.some((t) => t.services.some((s) => s.name === options.service))) {
     const names = topologies.flatMap((t) => t.services.map((s) => s.name));
     throw new InputError([{ file: files.join(', '), line: undefined, column: undefined, keyPath: undefined, message: `has no service named "${options.service}"; services: ${names.join(', ') || '(none)'}`, sourceLine: undefined }]);

@@ -68,7 +68,6 @@ export interface BuildSource {
 export function buildTopology(file: TopologyFile, from: string | BuildSource): BuildResult {
   const source: BuildSource =
     typeof from === 'string' ? { name: from, origin: (path) => ({ file: from, path }), unknownReason: () => undefined } : from;
-  const fileName = source.name;
   const issues: BuildIssue[] = [];
   const at = (path: Path): Origin => source.origin(path);
   const regionOf = (explicit: string | undefined, path: Path): string => {

@@ -98,12 +98,20 @@ export interface ReportSuppression {
   readonly expires?: string;
 }
 
+export interface ReportSources {
+  readonly read: readonly { readonly file: string; readonly format: string }[];
+  readonly ignored: readonly { readonly file: string; readonly reason: string }[];
+  readonly notes: readonly string[];
+}
+
 export interface Report {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
   readonly tool: { readonly name: 'lifeline'; readonly version: string };
   readonly status: Status;
   readonly failOn: Severity;
   readonly inputs: readonly string[];
+  /** What each input was read as, what was ignored and why, and what importers skipped or assumed. */
+  readonly sources?: ReportSources;
   readonly summary: {
     readonly paths: number;
     readonly reachable: number;
@@ -127,6 +135,7 @@ export interface Report {
 export interface ReportOptions {
   readonly version: string;
   readonly inputs: readonly string[];
+  readonly sources?: ReportSources;
   readonly failOn: Severity;
   /** Resolves an origin to a file position (sources know how; analysis does not). */
   readonly locate: (origin: Origin) => Location;
@@ -145,6 +154,7 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
     status: statusFor(findings.map((f) => f.severity)),
     failOn: options.failOn,
     inputs: options.inputs,
+    ...(options.sources ? { sources: options.sources } : {}),
     summary: {
       paths: analysis.paths.length,
       reachable: count('REACHABLE'),

@@ -17,6 +17,12 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   const out: string[] = [];
   out.push(`${paint('bold', 'Lifeline check:')} ${paint(statusColor, paint('bold', report.status))}`);
   out.push(`inputs: ${report.inputs.join(', ')}`);
+  const sources = report.sources;
+  if (sources && (sources.read.some((r) => r.format !== 'topology') || sources.ignored.length > 0 || sources.notes.length > 0)) {
+    out.push(paint('dim', `  read: ${sources.read.map((r) => `${r.file} (${r.format})`).join(', ')}`));
+    for (const i of sources.ignored) out.push(paint('dim', `  ignored: ${i.file}: ${i.reason}`));
+    for (const note of sources.notes) out.push(paint('dim', `  note: ${note}`));
+  }
   out.push(
     `${s.paths} paths: ${s.reachable} reachable, ${s.unreachable} unreachable, ${s.undetermined} undetermined, ${s.ambiguous} ambiguous · findings: ${s.critical} critical, ${s.warning} warning`,
   );

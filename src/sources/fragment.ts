@@ -18,8 +18,11 @@ export interface Fragment {
   readonly format: InputFormat;
   /** Topology-file-shaped data; values the input does not know are the string `unknown`. */
   readonly data: TopologyInput;
-  /** Where the value at a path of `data` was read: the nearest recorded ancestor's position. */
-  locate(path: KeyPath): Located | undefined;
+  /**
+   * Where the value at a path of `data` was read: the nearest recorded ancestor's position (with
+   * `key`, the position of its key where the format has one).
+   */
+  locate(path: KeyPath, options?: { key?: boolean }): Located | undefined;
   /** Why the value at a path of `data` is `unknown` (e.g. "known after apply"), when the importer knows. */
   unknownReason(path: KeyPath): string | undefined;
   /** What the importer skipped or assumed, for the report (e.g. registry modules not fetched). */

@@ -2,10 +2,11 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import { buildTopology } from '../model/build.js';
 import { redactUrlPasswords } from '../model/redact.js';
-import { topologyFileSchema } from '../model/schema.js';
+import { topologyFileSchema, type TopologyFile } from '../model/schema.js';
 import type { Topology } from '../model/topology.js';
 import { diagnosticAt, parseSource, readTextFile, type KeyPath, type SourceDocument } from './document.js';
 import { InputError, type Diagnostic } from './errors.js';
+import type { Fragment } from './fragment.js';
 
 export interface LoadedTopology {
   readonly topology: Topology;
@@ -22,13 +23,43 @@ export function parseTopology(file: string, text: string): LoadedTopology {
   if (typeof document.value !== 'object' || document.value === null || Array.isArray(document.value)) {
     throw new InputError([diagnosticAt(document, [], `expected a mapping at the top level (keys such as \`services\`, \`networks\`), got ${describeType(document.value)}`)]);
   }
-  const parsed = topologyFileSchema.safeParse(document.value);
-  if (!parsed.success) {
-    throw new InputError(parsed.error.issues.flatMap((issue) => diagnosticsForIssue(document, issue)).slice(0, 50));
-  }
-  const { topology, issues } = buildTopology(parsed.data, file);
+  const parsed = validateTopologyInput({ value: document.value, diagnose: (path, message, options) => diagnosticAt(document, path, message, options) });
+  const { topology, issues } = buildTopology(parsed, file);
   if (issues.length > 0) throw new InputError(issues.map((i) => diagnosticAt(document, i.path, i.message)));
   return { topology, document };
+}
+
+/** Data to validate, and how to place a diagnostic at one of its paths (merged inputs map back to each file). */
+export interface ValidationTarget {
+  readonly value: unknown;
+  diagnose(path: KeyPath, message: string, options?: { key?: boolean }): Diagnostic;
+}
+
+/** Validates topology-shaped data against the schema; every problem becomes a located diagnostic. */
+export function validateTopologyInput(target: ValidationTarget): TopologyFile {
+  const parsed = topologyFileSchema.safeParse(target.value);
+  if (!parsed.success) throw new InputError(parsed.error.issues.flatMap((issue) => diagnosticsForIssue(target, issue)).slice(0, 50));
+  return parsed.data;
+}
+
+/** A topology file as a fragment: its values come from itself, at the same paths. */
+export function topologyFragment(document: SourceDocument): Fragment {
+  if (typeof document.value !== 'object' || document.value === null || Array.isArray(document.value)) {
+    throw new InputError([diagnosticAt(document, [], `expected a mapping at the top level (keys such as \`services\`, \`networks\`), got ${describeType(document.value)}`)]);
+  }
+  return {
+    file: document.file,
+    format: 'topology',
+    data: document.value,
+    locate: (path, options) => {
+      const pos = document.locate(path, options);
+      return pos ? { file: document.file, ...pos } : undefined;
+    },
+    unknownReason: () => undefined,
+    notes: [],
+    document,
+    lineText: (file, line) => (file === document.file ? document.lineText(line) : undefined),
+  };
 }
 
 function valueAt(root: unknown, path: KeyPath): unknown {
@@ -51,7 +82,7 @@ function describeType(value: unknown): string {
 
 const asPath = (path: readonly PropertyKey[]): KeyPath => path.filter((p): p is string | number => typeof p !== 'symbol');
 
-function diagnosticsForIssue(doc: SourceDocument, issue: z.core.$ZodIssue, prefix: KeyPath = []): Diagnostic[] {
+function diagnosticsForIssue(doc: ValidationTarget, issue: z.core.$ZodIssue, prefix: KeyPath = []): Diagnostic[] {
   const path = [...prefix, ...asPath(issue.path)];
   const actual = valueAt(doc.value, path);
   switch (issue.code) {
@@ -61,14 +92,14 @@ function diagnosticsForIssue(doc: SourceDocument, issue: z.core.$ZodIssue, prefi
         const suggestion = allowed.length > 0 ? closest(key, allowed) : undefined;
         const near = suggestion !== undefined && distance(key, suggestion) <= Math.max(2, Math.floor(key.length / 3));
         const hint = near ? `; did you mean "${suggestion}"?` : allowed.length > 0 ? `; expected one of: ${allowed.join(', ')}` : '';
-        return diagnosticAt(doc, [...path, key], `unknown key "${key}"${hint}`, { key: true });
+        return doc.diagnose([...path, key], `unknown key "${key}"${hint}`, { key: true });
       });
     case 'invalid_type': {
       if (actual === undefined) {
         const key = path[path.length - 1];
-        return [diagnosticAt(doc, path, `missing required key \`${String(key)}\` (expected ${issue.expected})`)];
+        return [doc.diagnose(path, `missing required key \`${String(key)}\` (expected ${issue.expected})`)];
       }
-      return [diagnosticAt(doc, path, `expected ${issue.expected}, got ${describeType(actual)}`)];
+      return [doc.diagnose(path, `expected ${issue.expected}, got ${describeType(actual)}`)];
     }
     case 'invalid_value': {
       const options = issue.values.map((v) => JSON.stringify(v));
@@ -76,14 +107,14 @@ function diagnosticsForIssue(doc: SourceDocument, issue: z.core.$ZodIssue, prefi
       const strings = issue.values.filter((v): v is string => typeof v === 'string');
       const suggestion = typeof actual === 'string' && strings.length > 0 ? closest(actual, strings) : undefined;
       const hint = suggestion !== undefined && typeof actual === 'string' && distance(actual, suggestion) <= 3 ? `; did you mean "${suggestion}"?` : '';
-      return [diagnosticAt(doc, path, `expected ${options.length === 1 ? options[0] ?? '' : `one of ${options.join(', ')}`}, got ${got}${hint}`)];
+      return [doc.diagnose(path, `expected ${options.length === 1 ? options[0] ?? '' : `one of ${options.join(', ')}`}, got ${got}${hint}`)];
     }
     case 'invalid_union': {
       // string | number | boolean and the like: one message listing every accepted type.
       const types = issue.errors.map((errs) => (errs.length === 1 && errs[0]?.code === 'invalid_type' && errs[0].path.length === 0 ? errs[0].expected : undefined));
       if (types.length > 1 && types.every((t) => t !== undefined)) {
         const list = `${types.slice(0, -1).join(', ')} or ${types[types.length - 1] ?? ''}`;
-        return [diagnosticAt(doc, path, actual === undefined ? `missing required key \`${String(path[path.length - 1])}\` (expected ${list})` : `expected ${list}, got ${describeType(actual)}`)];
+        return [doc.diagnose(path, actual === undefined ? `missing required key \`${String(path[path.length - 1])}\` (expected ${list})` : `expected ${list}, got ${describeType(actual)}`)];
       }
       // Report the branch that got furthest: the one that is not the `unknown` placeholder.
       const branches = issue.errors.filter((errs) => !errs.every((e) => e.code === 'invalid_value' && e.values.includes('unknown')));
@@ -94,7 +125,7 @@ function diagnosticsForIssue(doc: SourceDocument, issue: z.core.$ZodIssue, prefi
           unknownAllowed ? { ...d, message: `${d.message} (or "unknown")` } : d,
         );
       }
-      return [diagnosticAt(doc, path, `unexpected value: ${issue.message}`)];
+      return [doc.diagnose(path, `unexpected value: ${issue.message}`)];
     }
     case 'too_small':
     case 'too_big':
@@ -103,7 +134,7 @@ function diagnosticsForIssue(doc: SourceDocument, issue: z.core.$ZodIssue, prefi
     case 'custom':
     case 'invalid_key':
     case 'invalid_element':
-      return [diagnosticAt(doc, path, `expected ${issue.message.replace(/^Invalid input: /, '').replace(/^expected /i, '')}`)];
+      return [doc.diagnose(path, `expected ${issue.message.replace(/^Invalid input: /, '').replace(/^expected /i, '')}`)];
   }
 }
 

@@ -49,8 +49,12 @@ function toSourceEdit(edit: Edit, topology: Topology): { origin: Origin; edit: Y
   const at = (origin: Origin | undefined, op: YamlEdit['op'], rel: KeyPath, value: unknown) =>
     origin ? { origin, edit: { op, path: [...origin.path, ...rel], value } } : undefined;
   switch (edit.kind) {
-    case 'set-egress':
-      return at(service(edit.service), 'set', ['egress'], edit.egress);
+    case 'set-egress': {
+      // The fix goes where egress is written (a deploy script's flag is another renderer's job).
+      const written = topology.services.find((s) => s.name === edit.service)?.egressOrigin;
+      const owner = written?.path[written.path.length - 1] === 'egress' ? { file: written.file, path: written.path.slice(0, -1) } : service(edit.service);
+      return at(owner, 'set', ['egress'], edit.egress);
+    }
     case 'add-cloudsql-mount':
       return at(service(edit.service), 'append', ['cloudSqlInstances'], edit.connectionName);
     case 'set-connector':

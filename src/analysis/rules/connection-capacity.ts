@@ -73,6 +73,38 @@ function capacityOf(db: Database): Capacity {
   return { kind: 'known', maxConnections: fromTier, from: `the default of tier ${db.tier}`, origin: { ...db.origin, path: [...db.origin.path, 'tier'] } };
 }
 
+function demandsByDatabase(topology: Topology, assumedPoolSize: number): Map<string, Demand[]> {
+  const demands = new Map<string, Demand[]>();
+  for (const service of topology.services) {
+    for (const dependency of service.dependencies) {
+      const db = databaseOf(topology, dependency);
+      if (!db) continue;
+      const list = demands.get(db.name) ?? [];
+      list.push(demandOf(service, dependency, assumedPoolSize));
+      demands.set(db.name, list);
+    }
+  }
+  return demands;
+}
+
+function usableConnections(db: Database, maxConnections: number, adminSlots: number): number {
+  const superuser = integerFlag(db, 'superuser_reserved_connections');
+  const reserved = integerFlag(db, 'reserved_connections');
+  return maxConnections - (superuser === undefined || Number.isNaN(superuser) ? DEFAULT_SUPERUSER_RESERVED : superuser) - (reserved === undefined || Number.isNaN(reserved) ? 0 : reserved) - adminSlots;
+}
+
+/** Peak demand against usable connections, per database whose capacity is known (for `diff`'s margins). */
+export function connectionMargins(topology: Topology): { readonly database: string; readonly demand: number; readonly usable: number; readonly origin: Origin }[] {
+  const demands = demandsByDatabase(topology, OPTIONS.assumedPoolSize.default);
+  return [...topology.databases.values()].flatMap((db) => {
+    const list = demands.get(db.name);
+    const capacity = capacityOf(db);
+    if (!list || capacity.kind === 'unknown') return [];
+    const demand = list.reduce((sum, d) => sum + d.total, 0);
+    return [{ database: db.name, demand, usable: usableConnections(db, capacity.maxConnections, OPTIONS.cloudSqlAdminConnections.default), origin: capacity.origin }];
+  });
+}
+
 /** What one dependency of one service can ask of a database at full scale. */
 interface Demand {
   readonly service: Service;
@@ -131,17 +163,7 @@ export const connectionCapacity: Rule = {
     const warningPercent = option(options, 'warningPercent');
     const adminSlots = option(options, 'cloudSqlAdminConnections');
     const assumedPoolSize = option(options, 'assumedPoolSize');
-
-    const demands = new Map<string, Demand[]>();
-    for (const service of topology.services) {
-      for (const dependency of service.dependencies) {
-        const db = databaseOf(topology, dependency);
-        if (!db) continue;
-        const list = demands.get(db.name) ?? [];
-        list.push(demandOf(service, dependency, assumedPoolSize));
-        demands.set(db.name, list);
-      }
-    }
+    const demands = demandsByDatabase(topology, assumedPoolSize);
 
     const findings: Finding[] = [];
     for (const db of topology.databases.values()) {
@@ -164,7 +186,7 @@ export const connectionCapacity: Rule = {
       const superuserSlots = superuser === undefined || Number.isNaN(superuser) ? DEFAULT_SUPERUSER_RESERVED : superuser;
       const reserved = integerFlag(db, 'reserved_connections');
       const reservedSlots = reserved === undefined || Number.isNaN(reserved) ? 0 : reserved;
-      const usable = capacity.maxConnections - superuserSlots - reservedSlots - adminSlots;
+      const usable = usableConnections(db, capacity.maxConnections, adminSlots);
       const share = usable > 0 ? Math.round((total / usable) * 100) : Infinity;
       const severity = total > usable ? 'critical' : total > (usable * warningPercent) / 100 ? 'warning' : undefined;
       if (severity === undefined) continue;

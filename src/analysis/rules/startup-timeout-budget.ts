@@ -1,4 +1,4 @@
-import type { Dependency, Origin, Service } from '../../model/topology.js';
+import type { Dependency, Origin, Service, Topology } from '../../model/topology.js';
 import { numberOption, type Finding, type Rule, type RuleOption, type RuleOptionValue } from './rule.js';
 
 const ID = 'startup-timeout-budget';
@@ -58,6 +58,18 @@ function worstCase(connectTimeout: number, retries: number | undefined, backoff:
 
 function isDatabase(dependency: Dependency): boolean {
   return dependency.target.kind === 'cloudsql-socket' || dependency.target.kind === 'database' || dependency.kind === 'postgres';
+}
+
+/** Worst-case connect time against the startup budget and the request timeout, per dependency with a declared connect timeout (for `diff`'s margins). */
+export function timeoutMargins(topology: Topology): { readonly service: string; readonly dependency: string; readonly worstSeconds: number; readonly startupSeconds: number; readonly requestSeconds: number; readonly origin: Origin }[] {
+  return topology.services.flatMap((service) => {
+    const budget = startupBudget(service);
+    return service.dependencies.flatMap((dependency) => {
+      if (dependency.connectTimeoutSeconds === undefined) return [];
+      const worst = worstCase(dependency.connectTimeoutSeconds, dependency.retries, OPTIONS.backoffSeconds.default);
+      return [{ service: service.name, dependency: dependency.name, worstSeconds: worst.seconds, startupSeconds: budget.seconds, requestSeconds: service.timeoutSeconds, origin: at(dependency.origin, 'connectTimeoutSeconds') }];
+    });
+  });
 }
 
 const at = (origin: Origin, ...keys: (string | number)[]): Origin => ({ ...origin, path: [...origin.path, ...keys] });

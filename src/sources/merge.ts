@@ -1,0 +1,154 @@
+import type { BuildSource } from '../model/build.js';
+import { redactUrlPasswords } from '../model/redact.js';
+import type { Origin } from '../model/topology.js';
+import type { KeyPath } from './document.js';
+import { InputError, formatKeyPath, type Diagnostic } from './errors.js';
+import type { Fragment, Located, TopologyInput } from './fragment.js';
+
+/**
+ * Merges fragments by resource identity: entities with the same name (a network, a service, a
+ * subnet of a network, a dependency of a service…) become one, attribute by attribute. Two inputs
+ * giving different values for the same attribute is an error naming both places: nothing is
+ * silently overwritten. A value one input gives as `unknown` is refined by another that knows it.
+ */
+export interface MergedInput {
+  readonly data: TopologyInput;
+  readonly fragments: readonly Fragment[];
+  /** Maps each path of `data` to the file, and the path in that file's fragment, that gave it. */
+  readonly source: BuildSource;
+  /** The position of an origin (a fragment file and a path in its fragment). */
+  locate(origin: Origin, options?: { key?: boolean }): Located | undefined;
+}
+
+interface Contribution {
+  readonly value: unknown;
+  readonly fragment: Fragment;
+  readonly path: KeyPath;
+}
+
+/** Lists whose items are entities, with how each item is identified. Other lists are single values. */
+const IDENTITY: Readonly<Record<string, (item: Record<string, unknown>) => unknown>> = {
+  networks: (i) => i.name,
+  subnets: (i) => i.name,
+  routers: (i) => i.name,
+  nats: (i) => i.name,
+  peerings: (i) => i.name,
+  firewall: (i) => i.name,
+  addresses: (i) => i.name,
+  connectors: (i) => i.name,
+  databases: (i) => i.name,
+  caches: (i) => i.name,
+  externals: (i) => i.name,
+  secrets: (i) => (typeof i.secret === 'string' ? `ref:${typeof i.env === 'string' ? i.env : typeof i.mount === 'string' ? i.mount : ''}` : i.name),
+  services: (i) => i.name,
+  dependencies: (i) => i.name,
+  loadBalancers: (i) => i.name,
+  backends: (i) => i.service,
+};
+
+const keyOf = (path: KeyPath): string => path.join('\u0000');
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
+  const sources = new Map<string, Contribution>();
+  const conflicts: Diagnostic[] = [];
+  const byFile = new Map(fragments.map((f) => [f.file, f]));
+
+  const where = (c: Contribution): Located | undefined => c.fragment.locate(c.path);
+  const describe = (c: Contribution): string => {
+    const at = where(c);
+    return at ? `${at.file}:${at.line}:${at.column}` : c.fragment.file;
+  };
+  const show = (value: unknown, path: KeyPath): string =>
+    // Environment values and secrets may be credentials: say only that they differ.
+    path.includes('env') ? 'a value' : redactUrlPasswords(JSON.stringify(value)).slice(0, 80);
+
+  function merge(contributions: readonly Contribution[], path: KeyPath): unknown {
+    const first = contributions[0];
+    if (first === undefined) return undefined;
+    sources.set(keyOf(path), first);
+    if (contributions.length === 1) return first.value;
+    const known = contributions.filter((c) => c.value !== 'unknown');
+    if (known.length === 0) return 'unknown';
+    if (known.length < contributions.length && known[0]) sources.set(keyOf(path), known[0]);
+    const last = path[path.length - 1];
+    const identity = typeof last === 'string' ? IDENTITY[last] : undefined;
+    if (known.every((c) => Array.isArray(c.value)) && identity) return mergeEntities(known, path, identity);
+    if (known.every((c) => isRecord(c.value))) return mergeRecords(known, path);
+    const base = known[0];
+    if (base === undefined) return undefined;
+    for (const other of known.slice(1)) {
+      if (JSON.stringify(other.value) === JSON.stringify(base.value)) continue;
+      const at = where(other);
+      conflicts.push({
+        file: at?.file ?? other.fragment.file,
+        line: at?.line,
+        column: at?.column,
+        keyPath: formatKeyPath(path),
+        message: `${show(other.value, path)} here conflicts with ${show(base.value, path)} at ${describe(base)}; make the inputs agree, or remove the value from one of them`,
+        sourceLine: at ? other.fragment.lineText(at.file, at.line) : undefined,
+      });
+    }
+    return base.value;
+  }
+
+  function mergeRecords(contributions: readonly Contribution[], path: KeyPath): Record<string, unknown> {
+    const keys = new Map<string, Contribution[]>();
+    for (const c of contributions) {
+      for (const [key, value] of Object.entries(c.value as Record<string, unknown>)) {
+        if (value === undefined) continue;
+        const list = keys.get(key) ?? [];
+        list.push({ value, fragment: c.fragment, path: [...c.path, key] });
+        keys.set(key, list);
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, list] of keys) out[key] = merge(list, [...path, key]);
+    return out;
+  }
+
+  function mergeEntities(contributions: readonly Contribution[], path: KeyPath, identity: (item: Record<string, unknown>) => unknown): unknown[] {
+    const groups = new Map<string, Contribution[]>();
+    const loose: Contribution[] = [];
+    for (const c of contributions) {
+      (c.value as unknown[]).forEach((item, index) => {
+        const entry = { value: item, fragment: c.fragment, path: [...c.path, index] };
+        const id = isRecord(item) ? identity(item) : undefined;
+        // Items without an identity are kept as they are; validation will report them.
+        if (typeof id !== 'string') loose.push(entry);
+        else groups.set(id, [...(groups.get(id) ?? []), entry]);
+      });
+    }
+    const out: unknown[] = [];
+    for (const list of groups.values()) out.push(merge(list, [...path, out.length]));
+    for (const entry of loose) out.push(merge([entry], [...path, out.length]));
+    return out;
+  }
+
+  const data = merge(
+    fragments.map((fragment) => ({ value: fragment.data, fragment, path: [] })),
+    [],
+  ) as TopologyInput;
+  if (conflicts.length > 0) throw new InputError(conflicts.slice(0, 50));
+
+  const originOf = (path: KeyPath): Origin => {
+    for (let n = path.length; n >= 0; n--) {
+      const found = sources.get(keyOf(path.slice(0, n)));
+      if (found) return { file: found.fragment.file, path: [...found.path, ...path.slice(n)] };
+    }
+    return { file: fragments[0]?.file ?? '', path };
+  };
+  return {
+    data,
+    fragments,
+    source: {
+      name: fragments.map((f) => f.file).join(', '),
+      origin: originOf,
+      unknownReason: (path) => {
+        const origin = originOf(path);
+        return byFile.get(origin.file)?.unknownReason(origin.path);
+      },
+    },
+    locate: (origin, options) => byFile.get(origin.file)?.locate(origin.path, options),
+  };
+}

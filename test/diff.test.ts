@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { DiffReport } from '../src/report/diff.js';
+
+const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function lifeline(args: readonly string[], cwd = root): { stdout: string; stderr: string; status: number | null } {
+  const run = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd });
+  return { stdout: run.stdout, stderr: run.stderr, status: run.status };
+}
+
+function diffJson(args: readonly string[], cwd = root): { report: DiffReport; status: number | null } {
+  const run = lifeline(['diff', ...args, '--format', 'json'], cwd);
+  assert.equal(run.stderr, '');
+  return { report: JSON.parse(run.stdout) as DiffReport, status: run.status };
+}
+
+const verdicts = (paths: DiffReport['worse']) => paths.map((p) => `${p.service}→${p.dependency} ${p.before ?? '-'}→${p.after ?? '-'}`);
+
+describe('lifeline diff', () => {
+  it('the incident as a topology change: four paths become UNREACHABLE, each pointing at the egress line that changed', () => {
+    const { report, status } = diffJson(['examples/incident/before.yaml', 'examples/incident/after.yaml']);
+    assert.equal(status, 1);
+    assert.equal(report.status, 'WORSE');
+    assert.deepEqual(verdicts(report.worse), [
+      'backend→postgres REACHABLE→UNREACHABLE',
+      'backend→openai REACHABLE→UNREACHABLE',
+      'backend→anthropic REACHABLE→UNREACHABLE',
+      'auth→postgres REACHABLE→UNREACHABLE',
+    ]);
+    const backend = report.worse[0];
+    assert.ok(backend);
+    assert.equal(backend.hop?.cause, 'PRIVATE_GOOGLE_ACCESS_DISALLOWED');
+    assert.deepEqual(backend.changes[0], {
+      attribute: 'services[backend].egress',
+      before: 'private-ranges-only',
+      after: 'all-traffic',
+      location: { file: 'examples/incident/after.yaml', line: 72, column: 5, text: '    egress: all-traffic' },
+      side: 'head',
+    });
+    assert.equal(report.worse[3]?.changes[0]?.location.line, 97);
+    assert.deepEqual(
+      report.introduced.map((f) => `${f.ruleId} ${f.key}`),
+      ['unreachable-dependency backend→postgres', 'unreachable-dependency backend→openai', 'unreachable-dependency backend→anthropic', 'unreachable-dependency auth→postgres'],
+    );
+  });
+
+  it('the fix: what it repairs is reported as improved, the shrunk nothing, exit 0', () => {
+    const { report, status } = diffJson(['examples/incident/after.yaml', 'examples/incident/fixed.yaml']);
+    assert.equal(status, 0);
+    assert.equal(report.status, 'NOT_WORSE');
+    assert.deepEqual(verdicts(report.worse), []);
+    assert.deepEqual(verdicts(report.improved), [
+      'backend→postgres UNREACHABLE→REACHABLE',
+      'backend→clickhouse UNREACHABLE→REACHABLE',
+      'backend→openai UNREACHABLE→REACHABLE',
+      'backend→anthropic UNREACHABLE→REACHABLE',
+      'auth→postgres UNREACHABLE→REACHABLE',
+    ]);
+    assert.ok(report.resolved.some((f) => f.ruleId === 'connection-capacity'));
+  });
+
+  it('the incident as a Python deploy script: the Cloud SQL socket and the external API become UNREACHABLE, pointing at the changed line', () => {
+    // examples/review: a Terraform plan for the network, the deploy script, a small topology file.
+    const { report, status } = diffJson(['examples/review/lifeline.yaml', 'examples/review/after/lifeline.yaml']);
+    assert.equal(status, 1);
+    assert.deepEqual(
+      report.worse.map((p) => `${p.service}→${p.dependency} ${p.before ?? '-'}→${p.after ?? '-'} ${p.hop?.cause ?? '-'}`),
+      ['api→openai REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS', 'api→main-db REACHABLE→UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED'],
+    );
+    assert.equal(report.worse[1]?.target, '/cloudsql/acme-prod:europe-west1:main-db');
+    for (const p of report.worse) {
+      assert.deepEqual(p.changes[0], {
+        attribute: 'services[api].egress',
+        before: 'private-ranges-only',
+        after: 'all-traffic',
+        location: { file: 'examples/review/after/deploy.py', line: 20, column: 9, text: '        "--vpc-egress", "all-traffic",' },
+        side: 'head',
+      });
+    }
+    assert.deepEqual(report.head.inputs, ['examples/review/infra/plan.json', 'examples/review/after/deploy.py', 'examples/review/services.yaml']);
+    const text = lifeline(['diff', 'examples/review/lifeline.yaml', 'examples/review/after/lifeline.yaml']);
+    assert.match(text.stdout, /caused by: services\[api\]\.egress: private-ranges-only → all-traffic, at examples\/review\/after\/deploy\.py:20:9\n\s+20 \| "--vpc-egress", "all-traffic",/);
+    // The DATABASE_URL password in the script's --set-env-vars is never printed.
+    assert.doesNotMatch(text.stdout + JSON.stringify(report), /hunter2/);
+  });
+
+  it('bad input is exit 2 with a located error, never a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lifeline-diff-'));
+    try {
+      writeFileSync(join(dir, 'broken.json'), '{"format_version": "1.2", "planned_values": {');
+      const r = lifeline(['diff', 'examples/incident/before.yaml', join(dir, 'broken.json')]);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /broken\.json:1:\d+: error: JSON syntax/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+      const usage = lifeline(['diff', 'examples/incident/before.yaml']);
+      assert.equal(usage.status, 2);
+      assert.match(usage.stderr, /diff needs two inputs, BASE and HEAD/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('lifeline diff --base REV', () => {
+  const repo = mkdtempSync(join(tmpdir(), 'lifeline-git-'));
+  after(() => {
+    rmSync(repo, { recursive: true, force: true });
+  });
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', ['-c', 'user.name=Lifeline Test', '-c', 'user.email=test@lifeline.invalid', ...args], { cwd: repo, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+
+  it('reads the inputs of lifeline.yaml at a revision through git, leaving the work tree alone', () => {
+    git('init', '-q', '-b', 'main');
+    cpSync(join(root, 'examples/review'), repo, { recursive: true });
+    rmSync(join(repo, 'after'), { recursive: true });
+    git('add', '.');
+    git('commit', '-q', '-m', 'staging as it runs');
+    cpSync(join(root, 'examples/review/after/deploy.py'), join(repo, 'deploy/deploy.py'));
+    const workTree = readFileSync(join(repo, 'deploy/deploy.py'), 'utf8');
+
+    const uncommitted = diffJson(['--base', 'main'], repo);
+    assert.equal(uncommitted.status, 1);
+    assert.equal(uncommitted.report.base.label, 'main');
+    assert.equal(uncommitted.report.head.label, 'the work tree');
+    assert.deepEqual(uncommitted.report.worse.map((p) => `${p.dependency} ${p.after ?? '-'}`), ['openai UNREACHABLE', 'main-db UNREACHABLE']);
+    assert.deepEqual(uncommitted.report.worse[0]?.changes[0]?.location, { file: 'deploy/deploy.py', line: 20, column: 9, text: '        "--vpc-egress", "all-traffic",' });
+
+    git('commit', '-q', '-am', 'all-traffic egress');
+    const committed = diffJson(['--base', 'main~1', '--head', 'main', 'lifeline.yaml'], repo);
+    assert.equal(committed.report.head.label, 'main');
+    assert.equal(committed.report.worse.length, 2);
+    const reverse = diffJson(['--base', 'main', '--head', 'main~1'], repo);
+    assert.equal(reverse.status, 0);
+    assert.equal(reverse.report.improved.length, 2);
+    assert.equal(readFileSync(join(repo, 'deploy/deploy.py'), 'utf8'), workTree);
+    assert.equal(git('status', '--porcelain'), '');
+
+    const bad = lifeline(['diff', '--base', 'no-such-branch'], repo);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /no-such-branch: error: is not a git revision here/);
+  });
+});

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Report } from '../src/report/report.js';
+
+const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const review = join(root, 'examples/review');
+
+function lifeline(args: readonly string[], cwd = root): { stdout: string; stderr: string; status: number | null } {
+  const run = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd });
+  return { stdout: run.stdout, stderr: run.stderr, status: run.status };
+}
+
+function checkJson(args: readonly string[], cwd = root): Report {
+  const run = lifeline(['check', ...args, '--format', 'json'], cwd);
+  assert.equal(run.stderr, '');
+  return JSON.parse(run.stdout) as Report;
+}
+
+const table = (report: Report) => report.paths.map((p) => `${p.service} ${p.dependency} ${p.verdict}`);
+const findings = (report: Report) => report.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line ?? '?'}`);
+
+describe('inputs: several files, directories and lifeline.yaml merged into one model', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'lifeline-inputs-'));
+  after(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('a repository with a lifeline.yaml: a Terraform plan, a deploy script and a topology file become one model', () => {
+    const report = checkJson([], review);
+    assert.deepEqual(report.sources?.read, [
+      { file: 'infra/plan.json', format: 'terraform-plan' },
+      { file: 'deploy/deploy.py', format: 'gcloud' },
+      { file: 'services.yaml', format: 'topology' },
+    ]);
+    assert.deepEqual(table(report), ['api openai REACHABLE', 'api main-db REACHABLE']);
+    // Each finding points into the file that gave the value.
+    assert.deepEqual(findings(report), ['secret-version deploy/deploy.py:23', 'secret-in-plain-env deploy/deploy.py:22']);
+    assert.doesNotMatch(JSON.stringify(report), /hunter2/);
+  });
+
+  it('the same inputs named on the command line, or the directory, or --config, give the same model', () => {
+    const expected = table(checkJson([], review));
+    assert.deepEqual(table(checkJson(['infra/plan.json', 'deploy/deploy.py', 'services.yaml'], review)), expected);
+    assert.deepEqual(table(checkJson(['examples/review'])), expected);
+    assert.deepEqual(table(checkJson(['--config', 'examples/review/lifeline.yaml'])), expected);
+  });
+
+  it('fixes are written in the inputs\' own terms: the deploy script\'s flag as a one-line diff, the NAT as Terraform', () => {
+    const report = checkJson(['examples/review/after']);
+    const byTitle = new Map(report.fixes.map((f) => [f.title, f.changes]));
+    assert.deepEqual(byTitle.get('set egress of service api to private-ranges-only'), [
+      { file: 'examples/review/after/deploy.py', line: 20, patch: '@@ -20,1 +20,1 @@\n-        "--vpc-egress", "all-traffic",\n+        "--vpc-egress", "private-ranges-only",' },
+    ]);
+    const nat = [...byTitle].find(([title]) => title.startsWith('add Cloud NAT'))?.[1][0];
+    assert.ok(nat);
+    assert.equal(nat.file, 'examples/review/infra/plan.json');
+    assert.match(nat.patch, /resource "google_compute_router_nat" "prod_vpc_nat" \{\n {2}name {31}= "prod-vpc-nat"/);
+    assert.match(nat.patch, /source_subnetwork_ip_ranges_to_nat = "ALL_SUBNETWORKS_ALL_IP_RANGES"/);
+  });
+
+  it('a directory without lifeline.yaml: every recognised file is read, the rest listed as ignored with the reason', () => {
+    const dir = join(scratch, 'repo');
+    mkdirSync(join(dir, 'docs'), { recursive: true });
+    copyFileSync(join(review, 'infra/plan.json'), join(dir, 'plan.json'));
+    copyFileSync(join(review, 'deploy/deploy.py'), join(dir, 'deploy.py'));
+    copyFileSync(join(review, 'services.yaml'), join(dir, 'services.yaml'));
+    writeFileSync(join(dir, 'README.md'), '# staging\n');
+    writeFileSync(join(dir, 'lint.sh'), '#!/bin/sh\nnpx eslint .\n');
+    const report = checkJson([dir]);
+    assert.deepEqual(report.sources?.read.map((r) => `${r.file.slice(dir.length + 1)} ${r.format}`), ['deploy.py gcloud', 'plan.json terraform-plan', 'services.yaml topology']);
+    assert.deepEqual(report.sources.ignored.map((i) => `${i.file.slice(dir.length + 1)}: ${i.reason}`), [
+      'docs: a subdirectory (name it to read it)',
+      'lint.sh: a script with no gcloud command',
+      'README.md: not a recognised input (by its extension)',
+    ]);
+    assert.deepEqual(table(report), ['api openai REACHABLE', 'api main-db REACHABLE']);
+    const text = lifeline(['check', dir]);
+    assert.match(text.stdout, /read: .*deploy\.py \(gcloud\), .*plan\.json \(terraform-plan\), .*services\.yaml \(topology\)/);
+    assert.match(text.stdout, /ignored: .*README\.md: not a recognised input/);
+  });
+
+  it('two inputs that disagree on an attribute: exit 2, both locations, nothing overwritten', () => {
+    const file = join(scratch, 'connector.yaml');
+    writeFileSync(file, 'connectors:\n  - name: run-egress\n    network: prod-vpc\n    ipCidrRange: 10.9.0.0/28\n');
+    const r = lifeline(['check', 'examples/review/infra/plan.json', file]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, new RegExp(`^${file.replace(/[.]/g, '\\.')}:4:18: error: connectors\\[0\\]\\.ipCidrRange: "10\\.9\\.0\\.0/28" here conflicts with "10\\.8\\.0\\.0/28" at examples/review/infra/plan\\.json:\\d+:\\d+; make the inputs agree`));
+    assert.match(r.stderr, / {2}4 \| {5}ipCidrRange: 10\.9\.0\.0\/28\n/);
+  });
+
+  it('a Cloud Run service export joins the network of a Terraform plan', () => {
+    const report = checkJson(['examples/review/infra/plan.json', 'test/fixtures/import/cloud-run/v1-backend-all-traffic.yaml']);
+    assert.ok(report.paths.length > 0);
+    assert.ok(report.sources?.read.some((r) => r.format === 'cloud-run'));
+  });
+
+  it('a bad lifeline.yaml, an unknown input and a missing lifeline.yaml are located errors with exit 2', () => {
+    const dir = join(scratch, 'bad-config');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'lifeline.yaml'), 'inputs: plan.json\nfailOn: sometimes\n');
+    const bad = lifeline(['check'], dir);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^lifeline\.yaml:1:9: error: inputs: .*expected array/m);
+    assert.match(bad.stderr, /^lifeline\.yaml:2:9: error: failOn: /m);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /);
+
+    const missing = lifeline(['check', 'examples/review/nope.json']);
+    assert.equal(missing.status, 2);
+    assert.equal(missing.stderr, 'examples/review/nope.json: error: no such file or directory\n');
+
+    const empty = mkdtempSync(join(scratch, 'empty-'));
+    const none = lifeline(['check'], empty);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /no inputs given and no lifeline\.yaml here/);
+  });
+});
