@@ -1,0 +1,106 @@
+/**
+ * `npm run bench:import`: how long reading real configuration takes.
+ *
+ * 1. Imports a generated Terraform plan of 5,000 resources (bench/generate-plan.ts) into the model:
+ *    read, JSON parse, map, merge, validate, build — everything `check` does before analysis.
+ * 2. Diffs two generated configurations of 1,000 services (bench/generate.ts; the head flips
+ *    egress on one service in ten): both sides loaded, analysed and compared, as `lifeline diff`.
+ *
+ * Each runs in its own child process, so wall time and peak RSS are its own. The last line is one
+ * JSON object for tools to read. Set LIFELINE_BENCH_KEEP=1 to keep the generated files.
+ */
+import { execFile } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { runDiff } from '../src/cli/diff.js';
+import { workTree } from '../src/sources/file-view.js';
+import { loadInputs } from '../src/sources/load.js';
+import { Cleanup } from './cleanup.js';
+import { generatePlan } from './generate-plan.js';
+import { generateTopology, makeBenchDir } from './generate.js';
+
+const PLAN_RESOURCES = 5_000;
+const DIFF_SERVICES = 1_000;
+const TARGET_SECONDS = 1;
+
+interface Measurement {
+  readonly seconds: number;
+  readonly peakRssMb: number;
+  readonly detail: string;
+}
+
+const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
+
+/** In the child: one measurement, printed as JSON. */
+async function measure(kind: string, files: readonly string[]): Promise<Measurement> {
+  if (kind === 'import') {
+    const start = performance.now();
+    const loaded = await loadInputs(workTree, files);
+    const seconds = (performance.now() - start) / 1000;
+    const t = loaded.topology;
+    return { seconds, peakRssMb: peakRssMb(), detail: `${t.networks.size} networks, ${t.connectors.size} connectors, ${t.databases.size} databases, ${t.caches.size} caches, ${t.services.length} services` };
+  }
+  const [base, head] = files;
+  if (base === undefined || head === undefined) throw new TypeError('diff needs two files');
+  const start = performance.now();
+  const { report } = await runDiff({ kind: 'paths', base, head }, { format: 'json' });
+  const seconds = (performance.now() - start) / 1000;
+  const s = report.summary;
+  return { seconds, peakRssMb: peakRssMb(), detail: `${s.worse} worse, ${s.improved} improved, ${s.introduced} findings introduced, ${s.resolved} resolved` };
+}
+
+async function inChild(kind: string, files: readonly string[]): Promise<Measurement> {
+  const { stdout } = await promisify(execFile)(process.execPath, [fileURLToPath(import.meta.url), '--measure', kind, ...files], { maxBuffer: 1024 * 1024 });
+  return JSON.parse(stdout) as Measurement;
+}
+
+async function main(): Promise<void> {
+  const cleanup = new Cleanup();
+  cleanup.undoOnSignals();
+  const dir = await makeBenchDir();
+  if (process.env.LIFELINE_BENCH_KEEP === undefined) cleanup.add(`remove ${dir}`, () => rm(dir, { recursive: true, force: true }));
+  try {
+    const plan = join(dir, 'plan.json');
+    const planText = generatePlan(PLAN_RESOURCES);
+    await writeFile(plan, planText);
+    const base = generateTopology(DIFF_SERVICES);
+    const head = { ...base, services: (base.services ?? []).map((s, k) => (k % 10 === 0 ? { ...s, egress: 'all-traffic' as const } : s)) };
+    const baseFile = join(dir, 'base.json');
+    const headFile = join(dir, 'head.json');
+    await writeFile(baseFile, JSON.stringify(base));
+    await writeFile(headFile, JSON.stringify(head));
+
+    console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, node ${process.version}`);
+    const imported = await inChild('import', [plan]);
+    console.log(`import  plan of ${PLAN_RESOURCES} resources (${(planText.length / 1024 / 1024).toFixed(1)} MiB): ${imported.seconds.toFixed(3)} s, peak RSS ${imported.peakRssMb.toFixed(0)} MB — ${imported.detail}`);
+    const diffed = await inChild('diff', [baseFile, headFile]);
+    console.log(`diff    ${DIFF_SERVICES} services each side: ${diffed.seconds.toFixed(3)} s, peak RSS ${diffed.peakRssMb.toFixed(0)} MB — ${diffed.detail}`);
+    for (const [what, m] of [['import', imported], ['diff', diffed]] as const) {
+      console.log(`${what}: ${m.seconds < TARGET_SECONDS ? 'within' : 'OVER'} the ${TARGET_SECONDS} s target`);
+    }
+    console.log(
+      JSON.stringify({
+        bench: 'import',
+        planResources: PLAN_RESOURCES,
+        importSeconds: Number(imported.seconds.toFixed(3)),
+        diffServices: DIFF_SERVICES,
+        diffSeconds: Number(diffed.seconds.toFixed(3)),
+        peakRssMb: Number(Math.max(imported.peakRssMb, diffed.peakRssMb).toFixed(0)),
+      }),
+    );
+  } finally {
+    const failed = await cleanup.run();
+    for (const f of failed) console.error(`cleanup failed: ${f}`);
+  }
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--measure') {
+  const [, kind = '', ...files] = args;
+  process.stdout.write(JSON.stringify(await measure(kind, files)));
+} else {
+  await main();
+}
