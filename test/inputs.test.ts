@@ -101,6 +101,29 @@ describe('inputs: several files, directories and lifeline.yaml merged into one m
     assert.ok(report.sources?.read.some((r) => r.format === 'cloud-run'));
   });
 
+  it('malformed inputs of every format: a located error, exit 2, never a stack trace', () => {
+    const cases: readonly (readonly [string, RegExp])[] = [
+      ['terraform-plan/truncated.json', /^terraform-plan\/truncated\.json:14:29: error: JSON syntax: UnexpectedEndOfString\n {2}14 \|/],
+      ['terraform-plan/format-version-2.json', /^terraform-plan\/format-version-2\.json:2:21: error: format_version: unsupported format_version "2\.0": Lifeline reads the Terraform JSON plan format 1\.x/],
+      ['terraform-plan/state-not-plan.json', /^terraform-plan\/state-not-plan\.json:1:1: error: this is Terraform state, not a plan/],
+      ['cloud-run/not-a-service-deployment.yaml', /^cloud-run\/not-a-service-deployment\.yaml:3:7: error: kind: expected a Cloud Run service/],
+      ['cloud-run/max-scale-not-a-number.yaml', /^cloud-run\/max-scale-not-a-number\.yaml:9:43: error: .*expected a whole number of at least 1 such as "10", got "lots"/],
+      ['gcloud/no-gcloud.sh', /^gcloud\/no-gcloud\.sh: error: no gcloud command found; expected a deploy script calling `gcloud run deploy`/],
+      ['gcloud/unterminated-quote.sh', /^gcloud\/unterminated-quote\.sh:4:18: error: unterminated double quote/],
+      ['terraform-hcl/malformed', /^terraform-hcl\/malformed\/main\.tf:8:19: error: HCL syntax: Invalid expression/],
+      ['terraform-hcl/no-tf', /^terraform-hcl\/no-tf: error: no recognised input .*ignored: terraform-hcl\/no-tf\/README\.md/],
+    ];
+    for (const [input, expected] of cases) {
+      const r = lifeline(['check', input], join(root, 'test/fixtures/import'));
+      assert.equal(r.status, 2, input);
+      assert.equal(r.stdout, '', input);
+      assert.match(r.stderr, expected, input);
+      assert.doesNotMatch(r.stderr, /\n\s+at |internal error/, input);
+    }
+    // The password in the unterminated command's DATABASE_URL stays hidden in the code frame.
+    assert.doesNotMatch(lifeline(['check', 'gcloud/unterminated-quote.sh'], join(root, 'test/fixtures/import')).stderr, /hunter2|s3cret/);
+  });
+
   it('a bad lifeline.yaml, an unknown input and a missing lifeline.yaml are located errors with exit 2', () => {
     const dir = join(scratch, 'bad-config');
     mkdirSync(dir);
