@@ -91,6 +91,31 @@ describe('lifeline diff', () => {
     assert.doesNotMatch(text.stdout + JSON.stringify(report), /hunter2/);
   });
 
+  it('blames what routes the packet before what sizes it, and never prints a secret that changed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lifeline-diff-'));
+    try {
+      const common = 'project: p\nregion: europe-west1\nconnectors:\n  - {name: c, network: vpc, ipCidrRange: 10.8.0.0/28}\n';
+      const service = (extra: string) => `services:\n  - name: api\n    connector: c\n    egress: all-traffic\n${extra}    dependencies:\n      - {name: ext, url: https://api.example.com, critical: true}\n`;
+      writeFileSync(join(dir, 'base.yaml'), `${common}networks:\n  - name: vpc\n    subnets: [{name: s, cidr: 10.0.0.0/24}]\n    routers:\n      - name: r\n        nats: [{name: n, subnets: all}]\n${service('')}`);
+      writeFileSync(join(dir, 'head.yaml'), `${common}networks:\n  - name: vpc\n    subnets: [{name: s, cidr: 10.0.0.0/24}]\n${service('    maxInstances: 50\n    env:\n      PAYMENTS_API_KEY: sk_live_TopSecretValue123\n      DATABASE_URL: postgres://u:Sup3rS3cret@10.0.0.9/db\n')}`);
+      const { report, status } = diffJson([join(dir, 'base.yaml'), join(dir, 'head.yaml')]);
+      assert.equal(status, 1);
+      const changes = report.worse[0]?.changes ?? [];
+      assert.deepEqual(
+        changes.map((c) => `${c.attribute} ${c.side}`),
+        ['networks[vpc].routers[r] base', 'services[api].env.PAYMENTS_API_KEY head', 'services[api].env.DATABASE_URL head', 'services[api].maxInstances head'],
+      );
+      assert.equal(changes[0]?.location.line, 9);
+      assert.deepEqual([changes[1]?.after, changes[2]?.after], ['***', 'postgres://u:***@10.0.0.9/db']);
+      // An environment value's own line is not shown at all: its key may not say it is secret.
+      assert.equal(changes[1]?.location.text, undefined);
+      const text = lifeline(['diff', join(dir, 'base.yaml'), join(dir, 'head.yaml')]).stdout;
+      assert.doesNotMatch(text + JSON.stringify(report), /TopSecretValue|Sup3rS3cret/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('bad input is exit 2 with a located error, never a stack trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lifeline-diff-'));
     try {
@@ -139,6 +164,10 @@ describe('lifeline diff --base REV', () => {
     const committed = diffJson(['--base', 'main~1', '--head', 'main', 'lifeline.yaml'], repo);
     assert.equal(committed.report.head.label, 'main');
     assert.equal(committed.report.worse.length, 2);
+    // From a subdirectory, naming the repository's directory (its lifeline.yaml) at both revisions.
+    const fromSubdirectory = diffJson(['--base', 'main~1', '--head', 'main', '..'], join(repo, 'deploy'));
+    assert.equal(fromSubdirectory.report.worse.length, 2);
+    assert.deepEqual(fromSubdirectory.report.worse[0]?.changes[0]?.location.file, '../deploy/deploy.py');
     const reverse = diffJson(['--base', 'main', '--head', 'main~1'], repo);
     assert.equal(reverse.status, 0);
     assert.equal(reverse.report.improved.length, 2);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -83,6 +83,16 @@ describe('inputs: several files, directories and lifeline.yaml merged into one m
     const text = lifeline(['check', dir]);
     assert.match(text.stdout, /read: .*deploy\.py \(gcloud\), .*plan\.json \(terraform-plan\), .*services\.yaml \(topology\)/);
     assert.match(text.stdout, /ignored: .*README\.md: not a recognised input/);
+  });
+
+  it('a symbolic link in a directory is read as the file it points to', () => {
+    const dir = join(scratch, 'linked');
+    mkdirSync(dir);
+    symlinkSync(join(review, 'services.yaml'), join(dir, 'services.yaml'));
+    copyFileSync(join(review, 'infra/plan.json'), join(dir, 'plan.json'));
+    const report = checkJson([dir]);
+    assert.deepEqual(report.sources?.read.map((r) => r.format), ['terraform-plan', 'topology']);
+    assert.deepEqual(table(report), ['api openai REACHABLE']);
   });
 
   it('two inputs that disagree on an attribute: exit 2, both locations, nothing overwritten', () => {

@@ -112,12 +112,17 @@ function pathChange(key: string, before: PathResult | undefined, after: PathResu
   const failingHop = after?.hops.find((h) => h.outcome !== 'forward' && h.outcome !== 'deliver');
   const consulted = new Set([...(before?.consulted ?? []), ...(after?.consulted ?? []), `service:${path.service}`]);
   const causes = [...consulted].flatMap((entity) => entityChanges(entity, base, head));
-  // The change on the failing hop's own line first, then the service's own settings.
-  const hopFile = failingHop?.origin?.file;
-  const score = (c: ValueChange): number => (failingHop?.origin && sameEntity(c.origin, failingHop.origin) ? 0 : c.attribute.startsWith('services[') ? 1 : 2) + (hopFile === c.origin.file ? 0 : 0.5);
+  // Most likely cause first: a change to what routes the packet (egress, connector, NAT, subnet,
+  // addresses…) before one that only sizes or times (instances, pools, timeouts); then the failing
+  // hop's own entity first.
+  const score = (c: ValueChange): number =>
+    (SIZING.test(c.attribute) ? 4 : /\.(env|secrets)(\.|\[|$)/.test(c.attribute) ? 3 : 0) + (failingHop?.origin && sameEntity(c.origin, failingHop.origin) ? 0 : c.attribute.startsWith('services[') ? 1 : 2);
   causes.sort((a, b) => score(a) - score(b));
   return { key, service: path.service, dependency: path.dependency, target: path.target, critical: path.critical, before: before?.verdict, after: after?.verdict, failingHop, causes };
 }
+
+/** Attributes that size or time a path but never decide whether it exists. */
+const SIZING = /\.(maxInstances|minInstances|concurrency|timeoutSeconds|startupProbe|poolSize|maxOverflow|connectTimeoutSeconds|retries|critical|tier|flags|machineType|expectedPeakMbps|versions|format|minLength|inferDependencies)(\.|\[|$)/;
 
 function sameEntity(a: Origin, b: Origin): boolean {
   return a.file === b.file && JSON.stringify(a.path.slice(0, 2)) === JSON.stringify(b.path.slice(0, 2));
@@ -145,19 +150,33 @@ function entityChanges(entity: string, base: DiffSide, head: DiffSide): ValueCha
   function walk(before: unknown, after: unknown, attribute: string, basePath: (string | number)[], headPath: (string | number)[]): void {
     if (JSON.stringify(before) === JSON.stringify(after)) return;
     const record = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-    if (record(before) && record(after)) {
-      for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) walk(before[key], after[key], `${attribute}.${key}`, [...basePath, key], [...headPath, key]);
+    // A mapping or list added or removed whole is compared item by item against nothing, so each
+    // value is its own change (and an environment value is redacted by its own name).
+    const orEmpty = (v: unknown, empty: unknown): unknown => (v === undefined ? empty : v);
+    if ((record(before) || record(after)) && record(orEmpty(before, {})) && record(orEmpty(after, {}))) {
+      const b = (before ?? {}) as Record<string, unknown>;
+      const a = (after ?? {}) as Record<string, unknown>;
+      for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) walk(b[key], a[key], `${attribute}.${key}`, [...basePath, key], [...headPath, key]);
       return;
     }
     const named = (v: unknown): v is Record<string, unknown>[] => Array.isArray(v) && (v as unknown[]).every((i) => record(i) && typeof i.name === 'string');
-    if (named(before) && named(after)) {
+    if ((Array.isArray(before) || Array.isArray(after)) && named(orEmpty(before, [])) && named(orEmpty(after, []))) {
+      before = before ?? [];
+      after = after ?? [];
+      if (!named(before) || !named(after)) return;
       const byName = (items: unknown[]) => new Map(items.map((i, index) => [(i as { name: string }).name, index]));
       const bn = byName(before);
       const hn = byName(after);
       for (const key of new Set([...bn.keys(), ...hn.keys()])) {
         const bi = bn.get(key);
         const hi = hn.get(key);
-        walk(bi === undefined ? undefined : before[bi], hi === undefined ? undefined : after[hi], `${attribute}[${key}]`, bi === undefined ? basePath : [...basePath, bi], hi === undefined ? headPath : [...headPath, hi]);
+        // A router, NAT, subnet… added or removed whole is one change.
+        if (bi === undefined || hi === undefined) {
+          const at = hi === undefined ? { origin: base.source.origin([...basePath, bi ?? 0]), side: 'base' as const } : { origin: head.source.origin([...headPath, hi]), side: 'head' as const };
+          out.push({ attribute: `${attribute}[${key}]`, before: bi === undefined ? undefined : before[bi], after: hi === undefined ? undefined : after[hi], ...at });
+          continue;
+        }
+        walk(before[bi], after[hi], `${attribute}[${key}]`, [...basePath, bi], [...headPath, hi]);
       }
       return;
     }

@@ -47,3 +47,11 @@ export function redactSourceLine(line: string): string {
   const scalar = /(["']?)([A-Za-z0-9_.-]+)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^,{}[\]\s][^,}\]]*)/g;
   return redactUrlPasswords(line).replace(collection, secretValue).replace(scalar, secretValue);
 }
+
+/** Structured data with every string redacted by its key (as `redactEnvValue`), at any depth. */
+export function redactData(value: unknown, key = ''): unknown {
+  if (typeof value === 'string') return redactEnvValue(key, value);
+  if (Array.isArray(value)) return value.map((item) => redactData(item, key));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactData(v, k)]));
+  return value;
+}

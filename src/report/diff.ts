@@ -1,7 +1,7 @@
 import type { DiffResult, PathChange, ValueChange } from '../analysis/diff.js';
 import type { Cause, Step, Verdict } from '../analysis/reachability/path.js';
 import type { Finding, Severity } from '../analysis/rules/rule.js';
-import { redactEnvValue, redactSourceLine, redactUrlPasswords } from '../model/redact.js';
+import { redactData, redactEnvValue, redactSourceLine, redactUrlPasswords } from '../model/redact.js';
 import type { Origin } from '../model/topology.js';
 import type { Location } from './report.js';
 
@@ -72,18 +72,22 @@ export function buildDiffReport(diff: DiffResult, options: DiffReportOptions): D
   const { base, head } = options;
   const value = (attribute: string, v: unknown): string | null => {
     if (v === undefined) return null;
-    const text = typeof v === 'string' ? v : JSON.stringify(v);
-    // Environment values may be credentials: only names that say they are not stay readable.
-    const env = /\.env\.([^.]+)$/.exec(attribute);
-    return env?.[1] !== undefined ? redactEnvValue(env[1], text) : redactUrlPasswords(text);
+    const key = /\.([^.[\]]+)$/.exec(attribute)?.[1] ?? '';
+    if (typeof v === 'string') return redactEnvValue(key, v);
+    return redactUrlPasswords(JSON.stringify(redactData(v, key)));
   };
-  const change = (c: ValueChange): DiffValueChange => ({
-    attribute: c.attribute,
-    before: value(c.attribute, c.before),
-    after: value(c.attribute, c.after),
-    location: (c.side === 'head' ? head : base).locate(c.origin),
-    side: c.side,
-  });
+  // An environment or secret value's own line may hold the value under another key (`value: …`).
+  const sensitive = (attribute: string): boolean => /\.(env|secrets)(\.|\[|$)/.test(attribute);
+  const change = (c: ValueChange): DiffValueChange => {
+    const location = (c.side === 'head' ? head : base).locate(c.origin);
+    return {
+      attribute: c.attribute,
+      before: value(c.attribute, c.before),
+      after: value(c.attribute, c.after),
+      location: sensitive(c.attribute) ? withoutText(location) : location,
+      side: c.side,
+    };
+  };
   const path = (p: PathChange): DiffPath => ({
     service: p.service,
     dependency: p.dependency,
@@ -150,7 +154,7 @@ export function renderDiffText(report: DiffReport): string {
       if (first) {
         out.push(`      caused by: ${first.attribute}: ${first.before ?? 'unset'} → ${first.after ?? 'unset'}, at ${where(first.location)}${first.side === 'base' ? ' (removed)' : ''}`);
         if (first.location.text !== undefined) out.push(`        ${first.location.line ?? ''} | ${first.location.text.trim()}`);
-        for (const other of p.changes.slice(1)) out.push(`      also changed: ${other.attribute}: ${other.before ?? 'unset'} → ${other.after ?? 'unset'} (${where(other.location)})`);
+        for (const other of p.changes.slice(1)) out.push(`      also changed: ${other.attribute}: ${other.before ?? 'unset'} → ${other.after ?? 'unset'} (${where(other.location)}${other.side === 'base' ? ', removed' : ''})`);
       }
     }
   };
@@ -175,13 +179,20 @@ export function renderDiffText(report: DiffReport): string {
   return redactUrlPasswords(`${out.join('\n')}\n`);
 }
 
+function withoutText(location: DiffLocation): DiffLocation {
+  return location.line === undefined ? { file: location.file } : { file: location.file, line: location.line, ...(location.column === undefined ? {} : { column: location.column }) };
+}
+
 /** A located origin with its (redacted) source line. */
 export function withLineText(location: Location, text: string | undefined): DiffLocation {
   if (text === undefined) return location;
-  // Minified JSON is one long line: keep the part around the value.
-  const start = text.length > MAX_LINE ? Math.max(0, (location.column ?? 1) - 1 - 40) : 0;
-  const excerpt = text.length > MAX_LINE ? `${start > 0 ? '…' : ''}${text.slice(start, start + MAX_LINE)}…` : text;
-  return { ...location, text: redactSourceLine(excerpt) };
+  // Minified JSON is one long line: keep the part around the value, cut only after redaction (a
+  // cut URL would no longer look like one).
+  if (text.length <= MAX_LINE) return { ...location, text: redactSourceLine(text) };
+  const start = Math.max(0, (location.column ?? 1) - 1 - 40);
+  const redacted = redactSourceLine(text.slice(Math.max(0, start - MAX_LINE), start + 2 * MAX_LINE));
+  const offset = Math.min(MAX_LINE, start);
+  return { ...location, text: `${start > 0 ? '…' : ''}${redacted.slice(offset, offset + MAX_LINE)}…` };
 }
 
 const MAX_LINE = 200;

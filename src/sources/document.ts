@@ -47,7 +47,12 @@ export async function readTextFile(file: string): Promise<string> {
   if (size > MAX_INPUT_BYTES) {
     return fail(`is ${(size / 1024 / 1024).toFixed(1)} MiB, larger than the ${MAX_INPUT_BYTES / 1024 / 1024} MiB limit for one input; split the topology into several files`);
   }
-  const bytes = await readFile(file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error: unknown) {
+    return fail(`cannot read (${(error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error'})`);
+  }
   if (bytes.includes(0)) return fail('is a binary file (it contains NUL bytes); expected a YAML or JSON text file');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
-import { posix } from 'node:path';
+import { isAbsolute, posix, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { MAX_INPUT_BYTES, readTextFile } from './document.js';
 import { InputError } from './errors.js';
@@ -43,11 +43,19 @@ export const workTree: FileView = {
   },
   readText: readTextFile,
   async list(path) {
-    const entries = await readdir(path, { withFileTypes: true });
-    return entries
-      .filter((e) => e.isFile() || e.isDirectory())
-      .map((e): DirectoryEntry => ({ name: e.name, kind: e.isDirectory() ? 'directory' : 'file' }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    let entries;
+    try {
+      entries = await readdir(path, { withFileTypes: true });
+    } catch (error: unknown) {
+      return fail(path, `cannot list this directory (${(error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error'})`);
+    }
+    const out: DirectoryEntry[] = [];
+    for (const e of entries) {
+      // A symbolic link counts as what it points to, as git and editors show it.
+      const kind = e.isSymbolicLink() ? await this.kind(posix.join(path, e.name)) : e.isDirectory() ? 'directory' : e.isFile() ? 'file' : undefined;
+      if (kind !== undefined) out.push({ name: e.name, kind });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
   },
 };
 
@@ -63,7 +71,9 @@ export async function gitRevision(revision: string, cwd: string = process.cwd())
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     return fail(revision, code === 'ENOENT' ? 'git is not installed; it is needed to read inputs at a revision' : 'is not a git revision here (expected a branch, tag or commit of this repository)');
   }
-  const spec = (path: string): string => `${revision}:./${posix.normalize(path.split('\\').join('/'))}`;
+  // REV:./path is relative to the current directory; an absolute path is made relative to it.
+  const spec = (path: string): string => `${revision}:./${posix.normalize((isAbsolute(path) ? relative(cwd, path) : path).split('\\').join('/'))}`;
+  const symlinks = new Set<string>();
   return {
     label: `git revision ${revision}`,
     async kind(path) {
@@ -75,6 +85,9 @@ export async function gitRevision(revision: string, cwd: string = process.cwd())
       }
     },
     async readText(path) {
+      if (symlinks.has(path) || (await git(['ls-tree', revision, '--', path]).catch(() => '')).startsWith('120000 ')) {
+        return fail(path, `is a symbolic link at ${revision}; name the file it points to`);
+      }
       let size: number;
       try {
         size = Number((await git(['cat-file', '-s', spec(path)])).trim());
@@ -91,14 +104,17 @@ export async function gitRevision(revision: string, cwd: string = process.cwd())
       }
     },
     async list(path) {
-      const out = await git(['ls-tree', '-z', spec(path.endsWith('/') ? path : `${path}/`)], 16 * 1024 * 1024);
+      // --full-tree: from a subdirectory, ls-tree would otherwise list only paths under it.
+      const out = await git(['ls-tree', '--full-tree', '-z', spec(path.endsWith('/') ? path : `${path}/`)], 16 * 1024 * 1024);
       return out
         .split('\0')
         .filter((line) => line !== '')
         .flatMap((line): DirectoryEntry[] => {
-          const match = /^\d+ (blob|tree) [0-9a-f]+\t(.*)$/s.exec(line);
-          if (!match?.[2]) return [];
-          return [{ name: posix.basename(match[2]), kind: match[1] === 'tree' ? 'directory' : 'file' }];
+          const match = /^(\d+) (blob|tree) [0-9a-f]+\t(.*)$/s.exec(line);
+          if (!match?.[3]) return [];
+          const name = posix.basename(match[3]);
+          if (match[1] === '120000') symlinks.add(posix.join(path, name));
+          return [{ name, kind: match[2] === 'tree' ? 'directory' : 'file' }];
         })
         .sort((a, b) => a.name.localeCompare(b.name));
     },

@@ -8,7 +8,7 @@ import { containsGcloudCommand, importGcloudScript } from './gcloud/script.js';
 import { importTerraformFiles } from './terraform/hcl.js';
 import { importTerraformPlan, isTerraformPlan } from './terraform/plan.js';
 import { topologyFragment } from './topology-file.js';
-import type { FileView } from './file-view.js';
+import { workTree, type FileView } from './file-view.js';
 
 /** What `check` and `diff` read: the fragments, and which files were read or ignored (and why). */
 export interface ResolvedInputs {
@@ -83,7 +83,7 @@ export async function resolveInputs(view: FileView, names: readonly string[], co
   for (const target of targets) {
     try {
       const kind = await view.kind(target);
-      if (kind === undefined) throw new InputError([located(target, 'no such file or directory')]);
+      if (kind === undefined) throw new InputError([located(target, view === workTree ? 'no such file or directory' : `no such file or directory at ${view.label}`)]);
       if (kind === 'directory') await readDirectory(view, target, add, ignored);
       else {
         const fragment = await readFile(view, target, true);
@@ -222,5 +222,7 @@ const TOPOLOGY_KEYS = new Set(['version', 'project', 'region', 'networks', 'addr
 function looksLikeTopology(record: Record<string, unknown> | undefined): boolean {
   if (!record) return false;
   const keys = Object.keys(record);
-  return keys.length > 0 && keys.every((k) => TOPOLOGY_KEYS.has(k));
+  // Every topology list is a list: a docker-compose file's `services` mapping is not one.
+  const listsAreLists = keys.every((k) => ['version', 'project', 'region'].includes(k) || Array.isArray(record[k]));
+  return keys.length > 0 && keys.every((k) => TOPOLOGY_KEYS.has(k)) && listsAreLists;
 }

@@ -65,6 +65,21 @@ describe('mergeFragments', () => {
     assert.equal(merged.source.unknownReason(['databases', 0, 'publicIp']), 'known after apply (ipv4_enabled)');
   });
 
+  it('adds Cloud SQL mounts up (a deploy\'s --add-cloudsql-instances lists only what it adds)', () => {
+    const tf = imported('main.tf', { services: [{ name: 'api', cloudSqlInstances: ['p:europe-west1:main-db', 'p:europe-west1:audit-db'] }] });
+    const script = imported('deploy.sh', { services: [{ name: 'api', cloudSqlInstances: ['p:europe-west1:main-db'] }] });
+    assert.deepEqual(mergeFragments([script, tf]).data.services?.[0]?.cloudSqlInstances, ['p:europe-west1:main-db', 'p:europe-west1:audit-db']);
+  });
+
+  it('a name twice in one input is that input\'s error, even when another input has the entity too', () => {
+    const dup = imported('dup.yaml', { services: [{ name: 'api', maxInstances: 5 }, { name: 'api', maxInstances: 7 }] });
+    const other = imported('other.yaml', { services: [{ name: 'api', region: 'europe-west1' }] });
+    assert.throws(
+      () => mergeFragments([dup, other]),
+      (error: unknown) => error instanceof InputError && error.diagnostics.length === 1 && error.diagnostics[0]?.message === 'duplicate name "api" (also at dup.yaml:1:1); each entry needs its own name' && error.diagnostics[0].keyPath === 'services[1]',
+    );
+  });
+
   it('never shows an environment value in a conflict', () => {
     const a = imported('a.sh', { services: [{ name: 'api', env: { DATABASE_URL: 'postgres://app:hunter2-secret@10.0.0.3/db' } }] });
     const b = imported('b.sh', { services: [{ name: 'api', env: { DATABASE_URL: 'postgres://app:other-secret@10.0.0.3/db' } }] });

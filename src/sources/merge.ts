@@ -1,5 +1,5 @@
 import type { BuildSource } from '../model/build.js';
-import { redactUrlPasswords } from '../model/redact.js';
+import { redactData, redactUrlPasswords } from '../model/redact.js';
 import type { Origin } from '../model/topology.js';
 import type { KeyPath } from './document.js';
 import { InputError, formatKeyPath, type Diagnostic } from './errors.js';
@@ -59,9 +59,13 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
     const at = where(c);
     return at ? `${at.file}:${at.line}:${at.column}` : c.fragment.file;
   };
-  const show = (value: unknown, path: KeyPath): string =>
-    // Environment values and secrets may be credentials: say only that they differ.
-    path.includes('env') ? 'a value' : redactUrlPasswords(JSON.stringify(value)).slice(0, 80);
+  // Environment values and secrets may be credentials: say only that they differ.
+  const sensitive = (path: KeyPath): boolean => path.includes('env') || path.includes('secrets');
+  const show = (value: unknown, path: KeyPath): string => {
+    if (sensitive(path)) return 'a value';
+    const text = redactUrlPasswords(JSON.stringify(redactData(value, String(path[path.length - 1] ?? ''))));
+    return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+  };
 
   function merge(contributions: readonly Contribution[], path: KeyPath): unknown {
     const first = contributions[0];
@@ -75,6 +79,8 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
     const identity = typeof last === 'string' ? IDENTITY[last] : undefined;
     if (known.every((c) => Array.isArray(c.value)) && identity) return mergeEntities(known, path, identity);
     if (known.every((c) => isRecord(c.value))) return mergeRecords(known, path);
+    // Cloud SQL mounts add up: `--add-cloudsql-instances` lists only what a deploy adds.
+    if (last === 'cloudSqlInstances' && known.every((c) => Array.isArray(c.value))) return [...new Set(known.flatMap((c) => c.value as unknown[]))];
     const base = known[0];
     if (base === undefined) return undefined;
     for (const other of known.slice(1)) {
@@ -84,9 +90,10 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
         file: at?.file ?? other.fragment.file,
         line: at?.line,
         column: at?.column,
-        keyPath: formatKeyPath(path),
+        // The key path as it is in this file, so a person can find it there.
+        keyPath: formatKeyPath(other.path),
         message: `${show(other.value, path)} here conflicts with ${show(base.value, path)} at ${describe(base)}; make the inputs agree, or remove the value from one of them`,
-        sourceLine: at ? other.fragment.lineText(at.file, at.line) : undefined,
+        sourceLine: at && !sensitive(path) ? other.fragment.lineText(at.file, at.line) : undefined,
       });
     }
     return base.value;
@@ -111,12 +118,24 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
     const groups = new Map<string, Contribution[]>();
     const loose: Contribution[] = [];
     for (const c of contributions) {
+      const seen = new Map<string, Contribution>();
       (c.value as unknown[]).forEach((item, index) => {
         const entry = { value: item, fragment: c.fragment, path: [...c.path, index] };
         const id = isRecord(item) ? identity(item) : undefined;
         // Items without an identity are kept as they are; validation will report them.
-        if (typeof id !== 'string') loose.push(entry);
-        else groups.set(id, [...(groups.get(id) ?? []), entry]);
+        if (typeof id !== 'string') {
+          loose.push(entry);
+          return;
+        }
+        // The same name twice in one input is that input's mistake, not two views of one entity.
+        const twin = seen.get(id);
+        if (twin) {
+          const at = where(entry);
+          conflicts.push({ file: at?.file ?? entry.fragment.file, line: at?.line, column: at?.column, keyPath: formatKeyPath(entry.path), message: `duplicate name "${id}" (also at ${describe(twin)}); each entry needs its own name`, sourceLine: at ? entry.fragment.lineText(at.file, at.line) : undefined });
+          return;
+        }
+        seen.set(id, entry);
+        groups.set(id, [...(groups.get(id) ?? []), entry]);
       });
     }
     const out: unknown[] = [];
