@@ -1,4 +1,5 @@
 import type { Position } from '../document.js';
+import { codeBranches } from './code-blocks.js';
 import { tokenizeCode, type CodeToken, type Language } from './code-lexer.js';
 import { concatenation, elementWord, type Binding, type CodeScope } from './code-values.js';
 import { passedParameters } from './parameters.js';
@@ -27,6 +28,7 @@ const STATEMENT_END = new Set([';', ',', ')', ']', '}']);
  * (`execFile('gcloud', [...])`, `spawn("gcloud", args)`), including what `cmd += […]`,
  * `cmd.extend([…])`, `args.push(…)` and `cmd + […]` add to it. Names resolve to the literal last
  * assigned to them before the list (or a parameter's literal default); nothing is executed.
+ * Each command is placed in the blocks around the list (an `if` arm, a function body).
  */
 export function codeInvocations(mapped: MappedText, options: CodeOptions): Invocation[] {
   const tokens = tokenizeCode(mapped, options.language, options.fail);
@@ -182,7 +184,8 @@ export function codeInvocations(mapped: MappedText, options: CodeOptions): Invoc
     }
   }
   for (const { order, list } of assigned) if (isGcloud(list.words[0])) found.push({ order, prefix: [], list });
-  return found.sort((a, b) => a.order - b.order).map((f) => ({ words: [...f.prefix, ...f.list.words], env: new Map() }));
+  const branches = codeBranches(tokens, partner, options.language);
+  return found.sort((a, b) => a.order - b.order).map((f) => ({ words: [...f.prefix, ...f.list.words], env: new Map(), branch: branches[f.order] ?? [] }));
 }
 
 /** Pairs every opening bracket with its closing one. */

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import type { Position } from '../document.js';
 import { parseSource } from '../document.js';
+import { Blocks, type Branch } from './branches.js';
 import type { OuterExpansion } from './shell-lexer.js';
 import { shellInvocations } from './shell.js';
 import { scalarText, substitutedPieces } from './yaml-scalars.js';
@@ -12,12 +13,15 @@ interface CiContext {
   readonly file: string;
   readonly mapped: MappedText;
   readonly fail: (at: Position, message: string) => never;
+  readonly blocks: Blocks;
 }
 
 /** Keys whose value is a shell script: GitHub Actions `run`, GitLab CI `script` and friends, Cloud Build `script`. */
 const SCRIPT_KEYS = new Set(['run', 'script', 'before_script', 'after_script']);
 /** Keys holding environment variables for the scripts below them (GitHub `env`, GitLab `variables`). */
 const VARIABLE_KEYS = ['env', 'variables'];
+/** Keys that make a job or step run only sometimes (GitHub `if`, GitLab `rules`, `only`, `except`, `when`). */
+const CONDITION_KEYS = ['if', 'rules', 'only', 'except', 'when'];
 /** Substitutions Cloud Build fills in itself (cloud.google.com/build/docs/configuring-builds/substitute-variable-values). */
 const CLOUD_BUILD_BUILTINS = new Set(['PROJECT_ID', 'PROJECT_NUMBER', 'BUILD_ID', 'LOCATION', 'TRIGGER_NAME', 'COMMIT_SHA', 'SHORT_SHA', 'REVISION_ID', 'REPO_NAME', 'REPO_FULL_NAME', 'BRANCH_NAME', 'TAG_NAME', 'REF_NAME', 'TRIGGER_BUILD_CONFIG_PATH', 'SERVICE_ACCOUNT_EMAIL', 'SERVICE_ACCOUNT']);
 
@@ -25,32 +29,37 @@ const CLOUD_BUILD_BUILTINS = new Set(['PROJECT_ID', 'PROJECT_NUMBER', 'BUILD_ID'
  * gcloud commands in CI configuration: the `run:` steps of a GitHub Actions workflow, the
  * `script:` lists of GitLab CI jobs, and Cloud Build steps (`entrypoint: gcloud` with `args`, the
  * `gcr.io/cloud-builders/gcloud` builder, `bash -c` scripts, `script:`). Positions are in the YAML file.
+ * Steps of one job run in order; jobs (every mapping under a key) are blocks of their own, since
+ * which of them run, and in what order, is up to the CI system; a condition makes a block too.
  */
 export function ciInvocations(file: string, source: string, fail: CiContext['fail']): Invocation[] {
   const document = parseSource(file, source);
   const root = document.yaml?.contents;
-  const ctx: CiContext = { file, mapped: mapFile(source), fail };
+  const ctx: CiContext = { file, mapped: mapFile(source), fail, blocks: new Blocks() };
   const steps = isMap(root) ? root.get('steps', true) : undefined;
   if (isMap(root) && isSeq(steps)) return cloudBuildInvocations(ctx, root, steps.items);
   const out: Invocation[] = [];
-  walkScripts(ctx, root, new Map(), out);
+  walkScripts(ctx, root, new Map(), out, []);
   return out;
 }
 
-function walkScripts(ctx: CiContext, node: unknown, inherited: Variables, out: Invocation[]): void {
+function walkScripts(ctx: CiContext, node: unknown, inherited: Variables, out: Invocation[], around: Branch): void {
   if (isSeq(node)) {
-    for (const item of node.items) walkScripts(ctx, item, inherited, out);
+    for (const item of node.items) walkScripts(ctx, item, inherited, out, around);
     return;
   }
   if (!isMap(node)) return;
   const variables = new Map(inherited);
   for (const key of VARIABLE_KEYS) readVariables(ctx, node.get(key, true), variables);
+  const branch = CONDITION_KEYS.some((key) => node.has(key)) ? [...around, ctx.blocks.open()] : around;
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? pair.key.value : undefined;
     if (typeof key === 'string' && SCRIPT_KEYS.has(key)) {
       const script = scriptText(ctx, pair.value);
-      if (script !== undefined) out.push(...shellInvocations(script, { file: ctx.file, variables, outer: githubExpressions(variables), fail: ctx.fail }));
-    } else if (typeof key !== 'string' || !VARIABLE_KEYS.includes(key)) walkScripts(ctx, pair.value, variables, out);
+      if (script !== undefined) out.push(...shellInvocations(script, { file: ctx.file, variables, outer: githubExpressions(variables), fail: ctx.fail, blocks: ctx.blocks, branch }));
+    } else if (typeof key !== 'string' || !VARIABLE_KEYS.includes(key)) {
+      walkScripts(ctx, pair.value, variables, out, isMap(pair.value) ? [...branch, ctx.blocks.open(true)] : branch);
+    }
   }
 }
 
@@ -114,6 +123,8 @@ function cloudBuildInvocations(ctx: CiContext, root: YAMLMap, steps: readonly un
   const out: Invocation[] = [];
   for (const step of steps) {
     if (!isMap(step)) continue;
+    // Steps run in order unless `waitFor` starts one alongside others.
+    const branch = step.has('waitFor') ? [ctx.blocks.open(true)] : [];
     const env = stepEnv(ctx, step.get('env', true), outer);
     const args = step.get('args', true);
     const argWords = isSeq(args) ? args.items.map((item) => scalarWord(ctx, item, outer)) : [];
@@ -121,15 +132,15 @@ function cloudBuildInvocations(ctx: CiContext, root: YAMLMap, steps: readonly un
     const image = step.get('name', true);
     const entry = literalOf(ctx, entrypoint) ?? '';
     const script = scalarText(step.get('script', true), ctx.mapped);
-    if (script !== undefined) out.push(...shellInvocations(script, { file: ctx.file, variables: env, fail: ctx.fail }));
+    if (script !== undefined) out.push(...shellInvocations(script, { file: ctx.file, variables: env, fail: ctx.fail, blocks: ctx.blocks, branch }));
     if (entry === 'gcloud' || (entry === '' && /(^|\/)cloud-builders\/gcloud(-slim)?(:|@|$)/.test(literalOf(ctx, image) ?? ''))) {
       const gcloud = scalarWord(ctx, entry === '' ? image : entrypoint, undefined);
-      out.push({ words: [gcloud ?? { pieces: [], at: { line: 1, column: 1 } }, ...argWords.filter((w) => w !== undefined)], env });
+      out.push({ words: [gcloud ?? { pieces: [], at: { line: 1, column: 1 } }, ...argWords.filter((w) => w !== undefined)], env, branch });
     } else if (/(^|\/)(ba)?sh$/.test(entry) && isSeq(args)) {
       // `bash -c 'script'`: Cloud Build substitutes first ($$ escapes a shell $), then bash runs it.
       const flag = args.items.findIndex((item) => /^-[A-Za-z]*c$/.test(literalOf(ctx, item) ?? ''));
       const body = flag === -1 ? undefined : scalarText(args.items[flag + 1], ctx.mapped);
-      if (body !== undefined) out.push(...shellInvocations(body, { file: ctx.file, variables: env, outer, fail: ctx.fail }));
+      if (body !== undefined) out.push(...shellInvocations(body, { file: ctx.file, variables: env, outer, fail: ctx.fail, blocks: ctx.blocks, branch }));
     }
   }
   return out;

@@ -33,7 +33,10 @@ const PROPERTIES: Readonly<Record<string, string>> = {
   'compute/region': 'compute/region',
 };
 
-/** Applies the script's gcloud commands to the model, in script order. */
+/**
+ * Applies the script's gcloud commands to the model, in script order, each in the blocks of the
+ * script it stands in (so a command in one arm of an `if` does not override one in the other).
+ */
 export function applyCommands(model: ScriptModel, invocations: readonly Invocation[], source: string): void {
   for (const invocation of invocations) {
     const parsed = parseCommand(invocation);
@@ -45,6 +48,10 @@ export function applyCommands(model: ScriptModel, invocations: readonly Invocati
     const { command } = parsed;
     const key = command.path.join(' ');
     const reader = new CommandReader(command, model, source);
+    model.branch = invocation.branch ?? [];
+    // What set each value, for the reason a value the branches disagree on is unknown.
+    for (const at of [command.at, ...command.args.map((w) => w.at)]) model.describe(at, reader.title);
+    for (const flag of command.flags) model.describe(flag.at, `--${flag.name}`);
     if (key !== 'config set') {
       recordProject(reader);
       noteUnknownWords(reader);
@@ -85,12 +92,14 @@ function applyConfigSet(r: CommandReader): void {
   const property = PROPERTIES[propertyWord === undefined ? '' : (literalText(propertyWord.pieces) ?? '')];
   if (property === undefined || valueWord === undefined) return;
   const value = literalText(valueWord.pieces);
+  const at = r.located(valueWord.at);
+  r.model.describe(valueWord.at, `gcloud config set ${property}`);
   if (value === undefined) {
     r.note(`${r.file}:${valueWord.at.line}: gcloud config set ${property} is given by ${describeUnknown(firstUnknown(valueWord.pieces) ?? r.unknownOf({ name: property, value: undefined, at: valueWord.at }))}; later commands without their own flag are read without it`);
-    r.model.config.delete(property);
+    r.model.setConfig(property, undefined, at);
     return;
   }
-  const setting = { value, at: r.located(valueWord.at) };
-  r.model.config.set(property, setting);
+  const setting = { value, at };
+  r.model.setConfig(property, setting, at);
   if (property === 'project') useProject(r, setting);
 }

@@ -19,7 +19,7 @@ export function applyConnector(r: CommandReader): void {
   const resource = r.resource('connector');
   if (resource === undefined) return;
   const label = `connectors[${resource.name}]`;
-  const connector = r.model.connectors.get(resource.name) ?? new Draft<ConnectorInput>(resource.name, r.located(r.command.at));
+  const connector = r.model.connectors.get(resource.name) ?? new Draft<ConnectorInput>(resource.name, r.located(r.command.at), r.model);
   r.model.connectors.set(resource.name, connector);
   // Only --region: the connectors reference names no property to fall back on.
   const region = r.region(undefined, `${label}.region`);
@@ -79,7 +79,7 @@ export function applySubnetCreate(r: CommandReader): void {
     return;
   }
   const net = r.model.network(network, r.located(networkFlag.at));
-  const subnet = net.subnets.get(resource.name) ?? new Draft<SubnetInput>(resource.name, r.located(r.command.at));
+  const subnet = net.subnets.get(resource.name) ?? new Draft<SubnetInput>(resource.name, r.located(r.command.at), r.model);
   net.subnets.set(resource.name, subnet);
   subnet.set('cidr', range, r.located(rangeFlag.at));
   const region = r.region('compute/region', `networks[${network}].subnets[${resource.name}].region`);
@@ -117,7 +117,7 @@ export function applyRouterCreate(r: CommandReader): void {
     return;
   }
   const net = r.model.network(network, r.located(networkFlag.at));
-  const router = net.routers.get(resource.name) ?? new Draft<RouterInput>(resource.name, r.located(r.command.at));
+  const router = net.routers.get(resource.name) ?? new Draft<RouterInput>(resource.name, r.located(r.command.at), r.model);
   net.routers.set(resource.name, router);
   const region = r.region('compute/region', `networks[${network}].routers[${resource.name}].region`);
   if (region !== undefined) router.set('region', region.value, region.at);
@@ -138,7 +138,7 @@ export function applyNat(r: CommandReader): void {
     return;
   }
   const key = `${router}/${resource.name}`;
-  const nat = r.model.nats.get(key)?.draft ?? new Draft<NatInput>(resource.name, r.located(r.command.at));
+  const nat = r.model.nats.get(key)?.draft ?? new Draft<NatInput>(resource.name, r.located(r.command.at), r.model);
   r.model.nats.set(key, { router, draft: nat });
   const label = `Cloud NAT ${resource.name}`;
   // --nat-primary-subnet-ip-ranges covers every subnet's primary range: where connector and Cloud Run traffic comes from.
@@ -179,7 +179,7 @@ export function applyAddressCreate(r: CommandReader): void {
   r.command.args.forEach((word, i) => {
     const name = literalText(word.pieces);
     if (name === undefined) return;
-    const address = r.model.addresses.get(resourceName(name)) ?? new Draft<AddressInput>(resourceName(name), r.located(word.at));
+    const address = r.model.addresses.get(resourceName(name)) ?? new Draft<AddressInput>(resourceName(name), r.located(word.at), r.model);
     r.model.addresses.set(address.name, address);
     if (region !== undefined) address.set('region', region.value, region.at);
     const ip = ips[i];

@@ -117,6 +117,10 @@ export class CommandReader {
     const variable = PROPERTY_VARIABLES[property];
     const pieces = variable === undefined ? undefined : this.command.env.get(variable);
     const value = pieces === undefined ? undefined : literalText(pieces);
-    return value === undefined ? this.model.config.get(property) : { value, at: this.located(this.command.at) };
+    if (value !== undefined) return { value, at: this.located(this.command.at) };
+    const configured = this.model.config(property);
+    // `gcloud config set` in two branches: which value this command reads is not known.
+    if (configured?.kind === 'unsettled' && where !== undefined) this.note(`${where}: ${configured.reason}; not imported`);
+    return configured?.kind === 'value' ? configured.setting : undefined;
   }
 }

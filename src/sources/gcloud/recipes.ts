@@ -1,4 +1,5 @@
 import type { Position } from '../document.js';
+import { Blocks, type Branch } from './branches.js';
 import type { OuterExpansion } from './shell-lexer.js';
 import { shellInvocations } from './shell.js';
 import { substitutedPieces } from './yaml-scalars.js';
@@ -18,18 +19,20 @@ const MAKE_VARIABLE = /^\s*(?:(?:export|override)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)
 /**
  * gcloud commands in Makefile recipes. Make expands `$(VAR)` before the shell runs each recipe
  * line (`$$` is a shell `$`); variables are the file's own `VAR = value` / `VAR := value`
- * (a `?=` default may come from the environment, so it is unknown).
+ * (a `?=` default may come from the environment, so it is unknown). Each rule's recipe is a block
+ * of its own: which targets run, and in what order, is up to whoever runs make.
  */
 export function makefileInvocations(file: string, source: string, fail: Fail): Invocation[] {
   const mapped = mapFile(source);
   const variables = new Map<string, readonly Piece[]>();
   const outer = makeExpansion(file, variables);
   const out: Invocation[] = [];
-  let inRule = false;
+  const blocks = new Blocks();
+  let rule: Branch | undefined;
   for (const line of logicalLines(source)) {
-    if (line.text.startsWith('\t') && inRule) {
+    if (line.text.startsWith('\t') && rule !== undefined) {
       const recipe = stripRecipePrefix(sliceMapped(mapped, line.start + 1, line.end));
-      out.push(...shellInvocations(recipe, { file, outer, fail }));
+      out.push(...shellInvocations(recipe, { file, outer, fail, blocks, branch: rule }));
       continue;
     }
     if (/^\s*(#|$)/.test(line.text)) continue;
@@ -43,7 +46,7 @@ export function makefileInvocations(file: string, source: string, fail: Fail): I
       variables.set(name, op === '+=' && previous !== undefined ? [...previous, text(' '), ...assigned] : assigned);
       continue;
     }
-    inRule = /^[^\t#][^=]*:/.test(line.text);
+    rule = /^[^\t#][^=]*:/.test(line.text) ? [blocks.open(true)] : undefined;
   }
   return out;
 }
@@ -82,6 +85,7 @@ export function dockerfileInvocations(file: string, source: string, fail: Fail):
   const mapped = mapFile(source);
   const variables = new Map<string, readonly Piece[]>();
   const out: Invocation[] = [];
+  const blocks = new Blocks();
   for (const line of logicalLines(source)) {
     const instruction = /^\s*([A-Za-z]+)\s+/.exec(line.text);
     if (instruction === null) continue;
@@ -90,7 +94,7 @@ export function dockerfileInvocations(file: string, source: string, fail: Fail):
     const body = line.text.slice(instruction[0].length);
     if (keyword === 'RUN' && !body.trimStart().startsWith('[')) {
       const flags = /^(?:--[a-z]+=\S+\s+)*/.exec(body)?.[0].length ?? 0;
-      out.push(...shellInvocations(sliceMapped(mapped, bodyStart + flags, line.end), { file, variables, fail }));
+      out.push(...shellInvocations(sliceMapped(mapped, bodyStart + flags, line.end), { file, variables, fail, blocks }));
     } else if (keyword === 'ENV' || keyword === 'ARG') {
       readDockerVariables(body, keyword === 'ENV', variables);
     }

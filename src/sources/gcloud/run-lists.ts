@@ -52,15 +52,15 @@ export function applyEnv(r: CommandReader, service: Draft<ServiceInput>, label: 
   if (clear !== undefined) service.clearEntries('env', r.located(clear.at));
   for (const flag of r.all('remove-env-vars')) {
     const value = r.value(flag, `${label}.env`);
-    for (const key of value === undefined ? [] : splitList(value)) service.deleteEntry('env', key);
+    for (const key of value === undefined ? [] : splitList(value)) service.deleteEntry('env', key, r.located(flag.at));
   }
-  let hidden = false;
+  let hidden: FlagUse | undefined;
   for (const flag of [...r.all('set-env-vars'), ...r.all('update-env-vars')]) {
     if (flag.name === 'update-env-vars' && service.entries('env') === undefined) {
       r.note(`${label}.env: --update-env-vars keeps the variables the service may already have, which ${r.file} does not show`);
     }
     const read = items(r, flag, `${label}.env`, 'KEY=VALUE');
-    hidden ||= read.hidden;
+    if (read.hidden) hidden = flag;
     for (const item of read.items) {
       const value = literalText(item.value);
       if (value !== undefined) {
@@ -68,15 +68,16 @@ export function applyEnv(r: CommandReader, service: Draft<ServiceInput>, label: 
         continue;
       }
       // Only the unknown part is named: the rest of the value may be a password.
-      hidden = true;
-      service.deleteEntry('env', item.key);
+      hidden = flag;
+      service.deleteEntry('env', item.key, r.located(flag.at));
       r.note(`${label}.env.${item.key}: its value is given by ${describeUnknown(firstUnknown(item.value) ?? r.unknownOf(flag))}; not imported`);
     }
   }
   // An empty env would say the service has none; with variables the script does not show, it is left out.
-  if (hidden && service.entries('env')?.size === 0 && r.last('clear-env-vars') === undefined) service.delete('env');
-  if (r.has('env-vars-file')) {
-    service.delete('env');
+  if (hidden !== undefined && service.entries('env')?.size === 0 && r.last('clear-env-vars') === undefined) service.deleteEntries('env', r.located(hidden.at));
+  const file = r.last('env-vars-file');
+  if (file !== undefined) {
+    service.deleteEntries('env', r.located(file.at));
     r.note(`${label}.env: --env-vars-file is not read; the variables it sets are not imported`);
   }
 }
@@ -95,17 +96,17 @@ export function applySecrets(r: CommandReader, service: Draft<ServiceInput>, lab
     const value = r.value(flag, where);
     if (value !== undefined) service.setList('secrets', without(new Set(splitList(value))), r.located(flag.at));
   }
-  let hidden = false;
+  let hidden: FlagUse | undefined;
   for (const flag of [...r.all('set-secrets'), ...r.all('update-secrets')]) {
     if (flag.name === 'update-secrets' && service.list('secrets') === undefined) {
       r.note(`${where}: --update-secrets keeps the secrets the service may already have, which ${r.file} does not show`);
     }
     const read = items(r, flag, where, 'ENV=SECRET:VERSION or /path=SECRET:VERSION');
-    hidden ||= read.hidden;
+    if (read.hidden) hidden = flag;
     for (const item of read.items) {
       const value = literalText(item.value);
       if (value === undefined) {
-        hidden = true;
+        hidden = flag;
         r.note(`${where}: ${item.key} is given by ${describeUnknown(firstUnknown(item.value) ?? r.unknownOf(flag))}; not imported`);
         continue;
       }
@@ -116,7 +117,7 @@ export function applySecrets(r: CommandReader, service: Draft<ServiceInput>, lab
       service.setList('secrets', [...without(new Set([item.key])), { value: ref, at: r.located(flag.at) }], r.located(flag.at));
     }
   }
-  if (hidden && service.list('secrets')?.length === 0 && r.last('clear-secrets') === undefined) service.delete('secrets');
+  if (hidden !== undefined && service.list('secrets')?.length === 0 && r.last('clear-secrets') === undefined) service.deleteList('secrets', r.located(hidden.at));
 }
 
 /**

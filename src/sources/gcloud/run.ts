@@ -26,7 +26,7 @@ export function applyRunService(r: CommandReader): void {
   const resource = r.resource('service');
   if (resource === undefined) return;
   const label = `services[${resource.name}]`;
-  const service = r.model.services.get(resource.name) ?? new Draft<ServiceInput>(resource.name, r.located(r.command.at));
+  const service = r.model.services.get(resource.name) ?? new Draft<ServiceInput>(resource.name, r.located(r.command.at), r.model);
   r.model.services.set(resource.name, service);
   const region = r.region('run/region', `${label}.region`);
   if (region !== undefined) service.set('region', region.value, region.at);
@@ -42,7 +42,7 @@ export function applyRunService(r: CommandReader): void {
     if (flag === undefined || value === undefined) continue;
     if (value === 'default') {
       r.note(`${label}.${field}: --${name} default resets it; the schema default applies`);
-      service.delete(field);
+      service.delete(field, r.located(flag.at));
       continue;
     }
     const parsed = parse(value);
@@ -57,8 +57,9 @@ export function applyRunService(r: CommandReader): void {
 }
 
 function applyConnector(r: CommandReader, service: Draft<ServiceInput>, label: string): void {
-  if (r.has('clear-vpc-connector')) {
-    service.delete('connector');
+  const clear = r.last('clear-vpc-connector');
+  if (clear !== undefined) {
+    service.delete('connector', r.located(clear.at));
     r.note(`${label}.connector: --clear-vpc-connector removes the service's connector`);
   }
   const flag = r.last('vpc-connector');
@@ -88,7 +89,8 @@ function applyEgress(r: CommandReader, service: Draft<ServiceInput>): void {
 
 /** `--network`, `--subnet`, `--network-tags`: Direct VPC egress (cloud.google.com/run/docs/configuring/vpc-direct-vpc). */
 function applyDirectVpc(r: CommandReader, service: Draft<ServiceInput>, label: string): void {
-  if (r.has('clear-network')) service.delete('directVpc');
+  const clear = r.last('clear-network');
+  if (clear !== undefined) service.deleteEntries('directVpc', r.located(clear.at));
   const set = (flag: FlagUse | undefined, key: string, toValue: (text: string) => unknown): void => {
     const value = flag === undefined ? undefined : r.value(flag, `${label}.directVpc.${key}`);
     if (flag !== undefined && value !== undefined) service.setEntry('directVpc', key, toValue(value), r.located(flag.at));

@@ -134,6 +134,85 @@ describe('importGcloudScript: other script languages', () => {
   });
 });
 
+describe('importGcloudScript: commands in different branches', () => {
+  const UNSETTLED = '(which command runs is not known from the script)';
+
+  it('makes an egress that two branches set differently unknown, at the later flag, and keeps what they agree on', () => {
+    const fragment = importFixture('branches.sh');
+    assert.deepEqual(fragment.data, { services: [{ name: 'api', region: 'europe-west1', connector: 'run-egress', egress: 'unknown' }] });
+    assert.equal(fragment.unknownReason(['services', 0, 'egress']), `--vpc-egress is all-traffic at branches.sh:3 and private-ranges-only at branches.sh:5 ${UNSETTLED}`);
+    assert.deepEqual(fragment.locate(['services', 0, 'egress']), { file: 'branches.sh', line: 5, column: 74 });
+    assert.equal(fragment.lineText('branches.sh', 5)?.slice(73), '--vpc-egress=private-ranges-only');
+    assert.deepEqual(fragment.locate(['services', 0, 'connector']), { file: 'branches.sh', line: 5, column: 47 });
+    assert.equal(fragment.unknownReason(['services', 0, 'connector']), undefined);
+    assert.equal(fragment.unknownReason(['services', 0, 'region']), undefined);
+    assert.deepEqual(fragment.notes, []);
+  });
+
+  it('keeps a value both branches give, and lets a later command at the top level decide', () => {
+    const same = importGcloudScript('deploy.sh', 'if [ "$ENV" = prod ]; then\n  gcloud run deploy api --vpc-egress all\nelse\n  gcloud run deploy api --vpc-egress all-traffic\nfi\n');
+    assert.deepEqual(same.data, { services: [{ name: 'api', egress: 'all-traffic' }] });
+    assert.deepEqual(same.notes, []);
+    const after = importGcloudScript('deploy.sh', `${readFixture('branches.sh')}gcloud run services update api --vpc-egress private-ranges-only\n`);
+    assert.deepEqual(after.data, { services: [{ name: 'api', region: 'europe-west1', connector: 'run-egress', egress: 'private-ranges-only' }] });
+    assert.equal(after.unknownReason(['services', 0, 'egress']), undefined);
+  });
+
+  it('applies straight-line commands in order: a later flag wins, --update-env-vars adds keys', () => {
+    const fragment = importGcloudScript('deploy.sh', 'gcloud run deploy api --vpc-egress all-traffic --set-env-vars A=1\ngcloud run services update api --vpc-egress private-ranges-only --update-env-vars B=2\n');
+    assert.deepEqual(fragment.data, { services: [{ name: 'api', egress: 'private-ranges-only', env: { A: '1', B: '2' } }] });
+    assert.deepEqual(fragment.notes, []);
+  });
+
+  it('makes a command in one branch unsettle the value a top-level command gave', () => {
+    const fragment = importGcloudScript('deploy.sh', 'gcloud run deploy api --vpc-egress private-ranges-only\n[ "$ENV" = prod ] && gcloud run services update api --vpc-egress all-traffic\n');
+    assert.deepEqual(fragment.data, { services: [{ name: 'api', egress: 'unknown' }] });
+    assert.equal(fragment.unknownReason(['services', 0, 'egress']), `--vpc-egress is private-ranges-only at deploy.sh:1 and all-traffic at deploy.sh:2 ${UNSETTLED}`);
+  });
+
+  it('leaves out a field that cannot be unknown, with a note', () => {
+    const fragment = importGcloudScript('deploy.sh', 'case "$ENV" in\n  prod) gcloud run deploy api --region europe-west1 --max-instances 20 ;;\n  *) gcloud run deploy api --region us-east1 --max-instances 20 ;;\nesac\n');
+    assert.deepEqual(fragment.data, { services: [{ name: 'api', maxInstances: 20 }] });
+    assert.deepEqual(fragment.notes, [`services[api].region: --region is europe-west1 at deploy.sh:2 and us-east1 at deploy.sh:3 ${UNSETTLED}; not imported`]);
+  });
+
+  it('names env variables but never their values', () => {
+    const script = [
+      'if [ "$ENV" = prod ]; then',
+      '  gcloud run deploy api --set-env-vars DATABASE_URL=postgres://app:hunter2@/db,LOG_LEVEL=info',
+      'else',
+      '  gcloud run deploy api --set-env-vars DATABASE_URL=postgres://app:letmein@/db,LOG_LEVEL=info,DEBUG=1',
+      'fi',
+      '',
+    ].join('\n');
+    const fragment = importGcloudScript('deploy.sh', script);
+    assert.deepEqual(fragment.data, { services: [{ name: 'api', env: { LOG_LEVEL: 'info' } }] });
+    assert.deepEqual(fragment.notes, [
+      `services[api].env.DATABASE_URL: --set-env-vars sets it to different values at deploy.sh:2 and deploy.sh:4 ${UNSETTLED}; not imported`,
+      `services[api].env.DEBUG: --set-env-vars is not set at deploy.sh:2 and set at deploy.sh:4 ${UNSETTLED}; not imported`,
+    ]);
+    assert.ok(fragment.notes.every((note) => !note.includes('hunter2') && !note.includes('letmein') && !note.includes('=1')));
+  });
+
+  it('does not order a function body before the commands below it', () => {
+    const fragment = importGcloudScript('deploy.sh', 'open_egress() {\n  gcloud run services update api --vpc-egress all-traffic\n}\ngcloud run deploy api --vpc-egress private-ranges-only\nopen_egress\n');
+    assert.deepEqual(fragment.data, { services: [{ name: 'api', egress: 'unknown' }] });
+  });
+
+  it('reads the branches of Python and JavaScript code, Makefile rules and CI jobs', () => {
+    const python = importGcloudScript('deploy.py', 'if env == "prod":\n    subprocess.run(["gcloud", "run", "deploy", "api", "--vpc-egress", "all-traffic"])\nelse:\n    subprocess.run(["gcloud", "run", "deploy", "api", "--vpc-egress", "private-ranges-only"])\n');
+    assert.equal(python.unknownReason(['services', 0, 'egress']), `--vpc-egress is all-traffic at deploy.py:2 and private-ranges-only at deploy.py:4 ${UNSETTLED}`);
+    const javascript = importGcloudScript('deploy.mjs', "if (prod) execFileSync('gcloud', ['run', 'deploy', 'api', '--vpc-egress=all-traffic']);\nelse execFileSync('gcloud', ['run', 'deploy', 'api', '--vpc-egress=private-ranges-only']);\n");
+    assert.equal(javascript.unknownReason(['services', 0, 'egress']), `--vpc-egress is all-traffic at deploy.mjs:1 and private-ranges-only at deploy.mjs:2 ${UNSETTLED}`);
+    const make = importGcloudScript('Makefile', 'prod:\n\tgcloud run deploy api --vpc-egress all-traffic\nstaging:\n\tgcloud run deploy api --vpc-egress private-ranges-only\n');
+    assert.deepEqual(make.data, { services: [{ name: 'api', egress: 'unknown' }] });
+    const workflow = importGcloudScript('deploy.yml', 'jobs:\n  prod:\n    steps:\n      - run: gcloud run deploy api --vpc-egress all-traffic\n  staging:\n    steps:\n      - run: gcloud run deploy api --vpc-egress private-ranges-only\n');
+    assert.deepEqual(workflow.data, { services: [{ name: 'api', egress: 'unknown' }] });
+    const steps = importGcloudScript('deploy.yml', 'jobs:\n  prod:\n    steps:\n      - run: gcloud run deploy api --vpc-egress all-traffic\n      - run: gcloud run services update api --vpc-egress private-ranges-only\n');
+    assert.deepEqual(steps.data, { services: [{ name: 'api', egress: 'private-ranges-only' }] });
+  });
+});
+
 describe('importGcloudScript: malformed input', () => {
   it('refuses a script with no gcloud command', () => {
     const error = importError('no-gcloud.sh', readFixture('no-gcloud.sh'));

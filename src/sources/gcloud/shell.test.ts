@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Position } from '../document.js';
+import { runsAfter } from './branches.js';
 import { shellInvocations } from './shell.js';
 import { mapFile, type Invocation, type Piece, type Word } from './words.js';
 
@@ -108,6 +109,32 @@ describe('shellInvocations: variables', () => {
       invocations('gcloud run deploy $SERVICE\n', new Map([['SERVICE', [{ kind: 'text', text: 'api' }]]])).map((i) => i.words.map(show)),
       [['gcloud', 'run', 'deploy', 'api']],
     );
+  });
+});
+
+describe('shellInvocations: branches', () => {
+  /** For each pair of commands (by their second word), whether the later surely runs after the earlier. */
+  function order(script: string): Record<string, boolean> {
+    const found = invocations(script);
+    const out: Record<string, boolean> = {};
+    found.forEach((later, j) => {
+      found.slice(0, j).forEach((earlier) => {
+        out[`${show(earlier.words[1] ?? { pieces: [], at: { line: 0, column: 0 } })}<${show(later.words[1] ?? { pieces: [], at: { line: 0, column: 0 } })}`] = runsAfter(later.branch ?? [], earlier.branch ?? []);
+      });
+    });
+    return out;
+  }
+
+  it('orders top-level commands, and puts each arm of an if or case in a block of its own', () => {
+    assert.deepEqual(order('gcloud a\nif x; then gcloud b; elif y; then gcloud c; else\n  gcloud d\nfi\ngcloud e\n'), {
+      'a<b': false, 'a<c': false, 'b<c': false, 'a<d': false, 'b<d': false, 'c<d': false, 'a<e': true, 'b<e': true, 'c<e': true, 'd<e': true,
+    });
+    assert.deepEqual(order('case $ENV in\n  prod) gcloud a; gcloud b ;;\n  *) gcloud c ;;\nesac\ngcloud d\n'), { 'a<b': true, 'a<c': false, 'b<c': false, 'a<d': true, 'b<d': true, 'c<d': true });
+  });
+
+  it('puts what follows && or || in a block, and does not order function bodies or background commands', () => {
+    assert.deepEqual(order('gcloud a && gcloud b || gcloud c\ngcloud d\n'), { 'a<b': false, 'a<c': false, 'b<c': false, 'a<d': true, 'b<d': true, 'c<d': true });
+    assert.deepEqual(order('f() {\n  gcloud a\n  gcloud b\n}\ngcloud c &\ngcloud d\n'), { 'a<b': true, 'a<c': false, 'b<c': false, 'a<d': false, 'b<d': false, 'c<d': false });
   });
 });
 

@@ -28,7 +28,7 @@ export function applySqlInstance(r: CommandReader): void {
   if (resource === undefined) return;
   const label = `databases[${resource.name}]`;
   const create = r.command.path.at(-1) === 'create';
-  const db = r.model.databases.get(resource.name) ?? new Draft<DatabaseInput>(resource.name, r.located(r.command.at));
+  const db = r.model.databases.get(resource.name) ?? new Draft<DatabaseInput>(resource.name, r.located(r.command.at), r.model);
   r.model.databases.set(resource.name, db);
   const text = (name: string, field: string): { value: string; at: ReturnType<CommandReader['located']> } | undefined => {
     const flag = r.last(name);

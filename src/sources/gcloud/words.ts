@@ -1,4 +1,5 @@
 import type { Position } from '../document.js';
+import type { Branch } from './branches.js';
 
 /**
  * Words of a gcloud command line, whatever the script language: shell words, list elements of a
@@ -33,6 +34,8 @@ export interface Invocation {
   readonly words: readonly Word[];
   /** Variables the script sets before it (for CLOUDSDK_CORE_PROJECT and friends). */
   readonly env: ReadonlyMap<string, readonly Piece[]>;
+  /** The blocks of the script around the command (an `if` arm, a function body); absent at the top level. */
+  readonly branch?: Branch;
 }
 
 export const text = (value: string): TextPiece => ({ kind: 'text', text: value });
