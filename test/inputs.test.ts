@@ -85,6 +85,17 @@ describe('inputs: several files, directories and lifeline.yaml merged into one m
     assert.match(text.stdout, /ignored: .*README\.md: not a recognised input/);
   });
 
+  it('a plan with values known only after apply: the path is UNDETERMINED and says which value and why', () => {
+    const report = checkJson(['test/fixtures/import/terraform-plan/new-database-known-after-apply.json']);
+    const path = report.paths.find((p) => p.dependency === 'orders-db');
+    assert.equal(path?.verdict, 'UNDETERMINED');
+    assert.ok(
+      path.hops.some((h) => h.outcome === 'undetermined' && h.detail.includes('is unknown (known after apply (google_sql_database_instance.main.public_ip_address))')),
+      JSON.stringify(path.hops.map((h) => h.detail)),
+    );
+    assert.ok(report.findings.some((f) => f.ruleId === 'unconfirmed-path' && f.message.includes('known after apply')));
+  });
+
   it('a symbolic link in a directory is read as the file it points to', () => {
     const dir = join(scratch, 'linked');
     mkdirSync(dir);
