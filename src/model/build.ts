@@ -447,7 +447,7 @@ function inferFromEnv(variable: EnvVar, env: readonly EnvVar[], index: TargetInd
       endpoint = { scheme: undefined, host: undefined, port: undefined, socketDir: value, display: value };
     } else if (endpoint === undefined) {
       const port = portVariable ? Number(portVariable.value) : kind === 'redis' ? 6379 : undefined;
-      // `*_HOST` without a port names no connection we can check (issue: "with a port").
+      // `*_HOST` without a port (and not a socket directory) names no connection that can be checked.
       if (port === undefined || !Number.isInteger(port)) return undefined;
       endpoint = { scheme: undefined, host: value.toLowerCase(), port, socketDir: undefined, display: `${value}:${port}` };
     }
