@@ -11,6 +11,11 @@ function importFixture(name: string): Fragment {
   return importGcloudScript(name, readFixture(name));
 }
 
+/** The incident's deploy script, before and after the change, as examples/review ships it. */
+function importExample(name: string, path: string): Fragment {
+  return importGcloudScript(name, readFileSync(fileURLToPath(new URL(`../../../../examples/review/${path}`, import.meta.url)), 'utf8'));
+}
+
 function readFixture(name: string): string {
   return readFileSync(fileURLToPath(new URL(`../../../../test/fixtures/import/gcloud/${name}`, import.meta.url)), 'utf8');
 }
@@ -37,20 +42,20 @@ const INCIDENT_SERVICE = {
 
 describe('importGcloudScript: the incident, as two versions of a Python deploy script', () => {
   it('reads the script before the change: private-ranges-only through the connector', () => {
-    const fragment = importFixture('deploy_before.py');
+    const fragment = importExample('deploy_before.py', 'deploy/deploy.py');
     assert.equal(fragment.format, 'gcloud');
     assert.deepEqual(fragment.data, { project: 'acme-prod', services: [{ ...INCIDENT_SERVICE, egress: 'private-ranges-only' }] });
   });
 
   it('reads the script after the change: all-traffic, at the line and column of the flag', () => {
-    const fragment = importFixture('deploy_after.py');
+    const fragment = importExample('deploy_after.py', 'after/deploy.py');
     assert.deepEqual(fragment.data, { project: 'acme-prod', services: [{ ...INCIDENT_SERVICE, egress: 'all-traffic' }] });
     assert.deepEqual(fragment.locate(['services', 0, 'egress']), { file: 'deploy_after.py', line: 20, column: 9 });
     assert.equal(fragment.lineText('deploy_after.py', 20), '        "--vpc-egress", "all-traffic",');
   });
 
   it('locates the service at its gcloud word and each attribute at its flag', () => {
-    const fragment = importFixture('deploy_after.py');
+    const fragment = importExample('deploy_after.py', 'after/deploy.py');
     assert.deepEqual(fragment.locate(['services', 0]), { file: 'deploy_after.py', line: 15, column: 9 });
     assert.deepEqual(fragment.locate(['services', 0, 'connector']), { file: 'deploy_after.py', line: 19, column: 9 });
     assert.deepEqual(fragment.locate(['services', 0, 'env', 'DATABASE_URL']), { file: 'deploy_after.py', line: 22, column: 9 });
@@ -59,7 +64,7 @@ describe('importGcloudScript: the incident, as two versions of a Python deploy s
   });
 
   it('notes that --add-cloudsql-instances cannot show the instances already attached, and never the password', () => {
-    const fragment = importFixture('deploy_after.py');
+    const fragment = importExample('deploy_after.py', 'after/deploy.py');
     assert.deepEqual(fragment.notes, [
       'services[api].cloudSqlInstances: --add-cloudsql-instances adds to the instances the service may already have, which deploy_after.py does not show; only the added ones are listed',
     ]);
