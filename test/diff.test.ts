@@ -51,7 +51,7 @@ describe('lifeline diff', () => {
     );
   });
 
-  it('the fix: what it repairs is reported as improved, the shrunk nothing, exit 0', () => {
+  it('the fix: what it repairs is reported as improved, exit 0', () => {
     const { report, status } = diffJson(['examples/incident/after.yaml', 'examples/incident/fixed.yaml']);
     assert.equal(status, 0);
     assert.equal(report.status, 'NOT_WORSE');
@@ -111,6 +111,40 @@ describe('lifeline diff', () => {
       assert.equal(changes[1]?.location.text, undefined);
       const text = lifeline(['diff', join(dir, 'base.yaml'), join(dir, 'head.yaml')]).stdout;
       assert.doesNotMatch(text + JSON.stringify(report), /TopSecretValue|Sup3rS3cret/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports capacity and timeout margins that shrank, without failing on them alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lifeline-diff-'));
+    try {
+      const topology = (maxInstances: number, connectTimeoutSeconds: number) =>
+        [
+          'project: p',
+          'region: europe-west1',
+          'databases:',
+          '  - {name: db, publicIp: 192.0.2.10, tier: db-custom-2-7680, flags: {max_connections: 400}}',
+          'services:',
+          '  - name: api',
+          `    maxInstances: ${maxInstances}`,
+          '    cloudSqlInstances: [p:europe-west1:db]',
+          '    dependencies:',
+          `      - {name: db, database: db, via: cloudsql-socket, critical: true, poolSize: 10, connectTimeoutSeconds: ${connectTimeoutSeconds}, retries: 2}`,
+          '',
+        ].join('\n');
+      writeFileSync(join(dir, 'base.yaml'), topology(10, 5));
+      writeFileSync(join(dir, 'head.yaml'), topology(20, 10));
+      const { report, status } = diffJson([join(dir, 'base.yaml'), join(dir, 'head.yaml')]);
+      assert.equal(status, 0);
+      assert.deepEqual(
+        report.shrunk.map((m) => `${m.key} ${m.before}→${m.after} ${m.unit}`),
+        // 400 − 3 superuser − 2 cloudsqladmin = 395 usable; 10 → 20 instances × 10 connections.
+        // Worst connect: timeout × 3 attempts + 2 × 1 s backoff = 17 → 32 s, against the default
+        // 240 s startup probe and the 300 s request timeout.
+        ['database:db 295→195 connections', 'api→db:startup 223→208 seconds', 'api→db:request 283→268 seconds'],
+      );
+      assert.equal(report.shrunk[0]?.location.line, 4);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
