@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -207,6 +207,14 @@ describe('lifeline diff --base REV', () => {
     assert.equal(reverse.report.improved.length, 2);
     assert.equal(readFileSync(join(repo, 'deploy/deploy.py'), 'utf8'), workTree);
     assert.equal(git('status', '--porcelain'), '');
+
+    // A link at a revision is refused with the reason (its blob is the target's path, not the file).
+    symlinkSync('services.yaml', join(repo, 'linked.yaml'));
+    git('add', 'linked.yaml');
+    git('commit', '-q', '-m', 'a link');
+    const link = lifeline(['diff', '--base', 'main', 'linked.yaml'], repo);
+    assert.equal(link.status, 2);
+    assert.equal(link.stderr, 'linked.yaml: error: is a symbolic link at main; name the file it points to\n');
 
     const bad = lifeline(['diff', '--base', 'no-such-branch'], repo);
     assert.equal(bad.status, 2);

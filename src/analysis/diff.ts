@@ -116,9 +116,14 @@ function pathChange(key: string, before: PathResult | undefined, after: PathResu
   // addresses…) before one that only sizes or times (instances, pools, timeouts); then the failing
   // hop's own entity first.
   const score = (c: ValueChange): number =>
-    (SIZING.test(c.attribute) ? 4 : /\.(env|secrets)(\.|\[|$)/.test(c.attribute) ? 3 : 0) + (failingHop?.origin && sameEntity(c.origin, failingHop.origin) ? 0 : c.attribute.startsWith('services[') ? 1 : 2);
+    (SIZING.test(c.attribute) ? 4 : isEnvOrSecretAttribute(c.attribute) ? 3 : 0) + (failingHop?.origin && sameEntity(c.origin, failingHop.origin) ? 0 : c.attribute.startsWith('services[') ? 1 : 2);
   causes.sort((a, b) => score(a) - score(b));
   return { key, service: path.service, dependency: path.dependency, target: path.target, critical: path.critical, before: before?.verdict, after: after?.verdict, failingHop, causes };
+}
+
+/** Whether an attribute (`services[api].env.DATABASE_URL`) holds an environment or secret value. */
+export function isEnvOrSecretAttribute(attribute: string): boolean {
+  return /\.(env|secrets)(\.|\[|$)/.test(attribute);
 }
 
 /** Attributes that size or time a path but never decide whether it exists. */

@@ -54,8 +54,6 @@ type Path = readonly (string | number)[];
  * data back to the file (and the path inside it) that gave the value.
  */
 export interface BuildSource {
-  /** Names the data in messages (e.g. the input list). */
-  readonly name: string;
   origin(path: Path): Origin;
   /** Why a value given as `unknown` is unknown, when its source said (e.g. "known after apply"). */
   unknownReason(path: Path): string | undefined;
@@ -67,7 +65,7 @@ export interface BuildSource {
  */
 export function buildTopology(file: TopologyFile, from: string | BuildSource): BuildResult {
   const source: BuildSource =
-    typeof from === 'string' ? { name: from, origin: (path) => ({ file: from, path }), unknownReason: () => undefined } : from;
+    typeof from === 'string' ? { origin: (path) => ({ file: from, path }), unknownReason: () => undefined } : from;
   const issues: BuildIssue[] = [];
   const at = (path: Path): Origin => source.origin(path);
   const regionOf = (explicit: string | undefined, path: Path): string => {

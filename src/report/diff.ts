@@ -1,9 +1,9 @@
-import type { DiffResult, PathChange, ValueChange } from '../analysis/diff.js';
+import { isEnvOrSecretAttribute, type DiffResult, type PathChange, type ValueChange } from '../analysis/diff.js';
 import type { Cause, Step, Verdict } from '../analysis/reachability/path.js';
 import type { Finding, Severity } from '../analysis/rules/rule.js';
 import { redactData, redactEnvValue, redactSourceLine, redactUrlPasswords } from '../model/redact.js';
 import type { Origin } from '../model/topology.js';
-import type { Location } from './report.js';
+import { formatLocation, type Location } from './report.js';
 
 /** The JSON diff report's schema version. */
 export const DIFF_SCHEMA_VERSION = 1;
@@ -76,15 +76,14 @@ export function buildDiffReport(diff: DiffResult, options: DiffReportOptions): D
     if (typeof v === 'string') return redactEnvValue(key, v);
     return redactUrlPasswords(JSON.stringify(redactData(v, key)));
   };
-  // An environment or secret value's own line may hold the value under another key (`value: …`).
-  const sensitive = (attribute: string): boolean => /\.(env|secrets)(\.|\[|$)/.test(attribute);
   const change = (c: ValueChange): DiffValueChange => {
     const location = (c.side === 'head' ? head : base).locate(c.origin);
     return {
       attribute: c.attribute,
       before: value(c.attribute, c.before),
       after: value(c.attribute, c.after),
-      location: sensitive(c.attribute) ? withoutText(location) : location,
+      // An environment or secret value's own line may hold the value under another key (`value: …`).
+      location: isEnvOrSecretAttribute(c.attribute) ? withoutText(location) : location,
       side: c.side,
     };
   };
@@ -129,7 +128,7 @@ export function renderDiffJson(report: DiffReport): string {
   return redactUrlPasswords(`${JSON.stringify(report, null, 2)}\n`);
 }
 
-const where = (l: Location): string => (l.line === undefined ? l.file : `${l.file}:${l.line}:${l.column ?? 1}`);
+const where = formatLocation;
 const verdict = (v: Verdict | null): string => v ?? 'absent';
 
 /** A reviewer's summary: what the change breaks (with the line that did it), then the rest. */

@@ -1,6 +1,6 @@
 import type { Verdict } from '../analysis/reachability/path.js';
 import { redactSourceLine, redactUrlPasswords } from '../model/redact.js';
-import type { Location, Report, ReportHop, ReportPath } from './report.js';
+import { formatLocation, type Report, type ReportHop, type ReportPath } from './report.js';
 
 /**
  * A self-contained HTML report: the dependency graph as inline SVG (services left, dependencies
@@ -190,7 +190,7 @@ function decisiveHop(path: ReportPath): ReportHop | undefined {
   return path.hops.find((h) => h.outcome === 'drop') ?? path.hops.find((h) => h.outcome === 'undetermined') ?? path.hops.find((h) => h.outcome === 'ambiguous');
 }
 
-const where = (l: Location): string => (l.line === undefined ? l.file : `${l.file}:${l.line}:${l.column ?? 1}`);
+const where = formatLocation;
 
 /** Shortens redacted text to `max` characters (redacting first: a cut URL would escape redaction). */
 function clip(text: string, max: number): string {

@@ -1,6 +1,6 @@
 import { SEVERITY_RANK } from '../analysis/rules/rule.js';
 import { redactUrlPasswords } from '../model/redact.js';
-import type { Location, Report, ReportFinding, ReportHop, ReportPath } from './report.js';
+import { formatLocation, type Location, type Report, type ReportFinding, type ReportHop, type ReportPath } from './report.js';
 
 /**
  * JUnit XML for CI test views: one testsuite per service with a test case per dependency, and a
@@ -161,7 +161,7 @@ function decisiveHop(path: ReportPath): ReportHop | undefined {
   return path.hops.find((h) => h.outcome === 'drop') ?? path.hops.find((h) => h.outcome === 'undetermined') ?? path.hops.find((h) => h.outcome === 'ambiguous');
 }
 
-const where = (l: Location): string => (l.line === undefined ? l.file : `${l.file}:${l.line}:${l.column ?? 1}`);
+const where = formatLocation;
 
 // XML 1.0 allows tab, LF, CR and everything from U+0020 except U+FFFE/U+FFFF and unpaired
 // surrogates; C1 controls (U+007F–U+009F) are allowed but discouraged, so they go too.

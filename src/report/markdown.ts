@@ -1,6 +1,6 @@
 import type { Severity } from '../analysis/rules/rule.js';
 import { redactSourceLine, redactUrlPasswords } from '../model/redact.js';
-import type { Location, Report, ReportFix, ReportHop, ReportPath, Status } from './report.js';
+import { formatLocation, type Report, type ReportFix, type ReportHop, type ReportPath, type Status } from './report.js';
 
 /** GitHub rejects comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -232,4 +232,4 @@ function decisiveHop(path: ReportPath): ReportHop | undefined {
   return path.hops.find((h) => h.outcome === 'drop') ?? path.hops.find((h) => h.outcome === 'undetermined') ?? path.hops.find((h) => h.outcome === 'ambiguous');
 }
 
-const where = (l: Location): string => (l.line === undefined ? l.file : `${l.file}:${l.line}:${l.column ?? 1}`);
+const where = formatLocation;

@@ -18,6 +18,11 @@ export interface Location {
   readonly column?: number;
 }
 
+/** `file:line:col`, or the file alone when the line is not known. */
+export function formatLocation(l: Location): string {
+  return l.line === undefined ? l.file : `${l.file}:${l.line}:${l.column ?? 1}`;
+}
+
 export interface ReportHop {
   readonly step: Step;
   readonly detail: string;

@@ -1,5 +1,5 @@
 import { redactUrlPasswords } from '../model/redact.js';
-import type { Location, Report, ReportPath } from './report.js';
+import { formatLocation, type Report, type ReportPath } from './report.js';
 
 export interface TextOptions {
   /** ANSI colour; the CLI turns it on only for a TTY without NO_COLOR. @default false */
@@ -12,7 +12,7 @@ const CODES = { red: 31, green: 32, yellow: 33, bold: 1, dim: 2 } as const;
 export function renderText(report: Report, options: TextOptions = {}): string {
   const paint = (code: keyof typeof CODES, text: string): string => (options.color ? `\u001b[${CODES[code]}m${text}\u001b[0m` : text);
   const statusColor = report.status === 'HEALTHY' ? 'green' : report.status === 'DEGRADED' ? 'yellow' : 'red';
-  const where = (l: Location): string => (l.line === undefined ? l.file : `${l.file}:${l.line}:${l.column ?? 1}`);
+  const where = formatLocation;
   const s = report.summary;
   const out: string[] = [];
   out.push(`${paint('bold', 'Lifeline check:')} ${paint(statusColor, paint('bold', report.status))}`);

@@ -71,9 +71,10 @@ export async function gitRevision(revision: string, cwd: string = process.cwd())
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     return fail(revision, code === 'ENOENT' ? 'git is not installed; it is needed to read inputs at a revision' : 'is not a git revision here (expected a branch, tag or commit of this repository)');
   }
-  // REV:./path is relative to the current directory; an absolute path is made relative to it.
-  const spec = (path: string): string => `${revision}:./${posix.normalize((isAbsolute(path) ? relative(cwd, path) : path).split('\\').join('/'))}`;
-  const symlinks = new Set<string>();
+  // Paths are relative to the current directory (REV:./path, and ls-tree's pathspecs); an
+  // absolute path is made relative to it.
+  const local = (path: string): string => posix.normalize((isAbsolute(path) ? relative(cwd, path) : path).split('\\').join('/'));
+  const spec = (path: string): string => `${revision}:./${local(path)}`;
   return {
     label: `git revision ${revision}`,
     async kind(path) {
@@ -85,17 +86,13 @@ export async function gitRevision(revision: string, cwd: string = process.cwd())
       }
     },
     async readText(path) {
-      if (symlinks.has(path) || (await git(['ls-tree', revision, '--', path]).catch(() => '')).startsWith('120000 ')) {
-        return fail(path, `is a symbolic link at ${revision}; name the file it points to`);
-      }
-      let size: number;
-      try {
-        size = Number((await git(['cat-file', '-s', spec(path)])).trim());
-      } catch {
-        return fail(path, `does not exist at ${revision}`);
-      }
+      // One ls-tree gives the mode (a link?), the object and its size.
+      const entry = /^(\d+) blob ([0-9a-f]+) +(\d+)\t/.exec(await git(['ls-tree', '-l', '-z', revision, '--', local(path)]).catch(() => ''));
+      if (!entry?.[2] || entry[3] === undefined) return fail(path, `does not exist at ${revision}`);
+      if (entry[1] === '120000') return fail(path, `is a symbolic link at ${revision}; name the file it points to`);
+      const size = Number(entry[3]);
       if (size > MAX_INPUT_BYTES) return fail(path, `is ${(size / 1024 / 1024).toFixed(1)} MiB at ${revision}, larger than the ${MAX_INPUT_BYTES / 1024 / 1024} MiB limit for one input`);
-      const { stdout } = await run('git', ['cat-file', 'blob', spec(path)], { cwd, maxBuffer: size + 1024, encoding: 'buffer' });
+      const { stdout } = await run('git', ['cat-file', 'blob', entry[2]], { cwd, maxBuffer: size + 1024, encoding: 'buffer' });
       if (stdout.includes(0)) return fail(path, `is a binary file at ${revision}; expected a text file`);
       try {
         return new TextDecoder('utf-8', { fatal: true }).decode(stdout);
@@ -110,11 +107,9 @@ export async function gitRevision(revision: string, cwd: string = process.cwd())
         .split('\0')
         .filter((line) => line !== '')
         .flatMap((line): DirectoryEntry[] => {
-          const match = /^(\d+) (blob|tree) [0-9a-f]+\t(.*)$/s.exec(line);
-          if (!match?.[3]) return [];
-          const name = posix.basename(match[3]);
-          if (match[1] === '120000') symlinks.add(posix.join(path, name));
-          return [{ name, kind: match[2] === 'tree' ? 'directory' : 'file' }];
+          const match = /^\d+ (blob|tree) [0-9a-f]+\t(.*)$/s.exec(line);
+          if (!match?.[2]) return [];
+          return [{ name: posix.basename(match[2]), kind: match[1] === 'tree' ? 'directory' : 'file' }];
         })
         .sort((a, b) => a.name.localeCompare(b.name));
     },

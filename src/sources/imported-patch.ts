@@ -40,7 +40,7 @@ function renderEdit(edit: Edit, topology: Topology, sources: ImportedSources): S
       }
       const format = sources.formatOf(service.egressOrigin.file);
       const how = format === 'gcloud' ? `add --vpc-egress=${edit.egress} to the deploy command` : format === 'cloud-run' ? `set the annotation run.googleapis.com/vpc-access-egress: ${edit.egress}` : `set egress = "${edit.egress === 'all-traffic' ? 'ALL_TRAFFIC' : 'PRIVATE_RANGES_ONLY'}" in template.vpc_access`;
-      return instruction(at ?? { file: service.egressOrigin.file, line: 0, column: 0 }, `${how} of service ${service.name}`);
+      return instruction(at ?? unlocated(service.egressOrigin), `${how} of service ${service.name}`);
     }
     case 'add-nat': {
       const network = topology.networks.get(edit.network);
@@ -53,7 +53,7 @@ function renderEdit(edit: Edit, topology: Topology, sources: ImportedSources): S
       if (format === 'gcloud') {
         const router = edit.createRouter ? `gcloud compute routers create ${edit.router} --network=${edit.network} --region=${edit.region}\n` : '';
         const nat = `gcloud compute routers nats create ${edit.name} --router=${edit.router} --region=${edit.region} ${all ? '--nat-all-subnet-ip-ranges' : `--nat-custom-subnet-ip-ranges=${subnets.join(',')}`} ${ips ? `--nat-external-ip-pool=${ips.join(',')}` : '--auto-allocate-nat-external-ips'}`;
-        return instruction(at ?? { file: network.origin.file, line: 0, column: 0 }, `add:\n${router}${nat}`);
+        return instruction(at ?? unlocated(network.origin), `add:\n${router}${nat}`);
       }
       const router = edit.createRouter ? `resource "google_compute_router" "${tfName(edit.router)}" {\n  name    = "${edit.router}"\n  network = "${edit.network}"\n  region  = "${edit.region}"\n}\n` : '';
       const nat = [
@@ -67,7 +67,7 @@ function renderEdit(edit: Edit, topology: Topology, sources: ImportedSources): S
         ...subnets.map((s) => `  subnetwork {\n    name                    = "${s}"\n    source_ip_ranges_to_nat = ["ALL_IP_RANGES"]\n  }`),
         '}',
       ].join('\n');
-      return instruction(at ?? { file: network.origin.file, line: 0, column: 0 }, `add to the Terraform configuration:\n${router}${nat}`);
+      return instruction(at ?? unlocated(network.origin), `add to the Terraform configuration:\n${router}${nat}`);
     }
     case 'add-cloudsql-mount': {
       const service = topology.services.find((s) => s.name === edit.service);
@@ -75,7 +75,7 @@ function renderEdit(edit: Edit, topology: Topology, sources: ImportedSources): S
       const at = sources.locate(service.origin);
       const format = sources.formatOf(service.origin.file);
       const how = format === 'gcloud' ? `add --add-cloudsql-instances=${edit.connectionName} to the deploy command` : `add ${edit.connectionName} to the Cloud SQL instances`;
-      return instruction(at ?? { file: service.origin.file, line: 0, column: 0 }, `${how} of service ${service.name}`);
+      return instruction(at ?? unlocated(service.origin), `${how} of service ${service.name}`);
     }
     default:
       return undefined;
@@ -100,5 +100,8 @@ function lineChange(at: Located, before: string, after: string): SourceChange {
 function instruction(at: Located, text: string): SourceChange {
   return { file: at.file, line: at.line > 0 ? at.line : undefined, patch: redactSourceLine(text) };
 }
+
+/** An origin with no position: its file, line 0 (rendered without a line). */
+const unlocated = (origin: Origin): Located => ({ file: origin.file, line: 0, column: 0 });
 
 const tfName = (name: string): string => name.replace(/[^A-Za-z0-9_]/g, '_');

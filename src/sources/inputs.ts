@@ -37,14 +37,6 @@ export interface LifelineConfig {
 const SCRIPT_EXTENSIONS = new Set(['.sh', '.bash', '.py', '.js', '.mjs', '.cjs', '.ts']);
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', 'dist', '__pycache__']);
 
-/** A file in a directory that cannot be read as text: it is ignored, with the reason. */
-class UnreadableFile extends Error {
-  override name = 'UnreadableFile' as const;
-  constructor(readonly reason: string) {
-    super(reason);
-  }
-}
-
 const located = (file: string, message: string): Diagnostic => ({ file, line: undefined, column: undefined, keyPath: undefined, message, sourceLine: undefined });
 
 /**
@@ -153,14 +145,7 @@ async function readDirectory(view: FileView, dir: string, add: (f: Fragment) => 
       ignored.push({ file: path, reason: 'a lifeline.yaml (name it, or run from its directory, to use its inputs)' });
       continue;
     }
-    let fragment: Fragment | string;
-    try {
-      fragment = await readFile(view, path, false);
-    } catch (error: unknown) {
-      // An unreadable file in a directory (binary, too large) is skipped; a broken input is not.
-      if (!(error instanceof UnreadableFile)) throw error;
-      fragment = error.reason;
-    }
+    const fragment = await readFile(view, path, false);
     if (typeof fragment === 'string') ignored.push({ file: path, reason: fragment });
     else add(fragment);
   }
@@ -182,8 +167,9 @@ async function readFile(view: FileView, file: string, explicit: boolean): Promis
   try {
     text = await view.readText(file);
   } catch (error: unknown) {
+    // An unreadable file in a directory (binary, too large) is skipped; a broken input is not.
     if (explicit || !(error instanceof InputError)) throw error;
-    throw new UnreadableFile(error.diagnostics[0]?.message ?? 'cannot be read');
+    return error.diagnostics[0]?.message ?? 'cannot be read';
   }
   if (scriptLike || ciYaml || (ext === '' && text.startsWith('#!'))) {
     if (!explicit && !containsGcloudCommand(text)) return 'a script with no gcloud command';

@@ -161,7 +161,6 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
     data,
     fragments,
     source: {
-      name: fragments.map((f) => f.file).join(', '),
       origin: originOf,
       unknownReason: (path) => {
         const origin = originOf(path);
