@@ -95,9 +95,9 @@ describe('bad input: exit 2 with a located message and no stack trace', () => {
     const r = run('check', write('valid.yaml', VALID_BASE), '--format', 'json');
     assert.ok(r.status === 0 || r.status === 1, `exit ${String(r.status)}:\n${r.stderr}`);
     assert.equal(r.stderr, '');
-    const report = JSON.parse(r.stdout) as { paths: { dependency: string; verdict: string }[] };
+    const report = JSON.parse(r.stdout) as { paths: { destination: string; dependency: string; verdict: string }[] };
     assert.deepEqual(
-      report.paths.map((p) => p.dependency),
+      report.paths.filter((p) => p.destination === 'dependency').map((p) => p.dependency),
       ['pg'],
     );
   });

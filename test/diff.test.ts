@@ -33,6 +33,10 @@ describe('lifeline diff', () => {
       'backend→openai REACHABLE→UNREACHABLE',
       'backend→anthropic REACHABLE→UNREACHABLE',
       'auth→postgres REACHABLE→UNREACHABLE',
+      'backend→internet REACHABLE→UNREACHABLE',
+      'backend→google-apis REACHABLE→UNREACHABLE',
+      'auth→internet REACHABLE→UNREACHABLE',
+      'auth→google-apis REACHABLE→UNREACHABLE',
     ]);
     const backend = report.worse[0];
     assert.ok(backend);
@@ -47,7 +51,16 @@ describe('lifeline diff', () => {
     assert.equal(report.worse[3]?.changes[0]?.location.line, 97);
     assert.deepEqual(
       report.introduced.map((f) => `${f.ruleId} ${f.key}`),
-      ['unreachable-dependency backend→postgres', 'unreachable-dependency backend→openai', 'unreachable-dependency backend→anthropic', 'unreachable-dependency auth→postgres'],
+      [
+        'unreachable-dependency backend→postgres',
+        'unreachable-dependency backend→openai',
+        'unreachable-dependency backend→anthropic',
+        'unreachable-dependency auth→postgres',
+        'unreachable-destination backend→internet',
+        'unreachable-destination backend→google-apis',
+        'unreachable-destination auth→internet',
+        'unreachable-destination auth→google-apis',
+      ],
     );
   });
 
@@ -62,6 +75,10 @@ describe('lifeline diff', () => {
       'backend→openai UNREACHABLE→REACHABLE',
       'backend→anthropic UNREACHABLE→REACHABLE',
       'auth→postgres UNREACHABLE→REACHABLE',
+      'backend→internet UNREACHABLE→REACHABLE',
+      'backend→google-apis UNREACHABLE→REACHABLE',
+      'auth→internet UNREACHABLE→REACHABLE',
+      'auth→google-apis UNREACHABLE→REACHABLE',
     ]);
     assert.ok(report.resolved.some((f) => f.ruleId === 'connection-capacity'));
   });
@@ -72,7 +89,12 @@ describe('lifeline diff', () => {
     assert.equal(status, 1);
     assert.deepEqual(
       report.worse.map((p) => `${p.service}→${p.dependency} ${p.before ?? '-'}→${p.after ?? '-'} ${p.hop?.cause ?? '-'}`),
-      ['api→openai REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS', 'api→main-db REACHABLE→UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED'],
+      [
+        'api→openai REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS',
+        'api→main-db REACHABLE→UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED',
+        'api→internet REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS',
+        'api→google-apis REACHABLE→UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED',
+      ],
     );
     assert.equal(report.worse[1]?.target, '/cloudsql/acme-prod:europe-west1:main-db');
     for (const p of report.worse) {
@@ -191,20 +213,20 @@ describe('lifeline diff --base REV', () => {
     assert.equal(uncommitted.status, 1);
     assert.equal(uncommitted.report.base.label, 'main');
     assert.equal(uncommitted.report.head.label, 'the work tree');
-    assert.deepEqual(uncommitted.report.worse.map((p) => `${p.dependency} ${p.after ?? '-'}`), ['openai UNREACHABLE', 'main-db UNREACHABLE']);
+    assert.deepEqual(uncommitted.report.worse.map((p) => `${p.dependency} ${p.after ?? '-'}`), ['openai UNREACHABLE', 'main-db UNREACHABLE', 'internet UNREACHABLE', 'google-apis UNREACHABLE']);
     assert.deepEqual(uncommitted.report.worse[0]?.changes[0]?.location, { file: 'deploy/deploy.py', line: 20, column: 9, text: '        "--vpc-egress", "all-traffic",' });
 
     git('commit', '-q', '-am', 'all-traffic egress');
     const committed = diffJson(['--base', 'main~1', '--head', 'main', 'lifeline.yaml'], repo);
     assert.equal(committed.report.head.label, 'main');
-    assert.equal(committed.report.worse.length, 2);
+    assert.equal(committed.report.worse.length, 4, 'openai, main-db, and the internet and Google APIs as destinations');
     // From a subdirectory, naming the repository's directory (its lifeline.yaml) at both revisions.
     const fromSubdirectory = diffJson(['--base', 'main~1', '--head', 'main', '..'], join(repo, 'deploy'));
-    assert.equal(fromSubdirectory.report.worse.length, 2);
+    assert.equal(fromSubdirectory.report.worse.length, 4);
     assert.deepEqual(fromSubdirectory.report.worse[0]?.changes[0]?.location.file, '../deploy/deploy.py');
     const reverse = diffJson(['--base', 'main', '--head', 'main~1'], repo);
     assert.equal(reverse.status, 0);
-    assert.equal(reverse.report.improved.length, 2);
+    assert.equal(reverse.report.improved.length, 4);
     assert.equal(readFileSync(join(repo, 'deploy/deploy.py'), 'utf8'), workTree);
     assert.equal(git('status', '--porcelain'), '');
 

@@ -13,7 +13,11 @@ function check(name: string, ...args: string[]): { report: Report; status: numbe
   return { report: JSON.parse(run.stdout) as Report, status: run.status };
 }
 
-const table = (report: Report) => report.paths.map((p) => `${p.service} ${p.dependency} ${p.verdict} ${p.cause ?? '-'}`);
+const line = (p: Report['paths'][number]) => `${p.service} ${p.dependency} ${p.verdict} ${p.cause ?? '-'}`;
+/** Dependency paths, in report order. */
+const table = (report: Report) => report.paths.filter((p) => p.destination === 'dependency').map(line);
+/** Implicit destination paths (internet, Google APIs, private ranges) that are not reachable. */
+const latent = (report: Report) => report.paths.filter((p) => p.destination === 'implicit' && p.verdict !== 'REACHABLE').map(line);
 
 describe('the incident examples', () => {
   it('before: everything reachable except ClickHouse, whose allow-list rejects Cloud Run\'s shared IPs; pools over-committed', () => {
@@ -27,6 +31,12 @@ describe('the incident examples', () => {
       'auth postgres REACHABLE -',
       'auth redis REACHABLE -',
     ]);
+    // private-ranges-only: the internet and Google APIs over Cloud Run's own path, both VPC ranges through the connector.
+    assert.deepEqual(latent(report), []);
+    assert.deepEqual(
+      report.paths.filter((p) => p.destination === 'implicit' && p.service === 'backend').map((p) => p.dependency),
+      ['internet', 'google-apis', 'private:staging-vpc:10.10.0.0/24', 'private:staging-vpc:10.20.0.0/16'],
+    );
     // The outage's other cause is already there: 20 × (25 + 50) + 10 × 10 connections against 95.
     assert.deepEqual(
       report.findings.map((f) => [f.ruleId, f.key, f.severity]),
@@ -56,6 +66,18 @@ describe('the incident examples', () => {
       'auth postgres UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED',
       'auth redis REACHABLE -',
     ]);
+    // Every service's egress is judged: all traffic enters staging-vpc, which has no way out.
+    assert.deepEqual(latent(report), [
+      'backend internet UNREACHABLE NO_EXTERNAL_ADDRESS',
+      'backend google-apis UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED',
+      'auth internet UNREACHABLE NO_EXTERNAL_ADDRESS',
+      'auth google-apis UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED',
+    ]);
+    // Critical, not latent: postgres and the LLM APIs rely on them.
+    assert.deepEqual(
+      report.findings.filter((f) => f.ruleId === 'unreachable-destination').map((f) => `${f.key} ${f.severity}`),
+      ['backend→internet critical', 'backend→google-apis critical', 'auth→internet critical', 'auth→google-apis critical'],
+    );
     assert.equal(report.status, 'CRITICAL');
     assert.equal(status, 1);
     const fix = report.fixes.find((f) => f.recommended);
@@ -74,8 +96,9 @@ describe('the incident examples', () => {
 
   it('fixed: all-traffic plus Cloud NAT with the allow-listed static IP reaches everything', () => {
     const { report, status } = check('fixed');
-    assert.ok(report.paths.every((p) => p.verdict === 'REACHABLE'), table(report).join('\n'));
-    assert.equal(report.paths.length, 7);
+    assert.ok(report.paths.every((p) => p.verdict === 'REACHABLE'), report.paths.map(line).join('\n'));
+    assert.equal(table(report).length, 7);
+    assert.equal(report.paths.length, 15, 'seven dependencies, and four implicit destinations for each of two services');
     assert.equal(report.status, 'HEALTHY');
     assert.deepEqual(report.findings, []);
     assert.deepEqual(report.fixes, []);
@@ -88,9 +111,10 @@ describe('the incident examples', () => {
     const { report } = check('after');
     const fix = report.fixes.find((f) => f.recommended);
     assert.ok(fix);
-    const fixedPaths = check('fixed').report.paths.map((p) => `${p.service} ${p.dependency}`);
+    const dependencies = (r: Report) => r.paths.filter((p) => p.destination === 'dependency');
+    const fixedPaths = dependencies(check('fixed').report).map((p) => `${p.service} ${p.dependency}`);
     const resolved = new Set(fix.resolves.map((r) => `${r.service} ${r.dependency}`));
-    const stillReachable = report.paths.filter((p) => p.verdict === 'REACHABLE').map((p) => `${p.service} ${p.dependency}`);
+    const stillReachable = dependencies(report).filter((p) => p.verdict === 'REACHABLE').map((p) => `${p.service} ${p.dependency}`);
     assert.deepEqual(new Set([...resolved, ...stillReachable]), new Set(fixedPaths));
   });
 
@@ -99,7 +123,8 @@ describe('the incident examples', () => {
     assert.equal(report.schemaVersion, 1);
     const path = report.paths[0];
     assert.ok(path);
-    for (const key of ['service', 'dependency', 'target', 'verdict', 'cause', 'confidence', 'hops'] as const) assert.ok(key in path, key);
+    for (const key of ['destination', 'service', 'dependency', 'target', 'verdict', 'cause', 'confidence', 'hops', 'reliesOn'] as const) assert.ok(key in path, key);
+    for (const key of ['services', 'dependencies', 'implicitPaths', 'unknowns'] as const) assert.ok(key in report.coverage, key);
     const finding = report.findings[0];
     assert.ok(finding);
     assert.deepEqual(Object.keys(finding.location).sort(), ['column', 'file', 'line']);

@@ -22,7 +22,7 @@ function checkJson(args: readonly string[], cwd = root): Report {
   return JSON.parse(run.stdout) as Report;
 }
 
-const table = (report: Report) => report.paths.map((p) => `${p.service} ${p.dependency} ${p.verdict}`);
+const table = (report: Report) => report.paths.filter((p) => p.destination === 'dependency').map((p) => `${p.service} ${p.dependency} ${p.verdict}`);
 const findings = (report: Report) => report.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line ?? '?'}`);
 
 describe('inputs: several files, directories and lifeline.yaml merged into one model', () => {
@@ -93,7 +93,10 @@ describe('inputs: several files, directories and lifeline.yaml merged into one m
       path.hops.some((h) => h.outcome === 'undetermined' && h.detail.includes('is unknown (known after apply (google_sql_database_instance.main.public_ip_address))')),
       JSON.stringify(path.hops.map((h) => h.detail)),
     );
-    assert.ok(report.findings.some((f) => f.ruleId === 'unconfirmed-path' && f.message.includes('known after apply')));
+    // A value known only after apply leaves the path unjudged: the run is INCOMPLETE, and coverage says why.
+    assert.ok(report.findings.some((f) => f.ruleId === 'incomplete' && f.unjudged === true && f.message.includes('known after apply')));
+    assert.equal(report.status, 'CRITICAL', 'a critical finding (connection capacity) outranks what is not judged');
+    assert.ok(report.coverage.unknowns.some((u) => u.cause === 'after-apply' && u.affects > 0 && u.subject === 'database orders-db: public IP'));
   });
 
   it('a symbolic link in a directory is read as the file it points to', () => {

@@ -102,7 +102,7 @@ function reportFor(text: string): Report {
     const pos = document.locate(origin.path, { key: typeof origin.path[origin.path.length - 1] === 'string' });
     return pos ? { file: origin.file, line: pos.line, column: pos.column } : { file: origin.file };
   };
-  return buildReport(analysis, { version: '0.0.0-test', inputs: [file], failOn: 'critical', locate, renderChanges: (edits) => renderTopologyChanges(edits, topology, documents) });
+  return buildReport(analysis, { version: '0.0.0-test', inputs: [file], failOn: 'critical', topology, locate, renderChanges: (edits) => renderTopologyChanges(edits, topology, documents) });
 }
 
 const renderAll = (report: Report): [string, string][] => Object.entries(RENDERERS).map(([name, render]) => [name, render(report)]);

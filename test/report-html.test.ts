@@ -122,11 +122,12 @@ describe('renderHtml', () => {
       assert.equal(await reachable.getAttribute('class'), 'edge reachable');
       assert.equal(await reachable.locator('.edge-line').evaluate((e) => (globalThis as unknown as { getComputedStyle: ComputedStyleOf }).getComputedStyle(e).strokeDasharray), 'none');
 
-      // One edge per path; a node per service and per distinct dependency (both postgres paths share one).
+      // One edge per path; a node per service and per distinct dependency (both postgres paths share
+      // one) or implicit destination (internet, Google APIs and two private ranges, shared by both services).
       assert.equal(await page.locator('g.edge').count(), report.paths.length);
-      assert.equal(await page.locator('g.edge.failed').count(), report.summary.unreachable);
+      assert.equal(await page.locator('g.edge.failed').count(), report.summary.unreachable + report.summary.implicit.unreachable);
       assert.equal(await page.locator('g.node.service').count(), 2);
-      assert.equal(await page.locator('g.node.dependency').count(), 6);
+      assert.equal(await page.locator('g.node.dependency').count(), 6 + 4);
       assert.equal(await page.locator('#findings tbody tr').count(), report.findings.length);
       assert.equal(await page.locator('#fixes article.fix').count(), report.fixes.length);
       assert.equal(await page.locator('#fixes article.fix.recommended').count(), 1);
@@ -165,7 +166,7 @@ describe('renderHtml', () => {
 
   it('a healthy report draws only reachable edges', () => {
     const out = renderHtml(reportOf('fixed'));
-    assert.equal(out.match(/<g class="edge reachable"/g)?.length, 7);
+    assert.equal(out.match(/<g class="edge reachable"/g)?.length, 15, 'seven dependencies and eight implicit destinations');
     assert.ok(!out.includes('class="edge failed"'));
   });
 });

@@ -130,8 +130,16 @@ describe('renderJunit', () => {
       'backend → staging-redis pass',
       'backend → openai failure',
       'backend → anthropic failure',
+      'backend → internet failure',
+      'backend → google-apis failure',
+      'backend → private:staging-vpc:10.10.0.0/24 pass',
+      'backend → private:staging-vpc:10.20.0.0/16 pass',
       'auth → postgres failure',
       'auth → redis pass',
+      'auth → internet failure',
+      'auth → google-apis failure',
+      'auth → private:staging-vpc:10.10.0.0/24 pass',
+      'auth → private:staging-vpc:10.20.0.0/16 pass',
     ]);
     const postgres = suites[0]?.testcase[0];
     assert.ok(postgres?.failure);
@@ -165,7 +173,8 @@ describe('renderJunit', () => {
     const junit = parseJunit(renderJunit(reportOf('fixed')));
     assertCountsConsistent(junit);
     assert.equal(junit.testsuites.failures, '0');
-    assert.equal(junit.testsuites.tests, String(7 + (junit.testsuites.testsuite.at(-1)?.testcase.length ?? 0)));
+    // Seven dependencies and eight implicit destinations, then one case per rule.
+    assert.equal(junit.testsuites.tests, String(15 + (junit.testsuites.testsuite.at(-1)?.testcase.length ?? 0)));
   });
 
   it('reports UNDETERMINED as skipped and AMBIGUOUS as an error', () => {

@@ -59,7 +59,7 @@ describe('renderMarkdown', () => {
       ),
     );
     const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Service') && !l.startsWith('| ---'));
-    assert.equal(rows.length, 5);
+    assert.equal(rows.length, 9, 'five dependencies, and the internet and Google APIs of both services');
     assert.ok(rows.every((r) => r.split(' | ').length === 7), 'seven cells per row');
     assert.match(rows[0] ?? '', /^\| backend \| postgres \| .* \| UNREACHABLE \| `PRIVATE_GOOGLE_ACCESS_DISALLOWED` \| PRIVATE\\_GOOGLE\\_ACCESS: Cloud SQL Admin API/);
     assert.ok(!md.includes('staging-redis |'), 'reachable paths are not in the table');

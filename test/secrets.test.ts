@@ -47,7 +47,7 @@ function lineOf(text: string, needle: string): number {
 
 interface JsonReport {
   status: string;
-  paths: { service: string; dependency: string; verdict: string }[];
+  paths: { destination: string; service: string; dependency: string; verdict: string }[];
   findings: unknown[];
   fixes: unknown[];
 }
@@ -92,7 +92,7 @@ describe('secrets are never printed', () => {
     assertNoSecret(r);
     const report = JSON.parse(r.stdout) as JsonReport;
     assert.equal(report.status, 'CRITICAL');
-    const deps = report.paths.map((p) => p.dependency).sort();
+    const deps = report.paths.filter((p) => p.destination === 'dependency').map((p) => p.dependency).sort();
     assert.deepEqual(deps, ['app-db', 'app-redis', 'payments']);
     assert.ok(report.findings.length >= 1);
     assert.ok(report.fixes.length >= 1);

@@ -34,7 +34,7 @@ describe('inline suppressions', () => {
     assert.deepEqual(r.suppressed.map((s) => s.key).sort(), ['backend→anthropic', 'backend→clickhouse', 'backend→openai', 'backend→postgres']);
     assert.ok(r.suppressed.every((s) => s.reason === 'NAT rollout tracked in OPS-12' && s.expires === '2099-01-01' && s.by === 'inline'));
     assert.deepEqual(r.findings.filter((f) => f.ruleId === 'unreachable-dependency').map((f) => f.key), ['auth→postgres']);
-    assert.equal(r.summary.critical, 2, 'auth → postgres, and connection capacity');
+    assert.equal(r.summary.critical, 6, 'auth → postgres, connection capacity, and the internet and Google APIs of both services (another rule)');
     assert.equal(status, 1);
   });
 
@@ -82,12 +82,12 @@ describe('baselines', () => {
     const base = join(dir, 'baseline.json');
     check(example, '--write-baseline', base, '--reason', 'known since the NAT incident');
     const written = JSON.parse(readFileSync(base, 'utf8')) as { findings: { key: string; reason: string }[] };
-    assert.equal(written.findings.length, 7, '5 unreachable paths, connection capacity, Redis without TLS');
+    assert.equal(written.findings.length, 11, '5 unreachable paths, 4 unreachable destinations, connection capacity, Redis without TLS');
     assert.ok(written.findings.every((f) => f.reason === 'known since the NAT incident'));
     const hidden = check(example, '--baseline', base, '--format', 'json');
     assert.equal(hidden.status, 0);
     assert.equal(hidden.report().findings.length, 0);
-    assert.equal(hidden.report().suppressed.length, 7);
+    assert.equal(hidden.report().suppressed.length, 11);
     // The same file, changed: a new finding (the database opened to the world) is not in the
     // baseline, so it alone is reported.
     const topology = write('evolving.yaml', after_);
@@ -103,7 +103,7 @@ describe('baselines', () => {
     check(example, '--write-baseline', base, '--reason', 'temporary', '--expires', '2020-01-31');
     const r = check(example, '--baseline', base, '--format', 'json').report();
     assert.equal(r.suppressed.length, 0);
-    assert.equal(r.findings.length, 7);
+    assert.equal(r.findings.length, 11);
   });
 
   it('a baseline entry without a reason, or a malformed baseline, exits 2', () => {

@@ -1,19 +1,30 @@
 import type { Topology } from '../model/topology.js';
 import { proposeFixes, type FixProposals } from './fixes/propose.js';
-import { analyzeReachability, indexTopology } from './reachability/engine.js';
+import { analyzeImplicitDestinations, analyzeReachability, indexTopology } from './reachability/engine.js';
 import type { PathResult } from './reachability/path.js';
 import { RULES, type Finding } from './rules/index.js';
+import type { Unresolved } from './rules/rule.js';
 import { defaultOptions } from './rules/rule.js';
 
 export interface Analysis extends FixProposals {
+  /** Declared and inferred dependencies. */
   readonly paths: readonly PathResult[];
+  /** Every service's implicit destinations: the internet, Google APIs, its VPC's private ranges. */
+  readonly implicit: readonly PathResult[];
   readonly findings: readonly Finding[];
 }
 
 /** Everything `check` computes from a model: paths, rule findings and verified fixes. Pure. */
-export function analyzeTopology(topology: Topology, secretValues: ReadonlyMap<string, string> = new Map(), options: { readonly fixes?: boolean } = {}): Analysis {
-  const paths = analyzeReachability(indexTopology(topology));
-  const findings = RULES.flatMap((rule) => rule.check({ topology, paths, secretValues }, defaultOptions(rule)));
+export function analyzeTopology(
+  topology: Topology,
+  secretValues: ReadonlyMap<string, string> = new Map(),
+  options: { readonly fixes?: boolean; readonly unresolved?: readonly Unresolved[] } = {},
+): Analysis {
+  const index = indexTopology(topology);
+  const paths = analyzeReachability(index);
+  const implicit = analyzeImplicitDestinations(index);
+  const unresolved = options.unresolved ?? [];
+  const findings = RULES.flatMap((rule) => rule.check({ topology, paths, implicitPaths: implicit, unresolved, secretValues }, defaultOptions(rule)));
   // diff compares verdicts and findings only: proposing (and verifying) fixes is check's job.
-  return { paths, findings, ...(options.fixes === false ? { fixes: [], rejected: [] } : proposeFixes(topology, paths)) };
+  return { paths, implicit, findings, ...(options.fixes === false ? { fixes: [], rejected: [] } : proposeFixes(topology, paths)) };
 }

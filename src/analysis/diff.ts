@@ -76,8 +76,9 @@ const ENTITY_LISTS: Readonly<Record<string, string>> = {
 
 /** Compares two analysed configurations by stable keys. Pure. */
 export function diffAnalyses(base: DiffSide, head: DiffSide): DiffResult {
-  const basePaths = new Map(base.analysis.paths.map((p) => [pathKey(p), p]));
-  const headPaths = new Map(head.analysis.paths.map((p) => [pathKey(p), p]));
+  // Implicit destinations too: a change that cuts a service off from the internet is worse even before a dependency needs it.
+  const basePaths = new Map([...base.analysis.paths, ...base.analysis.implicit].map((p) => [pathKey(p), p]));
+  const headPaths = new Map([...head.analysis.paths, ...head.analysis.implicit].map((p) => [pathKey(p), p]));
   const worse: PathChange[] = [];
   const improved: PathChange[] = [];
   const added: PathChange[] = [];

@@ -5,7 +5,8 @@ import type { Origin, Topology } from '../model/topology.js';
 import { buildReport, exitCodeFor, type Location, type Report } from '../report/report.js';
 import { applySuppressions } from '../report/suppress.js';
 import { workTree, type FileView } from '../sources/file-view.js';
-import { loadInputs } from '../sources/load.js';
+import { loadInputs, type LoadedInputs } from '../sources/load.js';
+import { unresolvedOf } from '../sources/unresolved.js';
 import { InputError } from '../sources/errors.js';
 import { inlineSuppressions, loadBaseline, renderBaseline, type Suppression } from '../sources/suppressions.js';
 import { renderImportedChanges } from '../sources/imported-patch.js';
@@ -54,12 +55,14 @@ export async function runCheck(names: readonly string[], options: CheckOptions):
   const baseline = options.baseline ?? loaded.config?.baseline;
   if (baseline !== undefined) suppressions.push(...(await loadBaseline(baseline)));
   const { topology } = loaded;
-  const analysis = analyzeTopology(topology, await readSecretValues(topology));
+  if (topology.services.length === 0) throw noServiceError(loaded);
+  const analysis = analyzeTopology(topology, await readSecretValues(topology), { unresolved: unresolvedOf(loaded.fragments) });
   const full = buildReport(analysis, {
     version: VERSION,
     inputs: loaded.read.map((r) => r.file),
     sources: { read: loaded.read, ignored: loaded.ignored, notes: loaded.fragments.flatMap((f) => f.notes) },
     failOn: options.failOn ?? loaded.config?.failOn ?? 'critical',
+    topology,
     locate: (origin: Origin): Location => loaded.locate(origin) ?? { file: origin.file },
     renderChanges: (edits) => [
       ...renderTopologyChanges(edits, topology, loaded.documents),
@@ -84,6 +87,26 @@ export async function runCheck(names: readonly string[], options: CheckOptions):
   }
   const output = RENDERERS[options.format](report, { color: options.color });
   return { output, exitCode: exitCodeFor(report), report };
+}
+
+/**
+ * Nothing to judge is not a healthy result: with no service found, say what was read and why
+ * nothing counted, and stop (exit 2).
+ */
+function noServiceError(loaded: LoadedInputs): InputError {
+  const read = loaded.read.map((r) => `${r.file} (${r.format})`).join(', ');
+  const ignored = loaded.ignored.length > 0 ? `; ignored: ${loaded.ignored.slice(0, 20).map((i) => `${i.file} (${i.reason})`).join(', ')}${loaded.ignored.length > 20 ? ` and ${loaded.ignored.length - 20} more` : ''}` : '';
+  const files = loaded.read.map((r) => r.file).join(', ') || '.';
+  return new InputError([
+    {
+      file: files,
+      line: undefined,
+      column: undefined,
+      keyPath: undefined,
+      message: `found no Cloud Run service in these inputs: read ${read || 'nothing'}${ignored}. Name the files that deploy your services (Terraform, Cloud Run YAML, deploy scripts) or describe them in a topology file`,
+      sourceLine: undefined,
+    },
+  ]);
 }
 
 export type { OutputFormat };

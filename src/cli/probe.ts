@@ -6,7 +6,7 @@ import type { Topology } from '../model/topology.js';
 import { compareWithStatic } from '../probes/compare.js';
 import { planProbes, type CredentialSource } from '../probes/plan.js';
 import { runProbes, type ProbeSpec } from '../probes/run.js';
-import { statusFor } from '../report/report.js';
+import { severityStatus } from '../report/report.js';
 import { renderProbeChanges, renderProbeJson, renderProbeText, type ProbeReport, type ProbeReportEntry } from '../report/probe.js';
 import { readTextFile } from '../sources/document.js';
 import { InputError } from '../sources/errors.js';
@@ -92,7 +92,7 @@ async function probeOnce(topologies: readonly Topology[], inputs: readonly strin
   return {
     schemaVersion: 1,
     kind: 'probe',
-    status: statusFor(entries.map((e) => e.severity)),
+    status: severityStatus(entries.map((e) => e.severity)),
     startedAt,
     wallMs,
     deadlineMs: options.deadlineMs,

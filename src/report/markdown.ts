@@ -10,7 +10,7 @@ export interface MarkdownOptions {
   readonly maxLength?: number;
 }
 
-const STATUS_ICON: Readonly<Record<Status, string>> = { HEALTHY: '✅', DEGRADED: '⚠️', CRITICAL: '❌' };
+const STATUS_ICON: Readonly<Record<Status, string>> = { HEALTHY: '✅', DEGRADED: '⚠️', INCOMPLETE: '❔', CRITICAL: '❌' };
 const SEVERITY_HEADING: Readonly<Record<Severity, string>> = { critical: '🔴 Critical', warning: '🟡 Warning', info: '🔵 Info' };
 
 /**

@@ -3,14 +3,20 @@ import type { Analysis } from '../analysis/analyze.js';
 import { RULES } from '../analysis/rules/index.js';
 import type { Edit } from '../analysis/fixes/edit.js';
 import { FACTS, type FactId } from '../analysis/reachability/facts.js';
-import type { Cause, Confidence, HopOutcome, Step, Verdict } from '../analysis/reachability/path.js';
+import type { Cause, Confidence, Destination, HopOutcome, PathResult, Step, Verdict } from '../analysis/reachability/path.js';
+import { unjudgedBy } from '../analysis/reachability/unknowns.js';
+import { UNKNOWN_CAUSES, unknownCause, unknownsInModel, type UnknownCause } from '../model/coverage.js';
 import { SEVERITY_RANK, type Severity } from '../analysis/rules/rule.js';
-import type { DependencyKind, Origin } from '../model/topology.js';
+import type { DependencyKind, Origin, Topology } from '../model/topology.js';
 
 /** The JSON report's schema version. Bumped on any incompatible change. */
 export const REPORT_SCHEMA_VERSION = 1;
 
-export type Status = 'HEALTHY' | 'DEGRADED' | 'CRITICAL';
+/**
+ * The overall result. INCOMPLETE: something in scope could not be judged (an unknown value, a
+ * module not resolved): never reported as healthy, and it fails the run until given or accepted.
+ */
+export type Status = 'HEALTHY' | 'DEGRADED' | 'INCOMPLETE' | 'CRITICAL';
 
 export interface Location {
   readonly file: string;
@@ -34,6 +40,8 @@ export interface ReportHop {
 }
 
 export interface ReportPath {
+  /** A declared or inferred dependency, or one of the service's implicit destinations. */
+  readonly destination: Destination;
   readonly service: string;
   readonly dependency: string;
   readonly kind: DependencyKind | null;
@@ -44,7 +52,9 @@ export interface ReportPath {
   readonly confidence: Confidence;
   readonly assumptions: readonly string[];
   /** `declared`, or `inferred` with what it was inferred from (e.g. `env DATABASE_URL`). */
-  readonly source: { readonly kind: 'declared' } | { readonly kind: 'inferred'; readonly from: string };
+  readonly source: { readonly kind: 'declared' } | { readonly kind: 'inferred'; readonly from: string; readonly rule?: string } | { readonly kind: 'implicit' };
+  /** The implicit destinations its connections go to (`internet`, `google-apis`, `private:NETWORK:RANGE`). */
+  readonly reliesOn: readonly string[];
   readonly location: Location;
   readonly hops: readonly ReportHop[];
 }
@@ -60,6 +70,8 @@ export interface ReportFinding {
   readonly location: Location;
   readonly service?: string;
   readonly dependency?: string;
+  /** Something could not be judged: the run is INCOMPLETE while this finding stands. */
+  readonly unjudged?: true;
 }
 
 /** A fix rendered against the user's own file. */
@@ -97,6 +109,7 @@ export interface ReportSuppression {
   readonly severity: Severity;
   readonly message: string;
   readonly location: Location;
+  readonly unjudged?: true;
   readonly by: 'inline' | 'baseline';
   readonly reason: string;
   /** ISO date (YYYY-MM-DD) after which the suppression lapses and the finding returns. */
@@ -109,6 +122,34 @@ export interface ReportSources {
   readonly notes: readonly string[];
 }
 
+/** A value the inputs do not give, grouped by cause, with where it would come from. */
+export interface ReportUnknown {
+  readonly key: string;
+  readonly subject: string;
+  readonly cause: UnknownCause;
+  readonly reason: string;
+  /** Where the value would be set. */
+  readonly where: string;
+  readonly location: Location;
+  /** Paths it leaves undetermined (0: it decides no verdict, it is listed for completeness). */
+  readonly affects: number;
+  /** Accepted by an inline suppression or a baseline (with its reason). */
+  readonly accepted?: { readonly by: 'inline' | 'baseline'; readonly reason: string };
+}
+
+/** What was understood, and what not: every report says how much it could judge. */
+export interface ReportCoverage {
+  readonly services: readonly { readonly name: string; readonly region: string; readonly location: Location }[];
+  readonly dependencies: {
+    readonly declared: number;
+    readonly inferred: number;
+    /** Inferred dependencies by inference rule (or by what they were inferred from). */
+    readonly byRule: Readonly<Record<string, number>>;
+  };
+  readonly implicitPaths: number;
+  readonly unknowns: readonly ReportUnknown[];
+}
+
 export interface Report {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
   readonly tool: { readonly name: 'lifeline'; readonly version: string };
@@ -118,15 +159,22 @@ export interface Report {
   /** What each input was read as, what was ignored and why, and what importers skipped or assumed. */
   readonly sources?: ReportSources;
   readonly summary: {
+    /** Dependency paths, by verdict. */
     readonly paths: number;
     readonly reachable: number;
     readonly unreachable: number;
     readonly ambiguous: number;
     readonly undetermined: number;
+    /** Implicit destination paths, by verdict. */
+    readonly implicit: { readonly paths: number; readonly reachable: number; readonly unreachable: number; readonly ambiguous: number; readonly undetermined: number };
+    /** Findings by severity, not counting the unjudged ones. */
     readonly critical: number;
     readonly warning: number;
     readonly info: number;
+    /** Findings that say something could not be judged. */
+    readonly unjudged: number;
   };
+  readonly coverage: ReportCoverage;
   readonly paths: readonly ReportPath[];
   readonly findings: readonly ReportFinding[];
   readonly fixes: readonly ReportFix[];
@@ -146,31 +194,51 @@ export interface ReportOptions {
   readonly locate: (origin: Origin) => Location;
   /** Renders a fix's edits as changes to the user's files. */
   readonly renderChanges: (edits: readonly Edit[]) => FileChange[];
+  /** The model analysed, for coverage (services found, unknown values). */
+  readonly topology: Topology;
 }
 
 export function buildReport(analysis: Analysis, options: ReportOptions): Report {
   const { locate } = options;
-  const count = (verdict: Verdict): number => analysis.paths.filter((p) => p.verdict === verdict).length;
-  const bySeverity = (s: Severity): number => analysis.findings.filter((f) => f.severity === s).length;
+  const count = (paths: readonly PathResult[], verdict: Verdict): number => paths.filter((p) => p.verdict === verdict).length;
   const findings = [...analysis.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  const reportFindings: ReportFinding[] = findings.map((f) => ({
+    ruleId: f.ruleId,
+    key: f.key,
+    fingerprint: findingFingerprint(f.ruleId, f.key, f.origin.file),
+    severity: f.severity,
+    message: f.message,
+    location: locate(f.origin),
+    ...(f.service !== undefined ? { service: f.service } : {}),
+    ...(f.dependency !== undefined ? { dependency: f.dependency } : {}),
+    ...(f.unjudged ? { unjudged: true as const } : {}),
+  }));
+  const all = [...analysis.paths, ...analysis.implicit];
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lifeline', version: options.version },
-    status: statusFor(findings.map((f) => f.severity)),
+    status: statusFor(reportFindings),
     failOn: options.failOn,
     inputs: options.inputs,
     ...(options.sources ? { sources: options.sources } : {}),
     summary: {
       paths: analysis.paths.length,
-      reachable: count('REACHABLE'),
-      unreachable: count('UNREACHABLE'),
-      ambiguous: count('AMBIGUOUS'),
-      undetermined: count('UNDETERMINED'),
-      critical: bySeverity('critical'),
-      warning: bySeverity('warning'),
-      info: bySeverity('info'),
+      reachable: count(analysis.paths, 'REACHABLE'),
+      unreachable: count(analysis.paths, 'UNREACHABLE'),
+      ambiguous: count(analysis.paths, 'AMBIGUOUS'),
+      undetermined: count(analysis.paths, 'UNDETERMINED'),
+      implicit: {
+        paths: analysis.implicit.length,
+        reachable: count(analysis.implicit, 'REACHABLE'),
+        unreachable: count(analysis.implicit, 'UNREACHABLE'),
+        ambiguous: count(analysis.implicit, 'AMBIGUOUS'),
+        undetermined: count(analysis.implicit, 'UNDETERMINED'),
+      },
+      ...countFindings(reportFindings),
     },
-    paths: analysis.paths.map((p) => ({
+    coverage: buildCoverage(analysis, options.topology, locate),
+    paths: all.map((p) => ({
+      destination: p.destination,
       service: p.service,
       dependency: p.dependency,
       kind: p.kind ?? null,
@@ -180,7 +248,8 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
       cause: p.cause ?? null,
       confidence: p.confidence,
       assumptions: p.assumptions,
-      source: p.provenance.kind === 'declared' ? { kind: 'declared' } : { kind: 'inferred', from: p.provenance.detail },
+      source: sourceOf(p.provenance),
+      reliesOn: p.reliesOn,
       location: locate(p.origin),
       hops: p.hops.map((h) => ({
         step: h.step,
@@ -192,16 +261,7 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
         ...(h.origin ? { location: locate(h.origin) } : {}),
       })),
     })),
-    findings: findings.map((f) => ({
-      ruleId: f.ruleId,
-      key: f.key,
-      fingerprint: findingFingerprint(f.ruleId, f.key, f.origin.file),
-      severity: f.severity,
-      message: f.message,
-      location: locate(f.origin),
-      ...(f.service !== undefined ? { service: f.service } : {}),
-      ...(f.dependency !== undefined ? { dependency: f.dependency } : {}),
-    })),
+    findings: reportFindings,
     fixes: analysis.fixes.map((f, i) => ({
       id: `fix-${i + 1}`,
       title: f.title,
@@ -216,6 +276,70 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
   };
 }
 
+function sourceOf(provenance: PathResult['provenance']): ReportPath['source'] {
+  switch (provenance.kind) {
+    case 'declared':
+    case 'implicit':
+      return { kind: provenance.kind };
+    case 'inferred': {
+      const rule = (provenance as { rule?: unknown }).rule;
+      return { kind: 'inferred', from: provenance.detail, ...(typeof rule === 'string' ? { rule } : {}) };
+    }
+  }
+}
+
+/** Findings counted by severity, and the unjudged ones apart. */
+export function countFindings(findings: readonly Pick<ReportFinding, 'severity' | 'unjudged'>[]): Pick<Report['summary'], 'critical' | 'warning' | 'info' | 'unjudged'> {
+  const judged = findings.filter((f) => !f.unjudged);
+  const bySeverity = (s: Severity): number => judged.filter((f) => f.severity === s).length;
+  return { critical: bySeverity('critical'), warning: bySeverity('warning'), info: bySeverity('info'), unjudged: findings.length - judged.length };
+}
+
+function buildCoverage(analysis: Analysis, topology: Topology, locate: (origin: Origin) => Location): ReportCoverage {
+  const byRule: Record<string, number> = {};
+  let declared = 0;
+  let inferred = 0;
+  for (const service of topology.services) {
+    for (const d of service.dependencies) {
+      if (d.provenance.kind === 'declared') {
+        declared++;
+        continue;
+      }
+      inferred++;
+      const rule = (d.provenance as { rule?: unknown }).rule;
+      const name = typeof rule === 'string' ? rule : d.provenance.from;
+      byRule[name] = (byRule[name] ?? 0) + 1;
+    }
+  }
+  // Unknowns that decided verdicts, from the incomplete rule's findings, then every other unknown
+  // value of the model (it decides nothing now, but a person should know it is there).
+  const affects = new Map<string, number>();
+  for (const p of [...analysis.paths, ...analysis.implicit]) {
+    const u = unjudgedBy(p);
+    if (u) affects.set(u.key, (affects.get(u.key) ?? 0) + 1);
+  }
+  const unknowns: ReportUnknown[] = [];
+  const seen = new Set<string>();
+  const add = (key: string, subject: string, reason: string, origin: Origin, count: number): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const cause = unknownCause(reason);
+    unknowns.push({ key, subject, cause, reason, where: UNKNOWN_CAUSES[cause].where, location: locate(origin), affects: count });
+  };
+  for (const p of [...analysis.paths, ...analysis.implicit]) {
+    const u = unjudgedBy(p);
+    if (u) add(u.key, u.subject, u.reason, u.origin ?? p.blame, affects.get(u.key) ?? 0);
+  }
+  for (const f of analysis.findings) if (f.unjudged && !seen.has(f.key)) add(f.key, f.key, f.message, f.origin, 0);
+  for (const u of unknownsInModel(topology)) add(u.key, u.subject, u.reason, u.origin, 0);
+  return {
+    services: topology.services.map((s) => ({ name: s.name, region: s.region, location: locate(s.origin) })),
+    dependencies: { declared, inferred, byRule },
+    implicitPaths: analysis.implicit.length,
+    unknowns,
+  };
+}
+
 /**
  * The stable identity of a finding across runs: message wording and line numbers may change, the
  * file it is in may not (two topologies checked together can hold services of the same name).
@@ -224,14 +348,26 @@ export function findingFingerprint(ruleId: string, key: string, file: string): s
   return createHash('sha256').update(`${file}\u0000${ruleId}\u0000${key}`).digest('hex');
 }
 
-/** The overall status: the worst severity present (critical → CRITICAL, warning → DEGRADED). */
-export function statusFor(severities: readonly Severity[]): Status {
+/**
+ * The overall status: CRITICAL for any critical finding; else INCOMPLETE when something could not
+ * be judged (what was not judged may hide the worst); else DEGRADED for a warning; else HEALTHY.
+ */
+export function statusFor(findings: readonly Pick<ReportFinding, 'severity' | 'unjudged'>[]): Status {
+  const judged = severityStatus(findings.filter((f) => !f.unjudged).map((f) => f.severity));
+  return judged !== 'CRITICAL' && findings.some((f) => f.unjudged) ? 'INCOMPLETE' : judged;
+}
+
+/** The worst severity present as a status (critical → CRITICAL, warning → DEGRADED), for what is all judged. */
+export function severityStatus(severities: readonly Severity[]): 'HEALTHY' | 'DEGRADED' | 'CRITICAL' {
   const worst = Math.max(-1, ...severities.map((s) => SEVERITY_RANK[s]));
   return worst >= SEVERITY_RANK.critical ? 'CRITICAL' : worst >= SEVERITY_RANK.warning ? 'DEGRADED' : 'HEALTHY';
 }
 
-/** Exit code for `check`: 1 when any finding is at or above the threshold. */
+/**
+ * Exit code for `check`: 1 when any finding is at or above the threshold, or anything was left
+ * unjudged (INCOMPLETE fails the run unless each unknown is given or accepted).
+ */
 export function exitCodeFor(report: Report): 0 | 1 {
   const threshold = SEVERITY_RANK[report.failOn];
-  return report.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+  return report.findings.some((f) => f.unjudged || SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
 }

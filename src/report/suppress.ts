@@ -1,4 +1,4 @@
-import { statusFor, type Report, type ReportFinding, type ReportSuppression } from './report.js';
+import { countFindings, statusFor, type Report, type ReportFinding, type ReportSuppression } from './report.js';
 import type { Suppression } from '../sources/suppressions.js';
 
 /**
@@ -31,16 +31,19 @@ export function applySuppressions(report: Report, suppressions: readonly Suppres
       severity: finding.severity,
       message: finding.message,
       location: finding.location,
+      ...(finding.unjudged ? { unjudged: true as const } : {}),
       by: match.by,
       reason: match.reason,
       ...(match.expires !== undefined ? { expires: match.expires } : {}),
     });
   }
-  const count = (severity: ReportFinding['severity']): number => kept.filter((f) => f.severity === severity).length;
+  // An accepted unknown stays listed in coverage, saying who accepted it and why.
+  const accepted = new Map(suppressed.filter((s) => s.unjudged).map((s) => [s.key, { by: s.by, reason: s.reason }]));
   return {
     ...report,
-    status: statusFor(kept.map((f) => f.severity)),
-    summary: { ...report.summary, critical: count('critical'), warning: count('warning'), info: count('info') },
+    status: statusFor(kept),
+    summary: { ...report.summary, ...countFindings(kept) },
+    coverage: { ...report.coverage, unknowns: report.coverage.unknowns.map((u) => (accepted.has(u.key) ? { ...u, accepted: accepted.get(u.key) } : u)) },
     findings: kept,
     suppressed,
   };

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeReachability, indexTopology } from '../../src/analysis/reachability/engine.js';
-import { defaultOptions, type Finding, type Rule, type RuleOptionValue, type Severity } from '../../src/analysis/rules/rule.js';
+import { analyzeImplicitDestinations, analyzeReachability, indexTopology } from '../../src/analysis/reachability/engine.js';
+import { defaultOptions, type Finding, type Rule, type RuleOptionValue, type Severity, type Unresolved } from '../../src/analysis/rules/rule.js';
 import type { Topology } from '../../src/model/topology.js';
 import { parseTopology } from '../../src/sources/topology-file.js';
 
@@ -12,6 +12,8 @@ export interface RunRuleOptions {
   readonly overrides?: Readonly<Record<string, RuleOptionValue>>;
   /** Secret values by secret name; none unless given. */
   readonly secretValues?: ReadonlyMap<string, string>;
+  /** What the inputs left out of the model as a whole; none unless given. */
+  readonly unresolved?: readonly Unresolved[];
 }
 
 /**
@@ -34,9 +36,12 @@ export function loadRuleFixture(ruleId: string, name: string): Topology {
  * read them are unaffected), the rule's default options with `overrides` over them.
  */
 export function runRule(rule: Rule, topology: Topology, options: RunRuleOptions = {}): Finding[] {
+  const index = indexTopology(topology);
   const context = {
     topology,
-    paths: analyzeReachability(indexTopology(topology)),
+    paths: analyzeReachability(index),
+    implicitPaths: analyzeImplicitDestinations(index),
+    unresolved: options.unresolved ?? [],
     secretValues: options.secretValues ?? new Map<string, string>(),
   };
   return rule.check(context, { ...defaultOptions(rule), ...options.overrides });

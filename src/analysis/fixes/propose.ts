@@ -92,7 +92,7 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
 /** Critical security findings: a fix may never add one (an authorized network of 0.0.0.0/0, say). */
 function securityFindings(topology: Topology): string[] {
   return RULES.filter((r) => r.category === 'security')
-    .flatMap((r) => r.check({ topology, paths: [], secretValues: new Map() }, defaultOptions(r)))
+    .flatMap((r) => r.check({ topology, paths: [], implicitPaths: [], unresolved: [], secretValues: new Map() }, defaultOptions(r)))
     .filter((f) => f.severity === 'critical')
     .map((f) => `${f.ruleId}:${f.key}`);
 }

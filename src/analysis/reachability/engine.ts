@@ -2,8 +2,9 @@ import { cidrContains, classifyAddress, isInternalClass, parseIpv4, type Address
 import type { Database, Dependency, EgressMode, Nat, Network, Router, Service, Topology } from '../../model/topology.js';
 import { isUnknown } from '../../model/topology.js';
 import { FACTS } from './facts.js';
-import { hop, planLegs, type Leg } from './legs.js';
-import type { Cause, Hop, PathResult, Verdict } from './path.js';
+import { GOOGLE_APIS, implicitDestinations, INTERNET, privateRanges, type ImplicitDestination } from './implicit.js';
+import { hop, planLegs, unknownValue, type Leg, type LegPlan } from './legs.js';
+import type { Cause, Hop, PathResult, UnknownValue, Verdict } from './path.js';
 
 /** Lookups the engine needs, built once per Topology. */
 export interface ReachabilityIndex {
@@ -48,6 +49,61 @@ export function analyzeReachability(index: ReachabilityIndex, services: readonly
   return results;
 }
 
+/**
+ * Checks every service's implicit destinations (the public internet, Google APIs, each private
+ * range its VPC routes to), declared dependencies or not: a service's egress is judged even when it
+ * declares nothing. Services with the same egress configuration share one trace.
+ */
+export function analyzeImplicitDestinations(index: ReachabilityIndex, services: readonly Service[] = index.topology.services): PathResult[] {
+  const traces = new Map<string, readonly Traced[]>();
+  const results: PathResult[] = [];
+  for (const service of services) {
+    const key = egressKey(service);
+    let shared = traces.get(key);
+    if (!shared) {
+      shared = implicitDestinations(index, service).map((destination) => ({ destination, ...trace(index, service, { hops: [], legs: [destination.leg] }) }));
+      traces.set(key, shared);
+    }
+    for (const t of shared) results.push(implicitResult(service, t));
+  }
+  return results;
+}
+
+interface Traced extends TraceResult {
+  readonly destination: ImplicitDestination;
+}
+
+/** Everything an implicit trace depends on: services that agree on it share one trace. */
+function egressKey(service: Service): string {
+  const access = service.vpcAccess;
+  const vpc = access.kind === 'none' ? 'none' : access.kind === 'connector' ? `c:${access.connector}` : `d:${access.network ?? ''}/${access.subnet ?? ''}/${access.tags.join(',')}`;
+  return `${isUnknown(service.egress) ? `?${service.egress.reason}` : service.egress}|${service.region}|${vpc}`;
+}
+
+function implicitResult(service: Service, t: Traced): PathResult {
+  const start = startHop(service);
+  const hops = [start, ...t.hops.slice(1)];
+  const { verdict, cause, decisive } = verdictOf(hops);
+  return {
+    service: service.name,
+    dependency: t.destination.name,
+    kind: undefined,
+    target: t.destination.display,
+    critical: undefined,
+    verdict,
+    cause,
+    confidence: t.confidence,
+    hops,
+    assumptions: t.assumptions,
+    destination: 'implicit',
+    provenance: { kind: 'implicit' },
+    reliesOn: [t.destination.name],
+    origin: service.origin,
+    blame: (verdict === 'REACHABLE' ? undefined : decisive?.origin) ?? service.egressOrigin,
+    consulted: new Set([`service:${service.name}`, ...t.consulted]),
+  };
+}
+
 /** Where a service's VPC-bound traffic enters the VPC. */
 interface VpcEntry {
   readonly network: Network;
@@ -69,19 +125,59 @@ interface LegOutcome {
   readonly assumptions: readonly string[];
 }
 
+function startHop(service: Service): Hop {
+  return hop('START_FROM_CLOUD_RUN_REVISION', `Cloud Run service ${service.name} in ${service.region}`, 'forward');
+}
+
 export function analyzePath(index: ReachabilityIndex, service: Service, dependency: Dependency): PathResult {
-  const consulted = new Set<string>([`service:${service.name}`]);
+  const consulted = new Set<string>();
+  const plan = planLegs(index.topology, index.databaseByConnection, service, dependency, (key) => consulted.add(key));
+  const traced = trace(index, service, plan, dependency.display);
+  const { hops } = traced;
+  const { verdict, cause, decisive } = verdictOf(hops);
+  return {
+    service: service.name,
+    dependency: dependency.name,
+    kind: dependency.kind,
+    target: dependency.display,
+    critical: dependency.critical,
+    verdict,
+    cause,
+    confidence: traced.confidence,
+    hops,
+    assumptions: traced.assumptions,
+    destination: 'dependency',
+    provenance: dependency.provenance,
+    reliesOn: traced.reliesOn,
+    origin: dependency.origin,
+    blame: (verdict === 'REACHABLE' ? undefined : decisive?.origin) ?? dependency.origin,
+    consulted: new Set([`service:${service.name}`, ...consulted, ...traced.consulted]),
+  };
+}
+
+interface TraceResult {
+  readonly hops: readonly Hop[];
+  readonly assumptions: readonly string[];
+  readonly confidence: 'documented' | 'assumed';
+  readonly reliesOn: readonly string[];
+  readonly consulted: ReadonlySet<string>;
+}
+
+/** Routes a plan's legs from the service, under its egress mode (both modes when it is unknown). */
+function trace(index: ReachabilityIndex, service: Service, plan: LegPlan, deliverTo?: string): TraceResult {
+  const consulted = new Set<string>();
   const consult = (key: string): void => {
     consulted.add(key);
   };
-  const start = hop('START_FROM_CLOUD_RUN_REVISION', `Cloud Run service ${service.name} in ${service.region}`, 'forward');
-  const plan = planLegs(index.topology, index.databaseByConnection, service, dependency, consult);
+  const start = startHop(service);
   let hops: Hop[];
   let assumptions: string[] = [];
+  let reliesOn: string[] = [];
   if ('stop' in plan) {
     hops = [start, ...plan.stop];
   } else {
     const entry = resolveEntry(index, service, consult);
+    reliesOn = plan.legs.map((leg) => implicitNameOf(index, entry, leg)).filter((n): n is string => n !== undefined);
     const route = (mode: EgressMode): LegOutcome => {
       const out: Hop[] = [...plan.hops];
       const notes: string[] = [];
@@ -107,6 +203,7 @@ export function analyzePath(index: ReachabilityIndex, service: Service, dependen
           hop('SELECT_EGRESS', `egress is unknown (${service.egress.reason}): private-ranges-only gives ${a.verdict}, all-traffic gives ${b.verdict}`, 'undetermined', undefined, {
             cause: 'UNKNOWN_CONFIGURATION',
             origin: service.egressOrigin,
+            unknown: unknownValue(`service:${service.name}.egress`, `service ${service.name}: egress`, service.egress.reason, service.egressOrigin),
           }),
         ];
         assumptions = [service.egress.reason];
@@ -117,8 +214,8 @@ export function analyzePath(index: ReachabilityIndex, service: Service, dependen
       assumptions = [...outcome.assumptions];
     }
   }
-  if (hops[hops.length - 1]?.outcome === 'forward') hops.push(hop('DELIVER', `delivered to ${dependency.display}`, 'deliver'));
-  const { verdict, cause, decisive } = verdictOf(hops);
+  if (hops[hops.length - 1]?.outcome === 'forward') hops.push(hop('DELIVER', deliverTo === undefined ? 'delivered' : `delivered to ${deliverTo}`, 'deliver'));
+  const { verdict, decisive } = verdictOf(hops);
   const decisiveHops = verdict === 'REACHABLE' ? hops : decisive ? [decisive] : hops;
   const confidence = decisiveHops.some((h) => h.confidence === 'assumed') ? 'assumed' : 'documented';
   for (const h of hops) {
@@ -127,22 +224,19 @@ export function analyzePath(index: ReachabilityIndex, service: Service, dependen
       if (!assumptions.includes(note)) assumptions.push(note);
     }
   }
-  return {
-    service: service.name,
-    dependency: dependency.name,
-    kind: dependency.kind,
-    target: dependency.display,
-    critical: dependency.critical,
-    verdict,
-    cause,
-    confidence,
-    hops,
-    assumptions,
-    provenance: dependency.provenance,
-    origin: dependency.origin,
-    blame: (verdict === 'REACHABLE' ? undefined : decisive?.origin) ?? dependency.origin,
-    consulted,
-  };
+  return { hops, assumptions, confidence, reliesOn, consulted };
+}
+
+/** The implicit destination a leg goes to: `internet`, `google-apis` or the private range it lies in. */
+function implicitNameOf(index: ReachabilityIndex, entry: EntryResult, leg: Leg): string | undefined {
+  const cls = classify(leg);
+  if (cls === 'google-api' || cls === 'google-vip') return GOOGLE_APIS;
+  if (cls === 'public' || cls === 'public-host') return INTERNET;
+  if (leg.internal.kind === 'range') return undefined;
+  if (leg.ip === undefined || !('entry' in entry)) return undefined;
+  const ip = leg.ip;
+  const range = privateRanges(index, entry.entry.network).find((r) => cidrContains(r.cidr, ip));
+  return range?.name;
 }
 
 function verdictOf(hops: readonly Hop[]): { verdict: Verdict; cause: Cause | undefined; decisive: Hop | undefined } {
@@ -163,10 +257,12 @@ function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key:
     consult(`connector:${access.connector}`);
     const connector = topology.connectors.get(access.connector);
     if (!connector) {
-      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${access.connector} is not described in the configuration`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: access.origin })] };
+      const unknown = unknownValue(`connector:${access.connector}`, `connector ${access.connector}`, 'not described in the configuration', access.origin);
+      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${access.connector} is not described in the configuration`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: access.origin, unknown })] };
     }
     if (isUnknown(connector.state)) {
-      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `the state of connector ${connector.name} is unknown (${connector.state.reason})`, 'undetermined', 'connector-state', { cause: 'UNKNOWN_CONFIGURATION', origin: connector.origin })] };
+      const unknown = unknownValue(`connector:${connector.name}.state`, `connector ${connector.name}: state`, connector.state.reason, connector.origin);
+      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `the state of connector ${connector.name} is unknown (${connector.state.reason})`, 'undetermined', 'connector-state', { cause: 'UNKNOWN_CONFIGURATION', origin: connector.origin, unknown })] };
     }
     if (connector.state !== 'READY') {
       return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name} is ${connector.state}, not READY`, 'drop', 'connector-state', { cause: 'VPC_CONNECTOR_NOT_RUNNING', origin: connector.origin })] };
@@ -179,7 +275,8 @@ function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key:
     consult(`network:${connector.network}`);
     const network = topology.networks.get(connector.network);
     if (!network) {
-      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name}'s network ${connector.network} is not described in the configuration`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: connector.origin })] };
+      const unknown = unknownValue(`network:${connector.network}`, `network ${connector.network}`, 'not described in the configuration', connector.origin);
+      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name}'s network ${connector.network} is not described in the configuration`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: connector.origin, unknown })] };
     }
     const subnet = connector.range.kind === 'subnet' ? network.subnets.find((s) => s.name === (connector.range as { subnet: string }).subnet) : undefined;
     const where = connector.range.kind === 'custom' ? `custom range ${connector.range.cidr.text} (hidden subnet)` : `subnet ${connector.range.subnet}`;
@@ -205,7 +302,13 @@ function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key:
   const subnet = network?.subnets.find((s) => s.name === subnetName);
   if (!network || !subnet || networkName === undefined) {
     return {
-      stop: [hop('ARRIVE_AT_DIRECT_VPC_EGRESS', `Direct VPC subnet ${subnetName ?? '?'} is not described in the configuration`, 'undetermined', 'direct-vpc-subnet', { cause: 'UNKNOWN_CONFIGURATION', origin: access.origin })],
+      stop: [
+        hop('ARRIVE_AT_DIRECT_VPC_EGRESS', `Direct VPC subnet ${subnetName ?? '?'} is not described in the configuration`, 'undetermined', 'direct-vpc-subnet', {
+          cause: 'UNKNOWN_CONFIGURATION',
+          origin: access.origin,
+          unknown: unknownValue(`subnet:${subnetName ?? '?'}`, `Direct VPC subnet ${subnetName ?? '?'}`, 'not described in the configuration', access.origin),
+        }),
+      ],
     };
   }
   if (subnet.region !== service.region) {
@@ -234,6 +337,7 @@ const INTERNAL_HOST = /(\.internal|\.local|\.localdomain|\.svc|\.cluster\.local|
 
 function classify(leg: Leg): DestinationClass {
   if (leg.googleApi) return 'google-api';
+  if (leg.anyPublic) return 'public';
   if (leg.ip !== undefined) return classifyAddress(leg.ip);
   if (leg.host === 'localhost') return 'loopback';
   return INTERNAL_HOST.test(leg.host) ? 'internal-host' : 'public-host';
@@ -274,7 +378,7 @@ function routeLeg(
     return [hop('SELECT_EGRESS', `${dest} is in ${cls === 'rfc6598' ? 'RFC 6598' : 'Class E'} space; whether private-ranges-only sends it into the VPC is not documented`, 'undetermined', 'egress-other-private-ranges', { cause: 'UNKNOWN_CONFIGURATION', origin: service.egressOrigin })];
   }
   if (mode === 'private-ranges-only' && cls === 'internal-host') {
-    return [hop('SELECT_EGRESS', `${leg.host} looks like an internal name; where it resolves is not in the configuration`, 'undetermined', 'hostname-resolution', { cause: 'UNKNOWN_CONFIGURATION', origin: service.egressOrigin })];
+    return [hop('SELECT_EGRESS', `${leg.host} looks like an internal name; where it resolves is not in the configuration`, 'undetermined', 'hostname-resolution', { cause: 'UNKNOWN_CONFIGURATION', origin: service.egressOrigin, unknown: hostUnknown(leg.host) })];
   }
   if (!intoVpc) {
     hops.push(hop('SELECT_EGRESS', `${dest} is public; private-ranges-only sends it over Cloud Run's own internet path`, 'forward', 'egress-private-ranges', { origin: service.egressOrigin }));
@@ -330,6 +434,10 @@ function routeLeg(
   return [...hops, ...throughNat(nat, entry, leg, dest)];
 }
 
+function hostUnknown(host: string): UnknownValue {
+  return unknownValue(`host:${host}`, `the address ${host} resolves to`, 'where it resolves is not in the configuration');
+}
+
 function findNat(index: ReachabilityIndex, entry: VpcEntry): { router: Router; nat: Nat } | undefined {
   const candidates = index.nats.get(`${entry.networkName}/${entry.region}`) ?? [];
   return candidates.find(({ nat }) => nat.coverage.kind === 'all' || (!entry.hidden && entry.subnetName !== undefined && nat.coverage.subnets.includes(entry.subnetName)));
@@ -338,7 +446,7 @@ function findNat(index: ReachabilityIndex, entry: VpcEntry): { router: Router; n
 function throughNat({ router, nat }: { router: Router; nat: Nat }, entry: VpcEntry, leg: Leg, dest: string): Hop[] {
   const via = `Cloud NAT ${nat.name} on router ${router.name} covers ${entry.hidden ? 'all subnets (including the connector\'s hidden one)' : `subnet ${entry.subnetName ?? '?'}`}`;
   if (isUnknown(nat.natIps)) {
-    return [hop('NAT', `${via}; its IPs are unknown (${nat.natIps.reason})`, 'forward', 'nat-coverage', { origin: nat.origin }), ...admit(leg, { kind: 'unknown' })];
+    return [hop('NAT', `${via}; its IPs are unknown (${nat.natIps.reason})`, 'forward', 'nat-coverage', { origin: nat.origin }), ...admit(leg, { kind: 'unknown', unknown: unknownValue(`nat:${nat.name}.natIps`, `Cloud NAT ${nat.name}: IPs`, nat.natIps.reason, nat.origin) })];
   }
   if (nat.natIps.kind === 'manual' && nat.natIps.ips.length === 0) {
     return [hop('NAT', `${via}, but it has no NAT IPs`, 'drop', 'nat-no-addresses', { cause: 'CLOUD_NAT_NO_ADDRESSES', origin: nat.origin })];
@@ -348,7 +456,7 @@ function throughNat({ router, nat }: { router: Router; nat: Nat }, entry: VpcEnt
   return [...hops, ...admit(leg, ips ? { kind: 'static', ips } : { kind: 'auto' })];
 }
 
-type Source = { kind: 'shared' } | { kind: 'internal' } | { kind: 'auto' } | { kind: 'unknown' } | { kind: 'static'; ips: readonly string[] };
+type Source = { kind: 'shared' } | { kind: 'internal' } | { kind: 'auto' } | { kind: 'unknown'; unknown: UnknownValue } | { kind: 'static'; ips: readonly string[] };
 
 function admit(leg: Leg, source: Source): Hop[] {
   const admission = leg.admission;
@@ -365,7 +473,7 @@ function admit(leg: Leg, source: Source): Hop[] {
     case 'auto':
       return [hop('ARRIVE_AT_DESTINATION', detail('the NAT uses auto-allocated IPs, which are not known and can change'), 'undetermined', 'nat-static-ips', extra)];
     case 'unknown':
-      return [hop('ARRIVE_AT_DESTINATION', detail('the NAT IPs are unknown'), 'undetermined', 'nat-static-ips', extra)];
+      return [hop('ARRIVE_AT_DESTINATION', detail('the NAT IPs are unknown'), 'undetermined', 'nat-static-ips', { ...extra, unknown: source.unknown })];
     case 'static': {
       const allowed = source.ips.filter((ip) => {
         const n = parseIpv4(ip);
@@ -437,7 +545,7 @@ function deliverInternal(index: ReachabilityIndex, entry: VpcEntry, leg: Leg, co
     }
     case 'address': {
       if (leg.ip === undefined) {
-        return [hop('APPLY_ROUTE', `${leg.host} is an internal name; where it resolves is not in the configuration`, 'undetermined', 'hostname-resolution', { cause: 'UNKNOWN_CONFIGURATION' })];
+        return [hop('APPLY_ROUTE', `${leg.host} is an internal name; where it resolves is not in the configuration`, 'undetermined', 'hostname-resolution', { cause: 'UNKNOWN_CONFIGURATION', unknown: hostUnknown(leg.host) })];
       }
       const ip = leg.ip;
       const inNetwork = (net: Network): string | undefined => {
@@ -453,8 +561,15 @@ function deliverInternal(index: ReachabilityIndex, entry: VpcEntry, leg: Leg, co
         const subnet = index.topology.networks.get(peer)?.subnets.find((s) => cidrContains(s.cidr, ip));
         if (subnet) return [hop('APPLY_ROUTE', `${leg.host} is in subnet ${subnet.name} of peered network ${peer}`, 'forward', 'internal-address-in-vpc')];
       }
-      return [hop('APPLY_ROUTE', `${leg.host} matches no subnet or service range known in network ${entry.networkName}`, 'undetermined', 'internal-address-in-vpc', { cause: 'UNKNOWN_INTERNAL_ADDRESS' })];
+      return [
+        hop('APPLY_ROUTE', `${leg.host} matches no subnet or service range known in network ${entry.networkName}`, 'undetermined', 'internal-address-in-vpc', {
+          cause: 'UNKNOWN_INTERNAL_ADDRESS',
+          unknown: unknownValue(`address:${leg.host}`, `where ${leg.host} lives`, `matches no subnet or service range described in network ${entry.networkName}`),
+        }),
+      ];
     }
+    case 'range':
+      return [hop('APPLY_ROUTE', `${target.cidr.text} is ${target.where}`, 'forward', 'internal-address-in-vpc')];
   }
 }
 

@@ -2,13 +2,15 @@ import { parseIpv4, type Cidr } from '../../model/ip.js';
 import type { Cache, Database, Dependency, External, Origin, Service, Topology } from '../../model/topology.js';
 import { isUnknown } from '../../model/topology.js';
 import { FACTS, type FactId } from './facts.js';
-import type { Cause, Hop, HopOutcome, Step } from './path.js';
+import type { Cause, Hop, HopOutcome, Step, UnknownValue } from './path.js';
 
 /** What must hold at the far end for an internal address to be delivered. */
 export type InternalTarget =
   | { readonly kind: 'cloudsql-private'; readonly database: Database }
   | { readonly kind: 'cache'; readonly cache: Cache }
-  | { readonly kind: 'address' };
+  | { readonly kind: 'address' }
+  /** An implicit destination: a whole private range the service's VPC routes to. */
+  | { readonly kind: 'range'; readonly cidr: Cidr; readonly where: string };
 
 /** Who admits the connection by source address. */
 export interface Admission {
@@ -30,11 +32,27 @@ export interface Leg {
   readonly admission: Admission | undefined;
   /** Set for legs whose way out of the VPC rests on an unconfirmed fact. */
   readonly vpcExitFact?: FactId;
+  /** Any public address: the leg of the implicit `internet` destination. */
+  readonly anyPublic?: boolean;
 }
 
-export function hop(step: Step, detail: string, outcome: HopOutcome, fact?: FactId, extra?: { cause?: Cause; origin?: Origin; confidence?: 'assumed' }): Hop {
+export function hop(step: Step, detail: string, outcome: HopOutcome, fact?: FactId, extra?: { cause?: Cause; origin?: Origin; confidence?: 'assumed'; unknown?: UnknownValue }): Hop {
   const confidence = extra?.confidence ?? (fact ? FACTS[fact].confidence : 'documented');
-  return { step, detail, outcome, confidence, ...(fact ? { fact } : {}), ...(extra?.cause ? { cause: extra.cause } : {}), ...(extra?.origin ? { origin: extra.origin } : {}) };
+  return {
+    step,
+    detail,
+    outcome,
+    confidence,
+    ...(fact ? { fact } : {}),
+    ...(extra?.cause ? { cause: extra.cause } : {}),
+    ...(extra?.origin ? { origin: extra.origin } : {}),
+    ...(extra?.unknown ? { unknown: extra.unknown } : {}),
+  };
+}
+
+/** The unknown value that decided an undetermined hop (see {@link UnknownValue}). */
+export function unknownValue(key: string, subject: string, reason: string, origin?: Origin): UnknownValue {
+  return { key, subject, reason, ...(origin ? { origin } : {}) };
 }
 
 /** The legs of a dependency, or the hops that stop it before any packet leaves (e.g. an unmounted socket). */
@@ -63,7 +81,14 @@ export function planLegs(
       }
       const db = databaseByConnection.get(target.connectionName);
       if (!db) {
-        return { stop: [hop('PROXY_CONNECTION', `Cloud SQL instance ${target.connectionName} is not described in the configuration`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION' })] };
+        return {
+          stop: [
+            hop('PROXY_CONNECTION', `Cloud SQL instance ${target.connectionName} is not described in the configuration`, 'undetermined', undefined, {
+              cause: 'UNKNOWN_CONFIGURATION',
+              unknown: unknownValue(`database:${target.connectionName}`, `Cloud SQL instance ${target.connectionName}`, 'not described in the configuration', dependency.origin),
+            }),
+          ],
+        };
       }
       consult(`database:${db.name}`);
       const stateStop = databaseStateStop(db);
@@ -80,7 +105,8 @@ export function planLegs(
       };
       const proxyHop = hop('PROXY_CONNECTION', `built-in Cloud SQL connection /cloudsql/${db.connectionName}: Admin API call, then port 3307`, 'forward', 'cloudsql-proxy-path');
       if (isUnknown(db.publicIp)) {
-        return { stop: [proxyHop, hop('PROXY_CONNECTION', `whether ${db.name} has a public IP is unknown (${db.publicIp.reason}), so the proxy's path cannot be chosen`, 'undetermined', 'cloudsql-socket-ip-choice', { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin })] };
+        const unknown = unknownValue(`database:${db.name}.publicIp`, `database ${db.name}: public IP`, db.publicIp.reason, db.origin);
+        return { stop: [proxyHop, hop('PROXY_CONNECTION', `whether ${db.name} has a public IP is unknown (${db.publicIp.reason}), so the proxy's path cannot be chosen`, 'undetermined', 'cloudsql-socket-ip-choice', { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin, unknown })] };
       }
       if (db.publicIp !== null) {
         const ipHop = hop('PROXY_CONNECTION', `${db.name} has public IP ${db.publicIp}: the proxy connects to it`, 'forward', 'cloudsql-socket-ip-choice');
@@ -90,7 +116,8 @@ export function planLegs(
         };
       }
       if (isUnknown(db.privateIp)) {
-        return { stop: [proxyHop, hop('PROXY_CONNECTION', `${db.name} has no public IP and its private IP is unknown (${db.privateIp.reason})`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin })] };
+        const unknown = unknownValue(`database:${db.name}.privateIp`, `database ${db.name}: private IP`, db.privateIp.reason, db.origin);
+        return { stop: [proxyHop, hop('PROXY_CONNECTION', `${db.name} has no public IP and its private IP is unknown (${db.privateIp.reason})`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin, unknown })] };
       }
       if (db.privateIp === null) {
         return { stop: [proxyHop, hop('ARRIVE_AT_DESTINATION', `${db.name} has neither a public nor a private IP`, 'drop', 'no-ip', { cause: 'CLOUD_SQL_INSTANCE_NO_IP_ADDRESS', origin: db.origin })] };
@@ -102,12 +129,15 @@ export function planLegs(
     }
     case 'database': {
       const db = topology.databases.get(target.database);
-      if (!db) return { stop: [hop('ARRIVE_AT_DESTINATION', `database ${target.database} is not described`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION' })] };
+      if (!db) return { stop: [notDescribed('database', target.database, dependency)] };
       consult(`database:${db.name}`);
       const stateStop = databaseStateStop(db);
       if (stateStop) return { stop: [stateStop] };
       const ip = target.address === 'private-ip' ? db.privateIp : db.publicIp;
-      if (isUnknown(ip)) return { stop: [hop('ARRIVE_AT_DESTINATION', `the ${target.address} of ${db.name} is unknown (${ip.reason})`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin })] };
+      if (isUnknown(ip)) {
+        const unknown = unknownValue(`database:${db.name}.${target.address === 'private-ip' ? 'privateIp' : 'publicIp'}`, `database ${db.name}: ${target.address}`, ip.reason, db.origin);
+        return { stop: [hop('ARRIVE_AT_DESTINATION', `the ${target.address} of ${db.name} is unknown (${ip.reason})`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin, unknown })] };
+      }
       if (ip === null) {
         return { stop: [hop('ARRIVE_AT_DESTINATION', `${db.name} has no ${target.address === 'private-ip' ? 'private' : 'public'} IP`, 'drop', 'no-ip', { cause: 'CLOUD_SQL_INSTANCE_NO_IP_ADDRESS', origin: db.origin })] };
       }
@@ -127,18 +157,24 @@ export function planLegs(
     }
     case 'cache': {
       const cache = topology.caches.get(target.cache);
-      if (!cache) return { stop: [hop('ARRIVE_AT_DESTINATION', `cache ${target.cache} is not described`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION' })] };
+      if (!cache) return { stop: [notDescribed('cache', target.cache, dependency)] };
       consult(`cache:${cache.name}`);
-      if (isUnknown(cache.state)) return { stop: [hop('ARRIVE_AT_DESTINATION', `the state of ${cache.name} is unknown (${cache.state.reason})`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: cache.origin })] };
+      if (isUnknown(cache.state)) {
+        const unknown = unknownValue(`cache:${cache.name}.state`, `cache ${cache.name}: state`, cache.state.reason, cache.origin);
+        return { stop: [hop('ARRIVE_AT_DESTINATION', `the state of ${cache.name} is unknown (${cache.state.reason})`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: cache.origin, unknown })] };
+      }
       if (cache.state !== 'READY') {
         return { stop: [hop('ARRIVE_AT_DESTINATION', `${cache.name} is ${cache.state}, not READY`, 'drop', undefined, { cause: 'REDIS_INSTANCE_NOT_RUNNING', origin: cache.origin })] };
       }
-      if (isUnknown(cache.host)) return { stop: [hop('ARRIVE_AT_DESTINATION', `the address of ${cache.name} is unknown: ${cache.host.reason}`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: cache.origin })] };
+      if (isUnknown(cache.host)) {
+        const unknown = unknownValue(`cache:${cache.name}.host`, `cache ${cache.name}: host`, cache.host.reason, cache.origin);
+        return { stop: [hop('ARRIVE_AT_DESTINATION', `the address of ${cache.name} is unknown: ${cache.host.reason}`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: cache.origin, unknown })] };
+      }
       return { hops: [], legs: [{ label: cache.name, host: cache.host, ip: parseIpv4(cache.host), port: target.port, googleApi: false, internal: { kind: 'cache', cache }, admission: undefined }] };
     }
     case 'external': {
       const ext: External | undefined = topology.externals.get(target.external);
-      if (!ext) return { stop: [hop('ARRIVE_AT_DESTINATION', `external ${target.external} is not described`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION' })] };
+      if (!ext) return { stop: [notDescribed('external', target.external, dependency)] };
       consult(`external:${ext.name}`);
       const admission: Admission | undefined = ext.allowedSourceRanges
         ? { ranges: ext.allowedSourceRanges, what: `${ext.name}'s IP allow-list`, cause: 'SOURCE_IP_NOT_ALLOWLISTED', fact: 'source-allowlist', origin: ext.origin }
@@ -150,12 +186,33 @@ export function planLegs(
     case 'address':
       return { hops: [], legs: [{ label: target.host, host: target.host, ip: parseIpv4(target.host), port: target.port, googleApi: false, internal: { kind: 'address' }, admission: undefined }] };
     case 'unresolved':
-      return { stop: [hop('START_FROM_CLOUD_RUN_REVISION', `target not known: ${target.reason}`, 'undetermined', undefined, { cause: 'UNRESOLVED_TARGET', origin: dependency.origin })] };
+      return {
+        stop: [
+          hop('START_FROM_CLOUD_RUN_REVISION', `target not known: ${target.reason}`, 'undetermined', undefined, {
+            cause: 'UNRESOLVED_TARGET',
+            origin: dependency.origin,
+            unknown: unknownValue(`service:${service.name}.dependency:${dependency.name}`, `service ${service.name}: where dependency ${dependency.name} connects`, target.reason, dependency.origin),
+          }),
+        ],
+      };
   }
 }
 
+function notDescribed(kind: 'database' | 'cache' | 'external', name: string, dependency: Dependency): Hop {
+  return hop('ARRIVE_AT_DESTINATION', `${kind} ${name} is not described`, 'undetermined', undefined, {
+    cause: 'UNKNOWN_CONFIGURATION',
+    unknown: unknownValue(`${kind}:${name}`, `${kind} ${name}`, 'not described in the configuration', dependency.origin),
+  });
+}
+
 function databaseStateStop(db: Database): Hop | undefined {
-  if (isUnknown(db.state)) return hop('ARRIVE_AT_DESTINATION', `the state of ${db.name} is unknown (${db.state.reason})`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin });
+  if (isUnknown(db.state)) {
+    return hop('ARRIVE_AT_DESTINATION', `the state of ${db.name} is unknown (${db.state.reason})`, 'undetermined', undefined, {
+      cause: 'UNKNOWN_CONFIGURATION',
+      origin: db.origin,
+      unknown: unknownValue(`database:${db.name}.state`, `database ${db.name}: state`, db.state.reason, db.origin),
+    });
+  }
   if (db.state !== 'RUNNABLE') return hop('ARRIVE_AT_DESTINATION', `${db.name} is ${db.state}, not RUNNABLE`, 'drop', 'cloudsql-state', { cause: 'CLOUD_SQL_INSTANCE_NOT_RUNNING', origin: db.origin });
   return undefined;
 }

@@ -60,7 +60,24 @@ export interface Hop {
   readonly fact?: FactId;
   /** The configuration that decided this hop, when one line did. */
   readonly origin?: Origin;
+  /** On an undetermined hop: the value the configuration does not give, which decided it. */
+  readonly unknown?: UnknownValue;
 }
+
+/**
+ * A value the configuration does not give, as the engine met it: what it is (`connector c1`,
+ * `service api: egress`), why it is unknown, and where it would be set. `key` is stable across
+ * runs (`connector:c1`, `service:api.egress`) so that an accepted unknown stays accepted.
+ */
+export interface UnknownValue {
+  readonly key: string;
+  readonly subject: string;
+  readonly reason: string;
+  readonly origin?: Origin;
+}
+
+/** What a path is for: a declared or inferred dependency, or one of a service's implicit destinations. */
+export type Destination = 'dependency' | 'implicit';
 
 export interface PathResult {
   readonly service: string;
@@ -75,8 +92,11 @@ export interface PathResult {
   readonly hops: readonly Hop[];
   /** Facts the verdict rests on that the configuration does not state. */
   readonly assumptions: readonly string[];
-  /** Declared, or inferred from which variable, secret or mount. */
-  readonly provenance: Provenance;
+  readonly destination: Destination;
+  /** Declared, or inferred from which variable, secret or mount (implicit destinations: `implicit`). */
+  readonly provenance: Provenance | { readonly kind: 'implicit' };
+  /** The implicit destinations this path's connections go to (`internet`, `google-apis`, `private:…`). */
+  readonly reliesOn: readonly string[];
   /** Where the dependency was declared or inferred from. */
   readonly origin: Origin;
   /** The configuration line most responsible for a failed verdict (else the dependency's origin). */

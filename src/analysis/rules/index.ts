@@ -6,6 +6,7 @@ import { connectorRange } from './connector-range.js';
 import { connectorState } from './connector-state.js';
 import { connectorThroughput } from './connector-throughput.js';
 import { directVpcSubnetSize } from './direct-vpc-subnet-size.js';
+import { incomplete } from './incomplete.js';
 import { openAuthorizedNetwork } from './open-authorized-network.js';
 import { redisAuthTls } from './redis-auth-tls.js';
 import type { Rule } from './rule.js';
@@ -19,14 +20,17 @@ import { startupProbeWindow } from './startup-probe-window.js';
 import { startupTimeoutBudget } from './startup-timeout-budget.js';
 import { unconfirmedPath } from './unconfirmed-path.js';
 import { unreachableDependency } from './unreachable-dependency.js';
+import { unreachableDestination } from './unreachable-destination.js';
 
 /**
- * Every rule, in report order: reachability, capacity, timeouts, secrets, security, configuration.
+ * Every rule, in report order: coverage, reachability, capacity, timeouts, secrets, security, configuration.
  * Adding a rule means adding it here: there is no discovery magic (a meta-test checks that every
  * rule file is registered and documented).
  */
 export const RULES = [
+  incomplete,
   unreachableDependency,
+  unreachableDestination,
   unconfirmedPath,
   connectionCapacity,
   cloudsqlConnectionCap,

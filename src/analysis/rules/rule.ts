@@ -15,12 +15,33 @@ export interface Finding {
   readonly origin: Origin;
   readonly service?: string;
   readonly dependency?: string;
+  /**
+   * Set when the finding says that something could not be judged (a value the configuration does
+   * not give): the run is INCOMPLETE, whatever the severity, until it is given or accepted.
+   */
+  readonly unjudged?: true;
+}
+
+/**
+ * Something an input left out of the model as a whole (a module that was not resolved, a file
+ * recognised but not understood), as the importers reported it.
+ */
+export interface Unresolved {
+  readonly key: string;
+  readonly subject: string;
+  readonly reason: string;
+  readonly origin: Origin;
 }
 
 /** What every rule sees: the model and the reachability results. Rules neither read files nor print. */
 export interface RuleContext {
   readonly topology: Topology;
+  /** The paths of declared and inferred dependencies. */
   readonly paths: readonly PathResult[];
+  /** The paths to every service's implicit destinations (internet, Google APIs, private ranges). */
+  readonly implicitPaths: readonly PathResult[];
+  /** What the inputs left out of the model as a whole. */
+  readonly unresolved: readonly Unresolved[];
   /**
    * Secret values the caller could read (a secret's local `file`, later the live API), by secret
    * name. Rules may parse them; nothing may ever print them.
@@ -40,7 +61,7 @@ export interface Rule {
   /** Stable id, equal to the rule's file name. */
   readonly id: string;
   readonly title: string;
-  readonly category: 'reachability' | 'capacity' | 'timeouts' | 'secrets' | 'security' | 'configuration';
+  readonly category: 'coverage' | 'reachability' | 'capacity' | 'timeouts' | 'secrets' | 'security' | 'configuration';
   /** The severity of a typical finding; a rule may lower it (e.g. for a non-critical dependency). */
   readonly severity: Severity;
   readonly rationale: string;
