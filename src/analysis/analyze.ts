@@ -1,6 +1,7 @@
 import type { Topology } from '../model/topology.js';
 import { proposeFixes, type FixProposals } from './fixes/propose.js';
 import { analyzeImplicitDestinations, analyzeReachability, indexTopology } from './reachability/engine.js';
+import { reconcileDescriptions } from './reachability/drift.js';
 import type { PathResult } from './reachability/path.js';
 import { RULES, type Finding } from './rules/index.js';
 import type { Unresolved } from './rules/rule.js';
@@ -21,8 +22,9 @@ export function analyzeTopology(
   options: { readonly fixes?: boolean; readonly unresolved?: readonly Unresolved[] } = {},
 ): Analysis {
   const index = indexTopology(topology);
-  const paths = analyzeReachability(index);
-  const implicit = analyzeImplicitDestinations(index);
+  const drift = topology.drift ?? [];
+  const paths = reconcileDescriptions(index, drift, analyzeReachability(index));
+  const implicit = reconcileDescriptions(index, drift, analyzeImplicitDestinations(index));
   const unresolved = options.unresolved ?? [];
   const findings = RULES.flatMap((rule) => rule.check({ topology, paths, implicitPaths: implicit, unresolved, secretValues }, defaultOptions(rule)));
   // diff compares verdicts and findings only: proposing (and verifying) fixes is check's job.

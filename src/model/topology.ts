@@ -242,6 +242,21 @@ export interface Service {
   readonly origin: Origin;
 }
 
+/**
+ * One service that several inputs describe differently: each description is analysed on its own,
+ * and where their verdicts differ the path is AMBIGUOUS.
+ */
+export interface ServiceDrift {
+  readonly service: string;
+  /** Each input's description; the first is the one in `Topology.services`. */
+  readonly descriptions: readonly {
+    readonly file: string;
+    readonly service: Service;
+    /** The attributes it gives differently (`egress`, `env.DATABASE_URL`), values redacted. */
+    readonly differences: readonly { readonly attribute: string; readonly display: string; readonly origin: Origin }[];
+  }[];
+}
+
 export interface Topology {
   readonly project: string | undefined;
   readonly networks: ReadonlyMap<string, Network>;
@@ -253,4 +268,6 @@ export interface Topology {
   readonly secrets: ReadonlyMap<string, Secret>;
   readonly services: readonly Service[];
   readonly loadBalancers: readonly LoadBalancer[];
+  /** Services that inputs describe differently (none when every input agrees). */
+  readonly drift?: readonly ServiceDrift[];
 }

@@ -3,7 +3,7 @@ import type { Analysis } from '../analysis/analyze.js';
 import { RULES } from '../analysis/rules/index.js';
 import type { Edit } from '../analysis/fixes/edit.js';
 import { FACTS, type FactId } from '../analysis/reachability/facts.js';
-import type { Cause, Confidence, Destination, HopOutcome, PathResult, Step, Verdict } from '../analysis/reachability/path.js';
+import type { Cause, Confidence, Destination, Hop, HopOutcome, PathResult, Step, Verdict } from '../analysis/reachability/path.js';
 import { unjudgedBy } from '../analysis/reachability/unknowns.js';
 import { UNKNOWN_CAUSES, unknownCause, unknownsInModel, type UnknownCause } from '../model/coverage.js';
 import { SEVERITY_RANK, type Severity } from '../analysis/rules/rule.js';
@@ -57,6 +57,8 @@ export interface ReportPath {
   readonly reliesOn: readonly string[];
   readonly location: Location;
   readonly hops: readonly ReportHop[];
+  /** Where inputs describe the service differently and their verdicts differ: each description's trace. */
+  readonly descriptions?: readonly { readonly file: string; readonly verdict: Verdict; readonly cause: Cause | null; readonly hops: readonly ReportHop[] }[];
 }
 
 export interface ReportFinding {
@@ -214,6 +216,15 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
     ...(f.unjudged ? { unjudged: true as const } : {}),
   }));
   const all = [...analysis.paths, ...analysis.implicit];
+  const reportHop = (h: Hop): ReportHop => ({
+    step: h.step,
+    detail: h.detail,
+    outcome: h.outcome,
+    ...(h.cause ? { cause: h.cause } : {}),
+    confidence: h.confidence,
+    ...(h.fact ? { fact: { id: h.fact, ...FACTS[h.fact] } } : {}),
+    ...(h.origin ? { location: locate(h.origin) } : {}),
+  });
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lifeline', version: options.version },
@@ -251,15 +262,8 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
       source: sourceOf(p.provenance),
       reliesOn: p.reliesOn,
       location: locate(p.origin),
-      hops: p.hops.map((h) => ({
-        step: h.step,
-        detail: h.detail,
-        outcome: h.outcome,
-        ...(h.cause ? { cause: h.cause } : {}),
-        confidence: h.confidence,
-        ...(h.fact ? { fact: { id: h.fact, ...FACTS[h.fact] } } : {}),
-        ...(h.origin ? { location: locate(h.origin) } : {}),
-      })),
+      hops: p.hops.map(reportHop),
+      ...(p.descriptions ? { descriptions: p.descriptions.map((d) => ({ file: d.file, verdict: d.verdict, cause: d.cause ?? null, hops: d.hops.map(reportHop) })) } : {}),
     })),
     findings: reportFindings,
     fixes: analysis.fixes.map((f, i) => ({

@@ -1,11 +1,13 @@
 import { buildTopology } from '../model/build.js';
-import type { Origin, Topology } from '../model/topology.js';
+import type { Origin, ServiceDrift, Topology } from '../model/topology.js';
+import type { BuildSource } from '../model/build.js';
+import { redactData, redactUrlPasswords } from '../model/redact.js';
 import type { KeyPath, SourceDocument } from './document.js';
 import { InputError, formatKeyPath, type Diagnostic } from './errors.js';
 import type { FileView } from './file-view.js';
 import type { Located } from './fragment.js';
 import { resolveInputs, type ResolvedInputs } from './inputs.js';
-import { mergeFragments, type MergedInput } from './merge.js';
+import { mergeFragments, type MergedInput, type ServiceDrift as MergedDrift } from './merge.js';
 import { validateTopologyInput } from './topology-file.js';
 
 /** Every input read, merged, validated and built into one model, with the way back to each line. */
@@ -36,8 +38,9 @@ export async function loadInputs(view: FileView, names: readonly string[], confi
     };
   };
   const data = validateTopologyInput({ value: merged.data, diagnose });
-  const { topology, issues } = buildTopology(data, merged.source);
-  if (issues.length > 0) throw new InputError(issues.map((i) => diagnose(i.path, i.message)));
+  const built = buildTopology(data, merged.source);
+  if (built.issues.length > 0) throw new InputError(built.issues.map((i) => diagnose(i.path, i.message)));
+  const topology = merged.drift.length === 0 ? built.topology : { ...built.topology, drift: merged.drift.map((d) => describeDrift(d, merged, diagnose)) };
   const documents = new Map<string, SourceDocument>();
   for (const f of resolved.fragments) if (f.document) documents.set(f.file, f.document);
   return {
@@ -49,4 +52,44 @@ export async function loadInputs(view: FileView, names: readonly string[], confi
     locate: (origin) => merged.locate(origin, { key: typeof origin.path[origin.path.length - 1] === 'string' }),
     lineText: (origin, at) => fragmentOf(origin.file)?.lineText(at.file, at.line),
   };
+}
+
+/**
+ * Builds each input's description of a drifting service: the merged data with that input's values
+ * at the paths where inputs differ, each value's origin in its own file.
+ */
+function describeDrift(drift: MergedDrift, merged: MergedInput, diagnose: Parameters<typeof validateTopologyInput>[0]['diagnose']): ServiceDrift {
+  const descriptions = drift.descriptions.map((description) => {
+    const value = structuredClone(merged.data) as unknown;
+    for (const { path, value: own } of description.values) setAt(value, path, own);
+    const overrides = new Map(description.values.map((v) => [v.path.join('\u0000'), v.origin]));
+    const source: BuildSource = {
+      origin: (path) => {
+        for (let n = path.length; n > 0; n--) {
+          const own = overrides.get(path.slice(0, n).join('\u0000'));
+          if (own) return { file: own.file, path: [...own.path, ...path.slice(n)] };
+        }
+        return merged.source.origin(path);
+      },
+      unknownReason: (path) => merged.source.unknownReason(path),
+    };
+    const service = buildTopology(validateTopologyInput({ value, diagnose }), source).topology.services[drift.index];
+    if (!service) throw new TypeError(`drift of ${drift.service}: no service at index ${drift.index}`);
+    const differences = description.values.map(({ path, value: own, origin }) => {
+      const attribute = path.slice(2).join('.');
+      // Environment values and secrets may be credentials: never shown.
+      const sensitive = path.includes('env') || path.includes('secrets');
+      const display = sensitive ? 'a value' : redactUrlPasswords(JSON.stringify(redactData(own, String(path[path.length - 1] ?? ''))));
+      return { attribute, display: display.length > 80 ? `${display.slice(0, 79)}…` : display, origin };
+    });
+    return { file: description.file, service, differences };
+  });
+  return { service: drift.service, descriptions };
+}
+
+function setAt(root: unknown, path: readonly (string | number)[], value: unknown): void {
+  let node = root as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1];
+  if (last !== undefined) node[last] = value;
 }

@@ -18,12 +18,35 @@ export interface MergedInput {
   readonly source: BuildSource;
   /** The position of an origin (a fragment file and a path in its fragment). */
   locate(origin: Origin, options?: { key?: boolean }): Located | undefined;
+  /**
+   * Services that two inputs describe differently (a Terraform file says private-ranges-only, a
+   * redeploy script all-traffic): `data` holds the first description; each entry says what the
+   * others change. This is drift to analyse, not an error.
+   */
+  readonly drift: readonly ServiceDrift[];
+}
+
+/** One service described differently by several inputs. */
+export interface ServiceDrift {
+  readonly service: string;
+  /** The service's index in `data.services`. */
+  readonly index: number;
+  /** Each description: its file, and the value it gives at each differing path of `data`. */
+  readonly descriptions: readonly { readonly file: string; readonly values: readonly { readonly path: KeyPath; readonly value: unknown; readonly origin: Origin }[] }[];
 }
 
 interface Contribution {
   readonly value: unknown;
   readonly fragment: Fragment;
   readonly path: KeyPath;
+}
+
+/** A value two inputs give differently, at `path` of the merged data. */
+interface Conflict {
+  readonly path: KeyPath;
+  readonly base: Contribution;
+  readonly other: Contribution;
+  readonly diagnostic: Diagnostic;
 }
 
 /** Lists whose items are entities, with how each item is identified. Other lists are single values. */
@@ -51,7 +74,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
   const sources = new Map<string, Contribution>();
-  const conflicts: Diagnostic[] = [];
+  const conflicts: Conflict[] = [];
+  const drift: ServiceDrift[] = [];
   const byFile = new Map(fragments.map((f) => [f.file, f]));
 
   const where = (c: Contribution): Located | undefined => c.fragment.locate(c.path);
@@ -87,13 +111,18 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
       if (JSON.stringify(other.value) === JSON.stringify(base.value)) continue;
       const at = where(other);
       conflicts.push({
-        file: at?.file ?? other.fragment.file,
-        line: at?.line,
-        column: at?.column,
-        // The key path as it is in this file, so a person can find it there.
-        keyPath: formatKeyPath(other.path),
-        message: `${show(other.value, path)} here conflicts with ${show(base.value, path)} at ${describe(base)}; make the inputs agree, or remove the value from one of them`,
-        sourceLine: at && !sensitive(path) ? other.fragment.lineText(at.file, at.line) : undefined,
+        path,
+        base,
+        other,
+        diagnostic: {
+          file: at?.file ?? other.fragment.file,
+          line: at?.line,
+          column: at?.column,
+          // The key path as it is in this file, so a person can find it there.
+          keyPath: formatKeyPath(other.path),
+          message: `${show(other.value, path)} here conflicts with ${show(base.value, path)} at ${describe(base)}; make the inputs agree, or remove the value from one of them`,
+          sourceLine: at && !sensitive(path) ? other.fragment.lineText(at.file, at.line) : undefined,
+        },
       });
     }
     return base.value;
@@ -131,7 +160,12 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
         const twin = seen.get(id);
         if (twin) {
           const at = where(entry);
-          conflicts.push({ file: at?.file ?? entry.fragment.file, line: at?.line, column: at?.column, keyPath: formatKeyPath(entry.path), message: `duplicate name "${id}" (also at ${describe(twin)}); each entry needs its own name`, sourceLine: at ? entry.fragment.lineText(at.file, at.line) : undefined });
+          conflicts.push({
+            path: entry.path,
+            base: twin,
+            other: entry,
+            diagnostic: { file: at?.file ?? entry.fragment.file, line: at?.line, column: at?.column, keyPath: formatKeyPath(entry.path), message: `duplicate name "${id}" (also at ${describe(twin)}); each entry needs its own name`, sourceLine: at ? entry.fragment.lineText(at.file, at.line) : undefined },
+          });
           return;
         }
         seen.set(id, entry);
@@ -139,16 +173,52 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
       });
     }
     const out: unknown[] = [];
-    for (const list of groups.values()) out.push(merge(list, [...path, out.length]));
+    const services = path.length === 1 && path[0] === 'services';
+    for (const [id, list] of groups) {
+      const before = conflicts.length;
+      const at = [...path, out.length];
+      out.push(merge(list, at));
+      // Two descriptions of one service that differ are drift: keep the first, record the rest.
+      if (services && list.length > 1 && conflicts.length > before) {
+        const found = conflicts.splice(before);
+        // The same name twice in one input stays that input's error.
+        conflicts.push(...found.filter((c) => c.base.fragment === c.other.fragment));
+        const differing = found.filter((c) => c.base.fragment !== c.other.fragment);
+        if (differing.length > 0) drift.push(serviceDrift(id, out.length - 1, list, differing));
+      }
+    }
     for (const entry of loose) out.push(merge([entry], [...path, out.length]));
     return out;
+  }
+
+  function serviceDrift(service: string, index: number, list: readonly Contribution[], found: readonly Conflict[]): ServiceDrift {
+    const files = [...new Set(list.map((c) => c.fragment.file))];
+    const origin = (c: Contribution): Origin => ({ file: c.fragment.file, path: c.path });
+    // Per differing path: the first value, and the others (three inputs give two conflicts at one path).
+    const byPath = new Map<string, { path: KeyPath; base: Contribution; others: Contribution[] }>();
+    for (const c of found) {
+      const entry = byPath.get(keyOf(c.path)) ?? { path: c.path, base: c.base, others: [] };
+      entry.others.push(c.other);
+      byPath.set(keyOf(c.path), entry);
+    }
+    return {
+      service,
+      index,
+      descriptions: files.map((file) => ({
+        file,
+        values: [...byPath.values()].map(({ path, base, others }) => {
+          const own = others.find((o) => o.fragment.file === file) ?? base;
+          return { path, value: own.value, origin: origin(own) };
+        }),
+      })),
+    };
   }
 
   const data = merge(
     fragments.map((fragment) => ({ value: fragment.data, fragment, path: [] })),
     [],
   ) as TopologyInput;
-  if (conflicts.length > 0) throw new InputError(conflicts.slice(0, 50));
+  if (conflicts.length > 0) throw new InputError(conflicts.slice(0, 50).map((c) => c.diagnostic));
 
   const originOf = (path: KeyPath): Origin => {
     for (let n = path.length; n >= 0; n--) {
@@ -168,5 +238,6 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
       },
     },
     locate: (origin, options) => byFile.get(origin.file)?.locate(origin.path, options),
+    drift,
   };
 }

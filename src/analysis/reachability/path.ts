@@ -101,6 +101,8 @@ export interface PathResult {
   readonly origin: Origin;
   /** The configuration line most responsible for a failed verdict (else the dependency's origin). */
   readonly blame: Origin;
+  /** Where inputs describe the service differently and their verdicts differ: each description's trace. */
+  readonly descriptions?: readonly { readonly file: string; readonly verdict: Verdict; readonly cause: Cause | undefined; readonly hops: readonly Hop[] }[];
   /** Model entities this path consulted, as `kind:name` keys (used to re-check only what an edit touches). */
   readonly consulted: ReadonlySet<string>;
 }

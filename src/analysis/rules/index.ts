@@ -1,6 +1,7 @@
 import { cloudsqlAdminApiQuota } from './cloudsql-admin-api-quota.js';
 import { cloudsqlConnectionCap } from './cloudsql-connection-cap.js';
 import { connectionCapacity } from './connection-capacity.js';
+import { configDrift } from './config-drift.js';
 import { connectorInstanceBounds } from './connector-instance-bounds.js';
 import { connectorRange } from './connector-range.js';
 import { connectorState } from './connector-state.js';
@@ -44,6 +45,7 @@ export const RULES = [
   sslNotRequired,
   redisAuthTls,
   secretInPlainEnv,
+  configDrift,
   connectorState,
   connectorInstanceBounds,
   connectorRange,
