@@ -127,7 +127,7 @@ function parseOracleDescriptor(text: string, display: string): Exclude<ParsedCon
     const addresses = tnsAddresses(parseTnsDescriptor(text)).filter((a) => a.protocol === 'TCP' || a.protocol === 'TCPS');
     const hosts = addresses.flatMap((a) => (a.host === undefined ? [] : [{ host: a.host, port: a.port ?? ORACLE_PORT }]));
     if (hosts.length === 0) return { form: 'oracle-descriptor', kind: 'tcp', problem: 'the TNS descriptor has no TCP ADDRESS with a HOST' };
-    const shown = display === text ? `${hosts.map((h) => `${h.host}:${h.port ?? ORACLE_PORT}`).join(',')} (TNS descriptor)` : display;
+    const shown = display === text ? `${hosts.map((h) => `${h.host}:${h.port}`).join(',')} (TNS descriptor)` : display;
     return { form: 'oracle-descriptor', kind: 'tcp', hosts, display: shown };
   } catch (error: unknown) {
     if (error instanceof TnsSyntaxError) return { form: 'oracle-descriptor', kind: 'tcp', problem: `the TNS descriptor does not parse: ${error.message}` };
