@@ -132,7 +132,7 @@ export const INFERENCE_RULES = {
   'endpoint-variable': '`*_ENDPOINT`, `*_ADDR`, `*_ADDRESS`, `*_SERVER` holding a URL, host:port, or a host whose port is in the matching `*_PORT` → that host and port',
   'host-port-pair': '`X_HOST` with `X_PORT`, or `XHOST` with `XPORT` (`REDISHOST`/`REDISPORT`, `DBHOST`/`DBPORT`) → one dependency on host:port',
   'host-variable': '`*_HOST` (or `XHOST`) alone holding a Unix-socket directory (`/cloudsql/P:R:I` → that Cloud SQL socket), or a Redis host → port 6379; any other host without a port gives none',
-  'jdbc-url': '`jdbc:postgresql|mysql|mariadb|sqlserver|oracle|db2|redshift|clickhouse:…` → each host of the URL, on its port or the driver\'s default',
+  'jdbc-url': '`jdbc:` URLs of postgresql, mysql, mariadb, sqlserver, oracle (thin), db2, redshift, clickhouse → each host of the URL, on its port or the driver\'s default',
   'cloudsql-connector': 'a JDBC URL with `cloudSqlInstance=P:R:I` (Cloud SQL socket factory) → the mounted `/cloudsql` socket if the service mounts P:R:I; otherwise the instance on port 3307 and the Cloud SQL Admin API',
   'mongodb-srv': '`mongodb+srv://…@HOST/…` → HOST on 27017 (SRV lookup under HOST, then TLS)',
   'mongodb-hosts': '`mongodb://h1:p1,h2:p2/…` → one dependency per host (27017 when no port is written)',
