@@ -167,6 +167,17 @@ secrets:
     );
   });
 
+  it('a connection variable whose name contains "token" is still read; a datasource password never is', () => {
+    assert.deepEqual(inferred('env: {TOKEN_SERVICE_URL: "https://tokens.example.com", SPRING_DATASOURCE_PASSWORD: "(DESCRIPTION=oops"}'), [
+      ['token-service', 'https', { kind: 'address', host: 'tokens.example.com', port: 443 }, 'url-variable'],
+    ]);
+  });
+
+  it('an unknown *_HOST follows the port rule: a dependency with its X_PORT, none alone', () => {
+    assert.deepEqual(inferred('env: {SEARCH_HOST: unknown}'), []);
+    assert.deepEqual(inferred('env: {SEARCH_HOST: unknown, SEARCH_PORT: "9200"}'), [['search', undefined, { kind: 'unresolved', reason: 'SEARCH_HOST is not given: its value is unknown' }, 'host-port-pair']]);
+  });
+
   it('listen settings are not dependencies', () => {
     assert.deepEqual(
       inferred('env: {HOST: 0.0.0.0, PORT: "8080", LISTEN_ADDR: ":8080", BIND_ADDRESS: "::", SERVER_PORT: "8080", HTTP_PORT: "8081", SERVER_HOST: "0.0.0.0", GRPC_ADDR: "[::]:9090", METRICS_ADDRESS: "0.0.0.0:9100"}'),

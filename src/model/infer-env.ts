@@ -80,17 +80,19 @@ function nameFor(target: Target, variable: string): string {
 function fromVariable(variable: EnvVar, input: InferenceInput, index: TargetIndex, mounted: readonly string[]): Inferred[] {
   const name = variable.name;
   const value = variable.value.trim();
-  // A password's value is never parsed, so no part of it can reach a message.
-  if (isListenSetting(name, value) || isSecretKey(name)) return [];
+  if (isListenSetting(name, value)) return [];
   const glued = !HOST_SUFFIX.test(name) ? GLUED_HOST.exec(name) : null;
   const connection = isConnectionVariable(name) || glued !== null;
-  if (!connection && !CONNECTION_STRING_VARIABLE.test(name)) return [];
+  // SPRING_DATASOURCE_PASSWORD: a password's value is never parsed, so no part of it reaches a message.
+  if (!connection && (!CONNECTION_STRING_VARIABLE.test(name) || isSecretKey(name))) return [];
   const source: Source = { from: 'env', detail: `env ${name}`, origin: variable.origin };
   const rule: InferenceRuleId = URL_SUFFIX.test(name) ? 'url-variable' : HOST_SUFFIX.test(name) || glued ? 'host-variable' : 'endpoint-variable';
-  if (value === 'unknown') {
+  const hostOnly = rule === 'host-variable' && kindFromVariable(glued ? `${glued[1] ?? ''}_HOST` : name) !== 'redis' && !hasPortVariable(name, glued, input.env);
+  if (value === 'unknown' && !hostOnly) {
     // Unknown is not absent: the variable says there is a connection; where it goes is not known.
     const target: Target = { kind: 'unresolved', reason: input.unknownReason(variable) ?? `${name} is not given: its value is unknown` };
-    return [dependency(target, kindFromVariable(name), describeTarget(target, index), source, rule, stemName(name))];
+    const paired = rule === 'host-variable' && hasPortVariable(name, glued, input.env);
+    return [dependency(target, kindFromVariable(name), describeTarget(target, index), source, paired ? 'host-port-pair' : rule, stemName(name))];
   }
   const oracleHint = ORACLE_VARIABLE.test(name) && (rule === 'url-variable' || CONNECTION_STRING_VARIABLE.test(name));
   const parsed = parseConnectionString(value, oracleHint);
@@ -125,6 +127,11 @@ function fromVariable(variable: EnvVar, input: InferenceInput, index: TargetInde
   const target = resolveEndpoint(endpoint, index);
   const display = target.kind === 'address' || target.kind === 'external' ? endpoint.display : describeTarget(target, index);
   return [dependency(target, kind, display, source, ruleUsed, nameFor(target, name))];
+}
+
+function hasPortVariable(name: string, glued: RegExpExecArray | null, env: readonly EnvVar[]): boolean {
+  const port = glued ? `${glued[1] ?? ''}PORT` : name.replace(/HOST$/i, 'PORT');
+  return env.some((e) => e.name.toUpperCase() === port.toUpperCase());
 }
 
 /** `${DB_HOST}`, `$DB_HOST`, `{{ host }}`: a value a template fills in later. */
