@@ -1,15 +1,6 @@
-import { parseEndpoint, type Endpoint } from './endpoint.js';
-import {
-  describeTarget,
-  indexTargets,
-  inferredName,
-  isConnectionVariable,
-  kindFromScheme,
-  kindFromVariable,
-  resolveEndpoint,
-  targetKey,
-  type TargetIndex,
-} from './infer.js';
+import { parseEndpoint } from './endpoint.js';
+import { describeTarget, indexTargets, kindFromScheme, resolveEndpoint, targetKey, type TargetIndex } from './infer.js';
+import { inferDependencies } from './infer-env.js';
 import { parseCidr, type Cidr } from './ip.js';
 import { redactEnvValue } from './redact.js';
 import type { DependencyEntry, ServiceEntry, TopologyFile } from './schema.js';
@@ -244,7 +235,7 @@ export function buildTopology(file: TopologyFile, from: string | BuildSource): B
 
   const index = indexTargets(databases, caches, externals);
   unique(file.services, 'service', 'services');
-  const services = file.services.map((entry, i) => buildService(entry, ['services', i], { at, regionOf, issues, index }));
+  const services = file.services.map((entry, i) => buildService(entry, ['services', i], { at, regionOf, issues, index, unknownReason: (path) => source.unknownReason(path) }));
 
   const serviceNames = new Set(file.services.map((s) => s.name));
   const loadBalancers = file.loadBalancers.map((lb, i) => {
@@ -268,6 +259,7 @@ interface ServiceContext {
   readonly regionOf: (explicit: string | undefined, path: Path) => string;
   readonly issues: BuildIssue[];
   readonly index: TargetIndex;
+  readonly unknownReason: (path: Path) => string | undefined;
 }
 
 function buildService(entry: ServiceEntry, path: Path, ctx: ServiceContext): Service {
@@ -319,49 +311,16 @@ function buildService(entry: ServiceEntry, path: Path, ctx: ServiceContext): Ser
     add(declaredDependency(d, [...path, 'dependencies', i], entry, ctx));
   });
   if (entry.inferDependencies) {
-    for (const variable of env) {
-      const dep = inferFromEnv(variable, env, index);
-      if (dep) add(dep);
-    }
-    const mounted = new Set(cloudSqlInstances);
-    for (const ref of secretRefs) {
-      if (ref.env === undefined || !isConnectionVariable(ref.env)) continue;
-      const kind = kindFromVariable(ref.env);
-      // A database URL held in a secret: when the service mounts exactly one Cloud SQL instance,
-      // that socket is where it points; otherwise the host is not in the configuration.
-      if (kind === 'postgres' && mounted.size === 1) continue;
-      const target: Target = {
-        kind: 'unresolved',
-        reason: `${ref.env} comes from secret "${ref.secret}"; its host is not in the configuration`,
-      };
-      add({
-        ...dependencyDefaults(),
-        name: inferredName(target, ref.env),
-        kind,
-        target,
-        display: describeTarget(target, index),
-        provenance: { kind: 'inferred', from: 'secret', detail: `secret ${ref.secret} as ${ref.env}` },
-        origin: ref.origin,
-      });
-    }
-    cloudSqlInstances.forEach((instance, i) => {
-      const connectionName = instance.includes(':') ? instance : (ctx.index.databases.get(instance)?.connectionName ?? instance);
-      const target: Target = { kind: 'cloudsql-socket', connectionName };
-      const viaSecret = secretRefs.find((r) => r.env !== undefined && kindFromVariable(r.env) === 'postgres');
-      add({
-        ...dependencyDefaults(),
-        name: inferredName(target, undefined),
-        kind: 'postgres',
-        target,
-        display: describeTarget(target, index),
-        provenance: {
-          kind: 'inferred',
-          from: 'cloudsql-mount',
-          detail: viaSecret?.env !== undefined ? `Cloud SQL mount, used by ${viaSecret.env}` : 'Cloud SQL mount',
-        },
-        origin: at([...path, 'cloudSqlInstances', i]),
-      });
-    });
+    const inferred = inferDependencies(
+      {
+        env,
+        secretRefs,
+        cloudSqlInstances: cloudSqlInstances.map((instance, i) => ({ instance, origin: at([...path, 'cloudSqlInstances', i]) })),
+        unknownReason: (variable) => ctx.unknownReason([...path, 'env', variable.name]),
+      },
+      index,
+    );
+    inferred.forEach(add);
   }
 
   return {
@@ -381,10 +340,6 @@ function buildService(entry: ServiceEntry, path: Path, ctx: ServiceContext): Ser
     dependencies: [...dependencies.values()],
     origin: at(path),
   };
-}
-
-function dependencyDefaults(): Pick<Dependency, 'critical' | 'poolSize' | 'maxOverflow' | 'connectTimeoutSeconds' | 'retries'> {
-  return { critical: undefined, poolSize: undefined, maxOverflow: undefined, connectTimeoutSeconds: undefined, retries: undefined };
 }
 
 function declaredDependency(d: DependencyEntry, path: Path, service: ServiceEntry, ctx: ServiceContext): Dependency {
@@ -429,37 +384,5 @@ function declaredDependency(d: DependencyEntry, path: Path, service: ServiceEntr
     retries: d.retries,
     provenance: { kind: 'declared' },
     origin: ctx.at(path),
-  };
-}
-
-function inferFromEnv(variable: EnvVar, env: readonly EnvVar[], index: TargetIndex): Dependency | undefined {
-  if (!isConnectionVariable(variable.name)) return undefined;
-  let endpoint: Endpoint | undefined = parseEndpoint(variable.value);
-  const upper = variable.name.toUpperCase();
-  if (upper.endsWith('HOST') && (endpoint === undefined || endpoint.scheme === undefined)) {
-    const value = variable.value.trim();
-    const prefix = variable.name.slice(0, -4).replace(/_$/, '');
-    const portVariable = env.find((e) => e.name.toUpperCase() === `${prefix}${prefix ? '_' : ''}PORT`.toUpperCase());
-    const kind = kindFromVariable(variable.name);
-    if (value.startsWith('/')) {
-      endpoint = { scheme: undefined, host: undefined, port: undefined, socketDir: value, display: value };
-    } else if (endpoint === undefined) {
-      const port = portVariable ? Number(portVariable.value) : kind === 'redis' ? 6379 : undefined;
-      // `*_HOST` without a port (and not a socket directory) names no connection that can be checked.
-      if (port === undefined || !Number.isInteger(port)) return undefined;
-      endpoint = { scheme: undefined, host: value.toLowerCase(), port, socketDir: undefined, display: `${value}:${port}` };
-    }
-  }
-  if (endpoint === undefined) return undefined;
-  if (endpoint.scheme !== undefined && kindFromScheme(endpoint.scheme) === undefined) return undefined;
-  const target = resolveEndpoint(endpoint, index);
-  return {
-    ...dependencyDefaults(),
-    name: inferredName(target, variable.name),
-    kind: kindFromScheme(endpoint.scheme) ?? kindFromVariable(variable.name) ?? 'tcp',
-    target,
-    display: target.kind === 'address' || target.kind === 'external' ? endpoint.display : describeTarget(target, index),
-    provenance: { kind: 'inferred', from: 'env', detail: `env ${variable.name}` },
-    origin: variable.origin,
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cloudSqlConnectionFromSocketDir, parseEndpoint } from './endpoint.js';
 import { classifyAddress, parseCidr, parseIpv4 } from './ip.js';
-import { redactSourceLine, redactUrlPasswords } from './redact.js';
+import { redactConnectionString, redactSourceLine, redactUrlPasswords } from './redact.js';
 
 describe('connection strings', () => {
   it('reads a Cloud SQL Unix-socket URL that WHATWG URL rejects', () => {
@@ -46,5 +46,11 @@ describe('redaction', () => {
     assert.equal(redactSourceLine('{"env":{"DB_PASSWORD":"p\\"w"}}'), '{"env":{"DB_PASSWORD":***}}');
     assert.equal(redactUrlPasswords('postgresql://app:Sup3r@S3cret@10.0.0.3/db'), 'postgresql://app:***@10.0.0.3/db');
     assert.equal(redactSourceLine('    egress: all-traffic'), '    egress: all-traffic');
+  });
+
+  it('masks query-string and ;key=value credentials of connection strings, and nothing else', () => {
+    assert.equal(redactConnectionString('jdbc:postgresql://h/db?user=app&password=p%40ss&ssl=true'), 'jdbc:postgresql://h/db?user=app&password=***&ssl=true');
+    assert.equal(redactConnectionString('jdbc:sqlserver://h:1433;databaseName=r;Password=x;encrypt=true'), 'jdbc:sqlserver://h:1433;databaseName=r;Password=***;encrypt=true');
+    assert.equal(redactConnectionString('mongodb://u:pw@h1,h2/db?authSource=admin&tlsCertificateKeyFilePassword=k'), 'mongodb://u:***@h1,h2/db?authSource=admin&tlsCertificateKeyFilePassword=***');
   });
 });

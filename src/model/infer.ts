@@ -123,12 +123,46 @@ export function targetKey(target: Target): string {
   }
 }
 
+/**
+ * Every way a dependency is inferred, by the id its provenance carries (`rule`), so reports can
+ * say which rule found what. `docs/inference.md` lists these and a test keeps it in step.
+ */
+export const INFERENCE_RULES = {
+  'url-variable': '`*_URL`, `*_URI`, `*_DSN` holding a postgres, redis, http(s), ws(s) or clickhouse URL, or host:port → that host and port (the scheme\'s port when none is written)',
+  'endpoint-variable': '`*_ENDPOINT`, `*_ADDR`, `*_ADDRESS`, `*_SERVER` holding a URL, host:port, or a host whose port is in the matching `*_PORT` → that host and port',
+  'host-port-pair': '`X_HOST` with `X_PORT`, or `XHOST` with `XPORT` (`REDISHOST`/`REDISPORT`, `DBHOST`/`DBPORT`) → one dependency on host:port',
+  'host-variable': '`*_HOST` (or `XHOST`) alone holding a Unix-socket directory (`/cloudsql/P:R:I` → that Cloud SQL socket), or a Redis host → port 6379; any other host without a port gives none',
+  'jdbc-url': '`jdbc:` URLs of postgresql, mysql, mariadb, sqlserver, oracle (thin), db2, redshift, clickhouse → each host of the URL, on its port or the driver\'s default',
+  'cloudsql-connector': 'a JDBC URL with `cloudSqlInstance=P:R:I` (Cloud SQL socket factory) → the mounted `/cloudsql` socket if the service mounts P:R:I; otherwise the instance on port 3307 and the Cloud SQL Admin API',
+  'mongodb-srv': '`mongodb+srv://…@HOST/…` → HOST on 27017 (SRV lookup under HOST, then TLS)',
+  'mongodb-hosts': '`mongodb://h1:p1,h2:p2/…` → one dependency per host (27017 when no port is written)',
+  'oracle-easy-connect': '`[//]host[:port]/service` in an Oracle connect-string variable (`ORACLE_DSN`, `ORACLE_CONNECTION_STRING`, `TNS_…`) → host on its port or 1521',
+  'oracle-descriptor': 'a TNS connect descriptor `(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=h)(PORT=p))…)` → one dependency per TCP address',
+  'bucket-variable': '`*_BUCKET`, `*_BUCKET_NAME`, `BUCKET_NAME` (not S3) → Cloud Storage through Google APIs, storage.googleapis.com',
+  'saas-api-key': 'the credential variable of a well-known SaaS API (`OPENAI_API_KEY`, `STRIPE_SECRET_KEY`…), in env or a secret → its public API host on 443, unless a base-URL variable points the client elsewhere',
+  'secret-url': 'a connection variable whose value comes from a secret → a dependency whose target is not in the configuration (the mounted Cloud SQL socket, when a database URL and exactly one mount)',
+  'cloudsql-mount': 'each Cloud SQL instance the service mounts → its `/cloudsql` socket',
+} as const satisfies Record<string, string>;
+
+export type InferenceRuleId = keyof typeof INFERENCE_RULES;
+
 // Variables whose URL names a dependency. URLs of our own front end, callbacks and origins do not.
-const CONNECTION_VARIABLE = /(^|_)(URL|URI|DSN|ENDPOINT|ADDR|ADDRESS|HOST)$/i;
+const CONNECTION_VARIABLE = /(^|_)(URL|URI|DSN|ENDPOINT|ADDR|ADDRESS|HOST|SERVER)$/i;
 const NOT_A_DEPENDENCY = /(CALLBACK|REDIRECT|ORIGIN|FRONTEND|SITE|HOMEPAGE|PUBLIC_URL|WEBHOOK|CORS|BASE_PATH)/i;
 
+// Where the service itself listens: the address it binds and the port it serves on.
+const LISTEN_VARIABLE =
+  /^(HOST|HOSTNAME|PORT|ADDR|ADDRESS)$|(^|_)(LISTEN|BIND)(_|$)|^(SERVER|HTTP|HTTPS|GRPC|METRICS|HEALTH|ADMIN|APP|WEB)_(HOST|PORT|ADDR|ADDRESS)$/i;
+// 0.0.0.0, ::, [::] and an empty host (`:8080`), with or without a port: addresses to bind, not to reach.
+const WILDCARD_ADDRESS = /^(0\.0\.0\.0|::|\[::\]|)(:\d{1,5})?$/;
+
+/** True for a variable that names where the service listens, or whose value is a bind-all address. */
+export function isListenSetting(name: string, value: string | undefined): boolean {
+  return LISTEN_VARIABLE.test(name) || (value !== undefined && WILDCARD_ADDRESS.test(value.trim()));
+}
+
 export function isConnectionVariable(name: string): boolean {
-  return CONNECTION_VARIABLE.test(name) && !NOT_A_DEPENDENCY.test(name);
+  return CONNECTION_VARIABLE.test(name) && !NOT_A_DEPENDENCY.test(name) && !LISTEN_VARIABLE.test(name);
 }
 
 /** A name for an inferred dependency: the entity it resolved to, else the variable without its suffix. */

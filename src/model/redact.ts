@@ -26,6 +26,17 @@ function looksLikeToken(user: string): boolean {
   return user !== REDACTED && (user.length >= 20 || /^(sk|pk|rk|api|key|tok|ghp|xox)[_-]/i.test(user));
 }
 
+// ?password=…&, ;password=…; — the property syntax of URL queries and of JDBC/ODBC strings.
+const PROPERTY = /([?&;])([^=&;#\s]+)=([^&;#\s]*)/g;
+
+/**
+ * A connection string for display: URL passwords, and every query or `;key=value` property whose
+ * key looks secret (`password=`, `sslpassword=`, `apiKey=`), replaced by `***`.
+ */
+export function redactConnectionString(text: string): string {
+  return redactUrlPasswords(text).replace(PROPERTY, (m, sep: string, key: string, value: string) => (isSecretKey(key) && value !== '' ? `${sep}${key}=${REDACTED}` : m));
+}
+
 /** True when a key's name says its value is a secret (PASSWORD, API_KEY, TOKEN…). */
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);

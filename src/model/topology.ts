@@ -197,7 +197,13 @@ export type Target =
 
 export type Provenance =
   | { readonly kind: 'declared' }
-  | { readonly kind: 'inferred'; readonly from: 'env' | 'secret' | 'cloudsql-mount'; readonly detail: string };
+  | {
+      readonly kind: 'inferred';
+      readonly from: 'env' | 'secret' | 'cloudsql-mount';
+      readonly detail: string;
+      /** The inference rule that found it: a key of `INFERENCE_RULES` (`url-variable`, `jdbc-url`…). */
+      readonly rule: string;
+    };
 
 export interface Dependency {
   readonly name: string;

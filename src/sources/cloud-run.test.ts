@@ -82,6 +82,8 @@ describe('importCloudRunService: v1 export (the staging backend after the outage
         ['staging-db', 'postgres', '/cloudsql/acme-staging:europe-west1:staging-db', 'env DATABASE_URL'],
         ['redis', 'redis', '10.20.1.4:6379', 'env REDIS_HOST'],
         ['clickhouse', 'https', 'https://analytics.europe-west4.gcp.clickhouse.cloud:8443', 'env CLICKHOUSE_URL'],
+        // The key is read from Secret Manager: its name says which API the service calls.
+        ['openai', 'https', 'https://api.openai.com', 'secret openai-api-key as OPENAI_API_KEY'],
       ],
     );
     assert.equal(service.env.find((e) => e.name === 'DATABASE_URL')?.display.includes(PASSWORD), false);
