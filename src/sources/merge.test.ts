@@ -49,7 +49,6 @@ describe('mergeFragments', () => {
         const messages = error.diagnostics.map((d) => `${d.file}:${d.line ?? '?'}: ${d.keyPath ?? ''}: ${d.message}`);
         assert.deepEqual(messages, [
           'test/fixtures/import/merge/conflicting.yaml:9: networks[0].subnets[0].cidr: "10.20.0.0/24" here conflicts with "10.10.0.0/24" at test/fixtures/import/merge/network.yaml:8:15; make the inputs agree, or remove the value from one of them',
-          'test/fixtures/import/merge/conflicting.yaml:3: services[0].egress: "all-traffic" here conflicts with "private-ranges-only" at test/fixtures/import/merge/services.yaml:5:13; make the inputs agree, or remove the value from one of them',
         ]);
         return true;
       },
@@ -80,14 +79,24 @@ describe('mergeFragments', () => {
     );
   });
 
+  it('two descriptions of one service are drift, not an error: the first kept, what the other changes recorded', () => {
+    const merged = mergeFragments([fixture('network.yaml'), fixture('services.yaml'), fixture('conflicting-service.yaml')]);
+    assert.deepEqual(
+      merged.drift.map((d) => [d.service, d.descriptions.map((x) => `${x.file} ${x.values.map((v) => `${v.path.join('.')}=${String(v.value)}`).join(',')}`)]),
+      [['api', ['test/fixtures/import/merge/services.yaml services.0.egress=private-ranges-only', 'test/fixtures/import/merge/conflicting-service.yaml services.0.egress=all-traffic']]],
+    );
+    assert.equal((merged.data.services?.[0] as { egress?: string } | undefined)?.egress, 'private-ranges-only');
+  });
+
   it('never shows an environment value in a conflict', () => {
-    const a = imported('a.sh', { services: [{ name: 'api', env: { DATABASE_URL: 'postgres://app:hunter2-secret@10.0.0.3/db' } }] });
-    const b = imported('b.sh', { services: [{ name: 'api', env: { DATABASE_URL: 'postgres://app:other-secret@10.0.0.3/db' } }] });
+    const a = imported('a.sh', { services: [{ name: 'api', env: { DATABASE_URL: 'postgres://app:hunter2-secret@10.0.0.3/db' } }], networks: [{ name: 'vpc', subnets: [{ name: 's', cidr: '10.0.0.0/24' }] }] });
+    const b = imported('b.sh', { services: [{ name: 'api', env: { DATABASE_URL: 'postgres://app:other-secret@10.0.0.3/db' } }], networks: [{ name: 'vpc', subnets: [{ name: 's', cidr: '10.1.0.0/24' }] }] });
     assert.throws(
       () => mergeFragments([a, b]),
       (error: unknown) => {
         assert.ok(error instanceof InputError);
-        assert.equal(error.diagnostics[0]?.message, 'a value here conflicts with a value at a.sh:1:1; make the inputs agree, or remove the value from one of them');
+        // The differing env value is drift (the network is the error), and neither value is printed.
+        assert.equal(error.diagnostics.length, 1);
         assert.doesNotMatch(error.message, /hunter2|other-secret/);
         return true;
       },
