@@ -12,9 +12,9 @@ import type { FileView } from './file-view.js';
 
 const SCRIPT_EXTENSIONS = new Set(['.sh', '.bash', '.py', '.js', '.mjs', '.cjs', '.ts']);
 
-/** A file that is not an input: why, for `ignored`. */
+/** A file that is not an input: why (one reason per document of a multi-document YAML file), for `ignored`. */
 export interface NotAnInput {
-  readonly ignored: string;
+  readonly ignored: readonly string[];
 }
 
 /** What one file gave: a fragment, and the documents of it that were not inputs (multi-document YAML). */
@@ -38,7 +38,7 @@ export function syntaxReason(error: InputError): string {
  * explicitly must be an input. A recognised input with a wrong value is an error either way.
  */
 export async function readInputFile(view: FileView, file: string, explicit: boolean): Promise<FileRead | NotAnInput> {
-  const ignore = (reason: string): NotAnInput => ({ ignored: reason });
+  const ignore = (reason: string): NotAnInput => ({ ignored: [reason] });
   const ext = extname(file).toLowerCase();
   const name = basename(file);
   if (ext === '.tfvars') return explicit ? fail(file, 'is a Terraform variables file: name its directory, or a .tf file of it, to read the module') : ignore('part of a Terraform module');
@@ -61,7 +61,10 @@ export async function readInputFile(view: FileView, file: string, explicit: bool
     if (!dataLike) return explicit ? fail(file, 'not a recognised input (no extension and no #! line)') : ignore('not a recognised input (no extension and no #! line)');
     return readDocuments(parseSourceDocuments(file, text), text, explicit);
   } catch (error: unknown) {
-    if (!explicit && error instanceof InputError && error.syntax) return ignore(syntaxReason(error));
+    if (!explicit && error instanceof InputError && error.syntax) {
+      // Helm and other templates are YAML only once rendered.
+      return ignore(text.includes('{{') ? `a template (it contains {{ }}), not YAML until rendered: ${syntaxReason(error)}` : syntaxReason(error));
+    }
     throw error;
   }
 }
@@ -71,12 +74,12 @@ function fail(file: string, message: string): never {
 }
 
 function readScript(file: string, text: string, explicit: boolean): FileRead | NotAnInput {
-  if (!explicit && !containsGcloudCommand(text)) return { ignored: 'a script with no gcloud command' };
+  if (!explicit && !containsGcloudCommand(text)) return { ignored: ['a script with no gcloud command'] };
   try {
     return { fragment: importGcloudScript(file, text), ignoredDocuments: [] };
   } catch (error: unknown) {
     // Mentioning gcloud (a comment, an echo) is not calling it: in a directory, that is not an input.
-    if (!explicit && error instanceof InputError && error.diagnostics.every((d) => d.message.startsWith('no gcloud command found'))) return { ignored: 'a script with no gcloud command' };
+    if (!explicit && error instanceof InputError && error.diagnostics.every((d) => d.message.startsWith('no gcloud command found'))) return { ignored: ['a script with no gcloud command'] };
     throw error;
   }
 }
@@ -89,7 +92,7 @@ function readDocuments(documents: readonly SourceDocument[], text: string, expli
   const [only] = documents;
   if (only !== undefined && documents.length === 1) {
     const read = readDocument(only, text, explicit);
-    return typeof read === 'string' ? { ignored: read } : { fragment: read, ignoredDocuments: [] };
+    return typeof read === 'string' ? { ignored: [read] } : { fragment: read, ignoredDocuments: [] };
   }
   const services: [SourceDocument, Fragment][] = [];
   const ignoredDocuments: string[] = [];
@@ -102,9 +105,11 @@ function readDocuments(documents: readonly SourceDocument[], text: string, expli
   const first = documents[0];
   if (first === undefined) throw new Error('a YAML stream with no document');
   if (services.length === 0) {
-    const reason = `none of its ${documents.length} YAML documents is an input: ${ignoredDocuments.join('; ')}`;
-    if (explicit) throw new InputError([diagnosticAt(first, [], `${reason}; expected Cloud Run services (apiVersion serving.knative.dev/v1, kind Service)`)]);
-    return { ignored: reason };
+    if (explicit) {
+      const reason = `none of its ${documents.length} YAML documents is an input: ${ignoredDocuments.join('; ')}`;
+      throw new InputError([diagnosticAt(first, [], `${reason}; expected Cloud Run services (apiVersion serving.knative.dev/v1, kind Service)`)]);
+    }
+    return { ignored: ignoredDocuments };
   }
   return { fragment: combineCloudRunDocuments(first.file, services), ignoredDocuments };
 }

@@ -91,7 +91,7 @@ export async function resolveInputs(view: FileView, names: readonly string[], co
         if (!terraformDirectories.includes(dir)) terraformDirectories.push(dir);
       } else {
         const found = await readInputFile(view, target, true);
-        if ('ignored' in found) throw new InputError([located(target, found.ignored)]);
+        if ('ignored' in found) throw new InputError(found.ignored.map((reason) => located(target, reason)));
         add(found.fragment);
         ignored.push(...found.ignoredDocuments.map((reason) => ({ file: target, reason })));
       }
@@ -210,7 +210,7 @@ async function readDirectory(view: FileView, root: string, modules: Set<string>,
         continue;
       }
       const read = await readInputFile(view, path, false);
-      if ('ignored' in read) found.push({ file: path, reason: read.ignored });
+      if ('ignored' in read) found.push(...read.ignored.map((reason) => ({ file: path, reason })));
       else {
         found.push({ fragment: read.fragment });
         found.push(...read.ignoredDocuments.map((reason) => ({ file: path, reason })));
