@@ -156,7 +156,9 @@ function parseYamlStream(file: string, text: string, lines: ReturnType<typeof sp
       { syntax: true },
     );
   }
-  return docs.filter((doc) => doc.contents !== null).map((doc) => yamlSourceDocument(file, text, lines, doc));
+  // A trailing `---` (or a document of only comments) is an empty document: nothing to read.
+  const empty = (doc: Document): boolean => doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
+  return docs.filter((doc) => !empty(doc)).map((doc) => yamlSourceDocument(file, text, lines, doc));
 }
 
 function yamlSourceDocument(file: string, text: string, lines: ReturnType<typeof splitLines>, doc: Document): SourceDocument {
