@@ -248,7 +248,7 @@ describe('bad input: exit 2 with a located message and no stack trace', () => {
     test('check with no file', () => {
       const r = run('check');
       assertBadInput(r);
-      assert.match(r.stderr, /no inputs given and no lifeline\.yaml here; name files or directories, or write a lifeline\.yaml listing `inputs`/);
+      assert.match(r.stderr, /no inputs given and no lifeline\.yaml here or in a parent directory up to the repository root; name files or directories, or write a lifeline\.yaml listing `inputs`/);
     });
   });
 });

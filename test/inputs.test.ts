@@ -64,20 +64,21 @@ describe('inputs: several files, directories and lifeline.yaml merged into one m
     assert.match(nat.patch, /source_subnetwork_ip_ranges_to_nat = "ALL_SUBNETWORKS_ALL_IP_RANGES"/);
   });
 
-  it('a directory without lifeline.yaml: every recognised file is read, the rest listed as ignored with the reason', () => {
+  it('a directory without lifeline.yaml: every recognised file is read, subdirectories too, the rest listed as ignored with the reason', () => {
     const dir = join(scratch, 'repo');
     mkdirSync(join(dir, 'docs'), { recursive: true });
     copyFileSync(join(review, 'infra/plan.json'), join(dir, 'plan.json'));
     copyFileSync(join(review, 'deploy/deploy.py'), join(dir, 'deploy.py'));
     copyFileSync(join(review, 'services.yaml'), join(dir, 'services.yaml'));
     writeFileSync(join(dir, 'README.md'), '# staging\n');
+    writeFileSync(join(dir, 'docs', 'notes.md'), '# notes\n');
     writeFileSync(join(dir, 'lint.sh'), '#!/bin/sh\nnpx eslint .\n');
     const report = checkJson([dir]);
     assert.deepEqual(report.sources?.read.map((r) => `${r.file.slice(dir.length + 1)} ${r.format}`), ['deploy.py gcloud', 'plan.json terraform-plan', 'services.yaml topology']);
     assert.deepEqual(report.sources.ignored.map((i) => `${i.file.slice(dir.length + 1)}: ${i.reason}`), [
-      'docs: a subdirectory (name it to read it)',
       'lint.sh: a script with no gcloud command',
       'README.md: not a recognised input (by its extension)',
+      'docs/notes.md: not a recognised input (by its extension)',
     ]);
     assert.deepEqual(table(report), ['api openai REACHABLE', 'api main-db REACHABLE']);
     const text = lifeline(['check', dir]);

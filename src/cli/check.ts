@@ -29,6 +29,8 @@ export interface CheckOptions {
   readonly config?: string;
   /** Where inputs are read from. @default the work tree */
   readonly view?: FileView;
+  /** Globs of paths (relative to each directory named) not to read. @default none */
+  readonly exclude?: readonly string[];
 }
 
 /** Reads the local files that secrets name, so rules can check their format. Values stay in memory. */
@@ -50,7 +52,7 @@ async function readSecretValues(topology: Topology): Promise<Map<string, string>
  * into one model, analyses it, applies suppressions, renders one report.
  */
 export async function runCheck(names: readonly string[], options: CheckOptions): Promise<{ output: string; exitCode: 0 | 1; report: Report }> {
-  const loaded = await loadInputs(options.view ?? workTree, names, options.config);
+  const loaded = await loadInputs(options.view ?? workTree, names, options.config, { exclude: options.exclude ?? [] });
   const suppressions: Suppression[] = [...loaded.documents.values()].flatMap((document) => inlineSuppressions(document));
   const baseline = options.baseline ?? loaded.config?.baseline;
   if (baseline !== undefined) suppressions.push(...(await loadBaseline(baseline)));

@@ -13,6 +13,8 @@ export interface DiffOptions {
   readonly failOn?: Severity;
   /** A lifeline.yaml listing the inputs (on both sides). */
   readonly config?: string;
+  /** Globs of paths (relative to each directory named) not to read, on both sides. @default none */
+  readonly exclude?: readonly string[];
 }
 
 /** What to compare: two inputs in the work tree, or the same inputs at two git revisions. */
@@ -26,8 +28,8 @@ interface LoadedSide {
   readonly side: DiffSide;
 }
 
-async function loadSide(view: FileView, label: string, names: readonly string[], config: string | undefined): Promise<LoadedSide> {
-  const loaded = await loadInputs(view, names, config);
+async function loadSide(view: FileView, label: string, names: readonly string[], config: string | undefined, exclude: readonly string[]): Promise<LoadedSide> {
+  const loaded = await loadInputs(view, names, config, { exclude });
   return { label, loaded, side: { topology: loaded.topology, analysis: analyzeTopology(loaded.topology, new Map(), { fixes: false }), data: loaded.merged.data, source: loaded.merged.source } };
 }
 
@@ -36,14 +38,15 @@ async function loadSide(view: FileView, label: string, names: readonly string[],
  * sides and reports what the change breaks, fixes, and narrows. Exit 1 when anything got worse.
  */
 export async function runDiff(sides: DiffSides, options: DiffOptions): Promise<{ output: string; exitCode: 0 | 1; report: DiffReport }> {
+  const exclude = options.exclude ?? [];
   let base: LoadedSide;
   let head: LoadedSide;
   if (sides.kind === 'paths') {
-    base = await loadSide(workTree, sides.base, [sides.base], undefined);
-    head = await loadSide(workTree, sides.head, [sides.head], undefined);
+    base = await loadSide(workTree, sides.base, [sides.base], undefined, exclude);
+    head = await loadSide(workTree, sides.head, [sides.head], undefined, exclude);
   } else {
-    base = await loadSide(await gitRevision(sides.base), sides.base, sides.inputs, options.config);
-    head = sides.head === undefined ? await loadSide(workTree, 'the work tree', sides.inputs, options.config) : await loadSide(await gitRevision(sides.head), sides.head, sides.inputs, options.config);
+    base = await loadSide(await gitRevision(sides.base), sides.base, sides.inputs, options.config, exclude);
+    head = sides.head === undefined ? await loadSide(workTree, 'the work tree', sides.inputs, options.config, exclude) : await loadSide(await gitRevision(sides.head), sides.head, sides.inputs, options.config, exclude);
   }
   const failOn = options.failOn ?? head.loaded.config?.failOn ?? 'warning';
   const diff = diffAnalyses(base.side, head.side);

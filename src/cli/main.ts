@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import type { Severity } from '../analysis/rules/rule.js';
 import { runCheck } from './check.js';
 import { runDiff, type DiffSides } from './diff.js';
+import { ERROR_DOCUMENT_FORMATS, errorEntries, renderErrorDocument, usageEntry, type ErrorDocumentFormat, type ErrorEntry } from './error-document.js';
 import { registerExplainCommand } from './explain.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
 import { parseDuration, runProbeCommand } from './probe.js';
@@ -27,20 +28,42 @@ const INPUTS_HELP =
 /** Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad input or usage; 3 internal error. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
 
-function buildProgram(write: (text: string) => void): Command {
+/** `--exclude GLOB`, repeatable: paths (relative to each directory named) not to read. */
+const excludeOption = (): Option =>
+  new Option('--exclude <glob>', 'do not read paths matching this glob, relative to each directory named (repeatable)').argParser((glob: string, previous: string[]) => [...previous, glob]).default([], 'none');
+
+/** What a failed run needs to print its error document: the format asked for, and commander's own message. */
+interface RunState {
+  format: string | undefined;
+  usageMessage: string | undefined;
+}
+
+function buildProgram(write: (text: string) => void, state: RunState): Command {
   const program = new Command()
     .name('lifeline')
     .description('Checks that every service can reach every dependency, from configuration alone.')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: write, writeErr: (text) => process.stderr.write(text) })
+    .configureOutput({
+      writeOut: write,
+      writeErr: (text) => {
+        state.usageMessage ??= text.replace(/^error: /, '').trim();
+        process.stderr.write(text);
+      },
+    })
     .showSuggestionAfterError();
+  // The format is known once options are parsed; a parse error falls back to reading argv.
+  program.hook('preAction', (_program, action) => {
+    const format: unknown = action.opts().format;
+    if (typeof format === 'string') state.format = format;
+  });
 
   program
     .command('check')
     .description('Analyse the configuration: reachability of every (service, dependency), findings and verified fixes.')
     .argument('[inputs...]', INPUTS_HELP)
-    .option('--config <file>', 'a lifeline.yaml listing the inputs (default: ./lifeline.yaml when no inputs are named)')
+    .option('--config <file>', 'a lifeline.yaml listing the inputs (default: the nearest lifeline.yaml, up to the repository root, when no inputs are named)')
+    .addOption(excludeOption())
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: the lifeline.yaml\'s failOn, else critical)').choices(['critical', 'warning']))
     .option('--baseline <file>', 'hide the findings listed in this baseline file (each with its reason)')
@@ -57,7 +80,7 @@ function buildProgram(write: (text: string) => void): Command {
     .action(
       async (
         files: string[],
-        opts: { format: OutputFormat; failOn?: 'critical' | 'warning'; config?: string; color: boolean; baseline?: string; writeBaseline?: string; reason?: string; expires?: string },
+        opts: { format: OutputFormat; failOn?: 'critical' | 'warning'; config?: string; color: boolean; baseline?: string; writeBaseline?: string; reason?: string; expires?: string; exclude: string[] },
       ) => {
         if (opts.writeBaseline !== undefined && (opts.reason === undefined || opts.reason.trim() === '')) {
           throw new UsageError('--write-baseline needs --reason "why these findings are acceptable": every suppression carries a reason');
@@ -68,6 +91,7 @@ function buildProgram(write: (text: string) => void): Command {
           ...(opts.failOn !== undefined ? { failOn: opts.failOn } : {}),
           ...(opts.config !== undefined ? { config: opts.config } : {}),
           color,
+          exclude: opts.exclude,
           ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
           ...(opts.writeBaseline !== undefined ? { writeBaseline: { file: opts.writeBaseline, reason: opts.reason ?? '', ...(opts.expires !== undefined ? { expires: opts.expires } : {}) } } : {}),
         });
@@ -83,9 +107,10 @@ function buildProgram(write: (text: string) => void): Command {
     .option('--base <rev>', 'read the inputs at this git revision (branch, tag or commit) through git, without touching the work tree')
     .option('--head <rev>', 'with --base: read the head side at this revision too (default: the work tree)')
     .option('--config <file>', 'a lifeline.yaml listing the inputs (with --base)')
+    .addOption(excludeOption())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'a finding introduced at or above this severity counts as worse (default: warning)').choices(['critical', 'warning', 'info']))
-    .action(async (inputs: string[], opts: { base?: string; head?: string; config?: string; format: 'text' | 'json'; failOn?: Severity }) => {
+    .action(async (inputs: string[], opts: { base?: string; head?: string; config?: string; format: 'text' | 'json'; failOn?: Severity; exclude: string[] }) => {
       let sides: DiffSides;
       if (opts.base !== undefined) sides = { kind: 'revisions', base: opts.base, head: opts.head, inputs };
       else {
@@ -95,7 +120,7 @@ function buildProgram(write: (text: string) => void): Command {
         if (base === undefined || head === undefined || rest.length > 0) throw new UsageError('diff needs two inputs, BASE and HEAD (files, directories or lifeline.yaml), or --base REV to compare git revisions');
         sides = { kind: 'paths', base, head };
       }
-      const result = await runDiff(sides, { format: opts.format, ...(opts.failOn !== undefined ? { failOn: opts.failOn } : {}), ...(opts.config !== undefined ? { config: opts.config } : {}) });
+      const result = await runDiff(sides, { format: opts.format, exclude: opts.exclude, ...(opts.failOn !== undefined ? { failOn: opts.failOn } : {}), ...(opts.config !== undefined ? { config: opts.config } : {}) });
       write(result.output);
       process.exitCode = result.exitCode;
     });
@@ -115,6 +140,7 @@ function buildProgram(write: (text: string) => void): Command {
     .description('Connect to every dependency from here (inside the runtime), time each phase, and compare with the static verdict.')
     .argument('[inputs...]', INPUTS_HELP)
     .option('--service <name>', 'probe only this service\'s dependencies')
+    .addOption(excludeOption())
     .option('--concurrency <n>', 'probes in flight at once', positiveInt, 16)
     .option('--timeout <duration>', 'hard deadline of each probe', duration, 5000)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -127,13 +153,14 @@ function buildProgram(write: (text: string) => void): Command {
     .action(
       async (
         files: string[],
-        opts: { service?: string; concurrency: number; timeout: number; format: 'text' | 'json'; failOn: 'critical' | 'warning'; watch?: number; cloudsqlDir: string; dnsServer?: string[]; ca?: string; color: boolean },
+        opts: { service?: string; concurrency: number; timeout: number; format: 'text' | 'json'; failOn: 'critical' | 'warning'; watch?: number; cloudsqlDir: string; dnsServer?: string[]; ca?: string; color: boolean; exclude: string[] },
       ) => {
         const color = useColor(opts.color);
         process.exitCode = await runProbeCommand(
           files,
           {
             ...(opts.service !== undefined ? { service: opts.service } : {}),
+            exclude: opts.exclude,
             concurrency: opts.concurrency,
             deadlineMs: opts.timeout,
             format: opts.format,
@@ -163,28 +190,50 @@ export async function main(argv: readonly string[]): Promise<number> {
   const write = (text: string): void => {
     process.stdout.write(text);
   };
-  const program = buildProgram(write);
+  const state: RunState = { format: undefined, usageMessage: undefined };
+  const program = buildProgram(write, state);
+  // Bad input or usage: the human text on stderr, and in a machine format its error document on stdout.
+  const failWith = (errors: readonly ErrorEntry[]): number => {
+    const format = errorDocumentFormat(state.format ?? formatInArgv(argv));
+    if (format !== undefined) write(renderErrorDocument(format, errors, VERSION));
+    return EXIT.usage;
+  };
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error: unknown) {
     if (error instanceof CommanderError || error instanceof InvalidArgumentError) {
       // --help and --version end here with code 0; usage errors were already printed.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return error.exitCode === 0 ? EXIT.ok : failWith([usageEntry(state.usageMessage ?? error.message)]);
     }
     if (error instanceof UsageError) {
       process.stderr.write(`lifeline: ${error.message}\n`);
-      return EXIT.usage;
+      return failWith([usageEntry(error.message)]);
     }
     if (error instanceof InputError) {
       process.stderr.write(`${error.diagnostics.map(formatDiagnostic).join('\n')}\n`);
-      return EXIT.usage;
+      return failWith(errorEntries(error.diagnostics));
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`lifeline: internal error: ${redactUrlPasswords(message)}\n`);
     if (process.env.LIFELINE_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${redactUrlPasswords(error.stack)}\n`);
     return EXIT.internal;
   }
+}
+
+function errorDocumentFormat(format: string | undefined): ErrorDocumentFormat | undefined {
+  return (ERROR_DOCUMENT_FORMATS as readonly (string | undefined)[]).includes(format) ? (format as ErrorDocumentFormat) : undefined;
+}
+
+/** `--format X` or `--format=X` as typed, for errors commander raises before it has parsed options. */
+function formatInArgv(argv: readonly string[]): string | undefined {
+  let format: string | undefined;
+  for (const [i, arg] of argv.entries()) {
+    if (arg === '--') break;
+    if (arg === '--format') format = argv[i + 1];
+    else if (arg.startsWith('--format=')) format = arg.slice('--format='.length);
+  }
+  return format;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -24,6 +24,8 @@ export interface ProbeCommandOptions {
   readonly dnsServers?: readonly string[];
   readonly caFile?: string;
   readonly watchMs?: number;
+  /** Globs of paths (relative to each directory named) not to read. @default none */
+  readonly exclude?: readonly string[];
 }
 
 /** Reads secrets the way the service would: its environment and its mounted secret files. */
@@ -118,7 +120,7 @@ const INTERRUPTED = 130;
 
 export async function runProbeCommand(files: readonly string[], options: ProbeCommandOptions, write: (text: string) => void): Promise<0 | 1 | 130> {
   // Every input merged into one model, as check does (files, directories, a lifeline.yaml).
-  const topologies: Topology[] = [(await loadInputs(workTree, files)).topology];
+  const topologies: Topology[] = [(await loadInputs(workTree, files, undefined, { exclude: options.exclude ?? [] })).topology];
   if (options.service !== undefined && !topologies.some((t) => t.services.some((s) => s.name === options.service))) {
     const names = topologies.flatMap((t) => t.services.map((s) => s.name));
     throw new InputError([{ file: files.join(', '), line: undefined, column: undefined, keyPath: undefined, message: `has no service named "${options.service}"; services: ${names.join(', ') || '(none)'}`, sourceLine: undefined }]);

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { findNodeAtLocation, parse as parseJsonc, ParseErrorCode, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { InputError, formatKeyPath, type Diagnostic } from './errors.js';
 
 /** Largest input read, in bytes. Larger files are refused before they are read. */
@@ -61,16 +61,45 @@ export async function readTextFile(file: string): Promise<string> {
   }
 }
 
-/** Parses YAML (or JSON by extension) into a SourceDocument; syntax errors become located diagnostics. */
+/**
+ * Parses YAML (or JSON by extension) into a SourceDocument; syntax errors become located
+ * diagnostics. A YAML stream of several documents is refused here, at its second document: use
+ * {@link parseSourceDocuments} where several are meaningful.
+ */
 export function parseSource(file: string, text: string): SourceDocument {
-  // Line by line: a single regex over the whole text backtracks exponentially on blank lines.
-  if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) {
+  const [first, second] = parseSourceDocuments(file, text);
+  if (second !== undefined) {
+    const at = second.locate([]);
     throw new InputError([
-      { file, line: undefined, column: undefined, keyPath: undefined, message: 'is empty; expected a topology document (a mapping with keys such as `services`, `networks`)', sourceLine: undefined },
+      { file, line: at?.line, column: at?.column, keyPath: undefined, message: 'a second YAML document starts here (after `---`); expected one document in this file', sourceLine: at ? second.lineText(at.line) : undefined },
     ]);
   }
+  if (first === undefined) throw new Error('parseSourceDocuments returned no document');
+  return first;
+}
+
+/**
+ * Parses every document of a YAML stream (`---` separated; JSON is always one), each with exact
+ * positions in the whole file. Empty documents (a trailing `---`) are left out; a file with none
+ * is an error. Syntax errors anywhere fail the whole file, located.
+ *
+ * @example
+ * const [pipeline, target] = parseSourceDocuments('clouddeploy.yaml', text);
+ * target?.locate(['kind']); // { line: 12, column: 7 }
+ */
+export function parseSourceDocuments(file: string, text: string): SourceDocument[] {
+  const empty = (): never => {
+    throw new InputError(
+      [{ file, line: undefined, column: undefined, keyPath: undefined, message: 'is empty; expected a topology document (a mapping with keys such as `services`, `networks`)', sourceLine: undefined }],
+      { syntax: true },
+    );
+  };
+  // Line by line: a single regex over the whole text backtracks exponentially on blank lines.
+  if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) empty();
   const lines = splitLines(text);
-  return file.toLowerCase().endsWith('.json') ? parseJson(file, text, lines) : parseYaml(file, text, lines);
+  if (file.toLowerCase().endsWith('.json')) return [parseJson(file, text, lines)];
+  const documents = parseYamlStream(file, text, lines);
+  return documents.length > 0 ? documents : empty();
 }
 
 function splitLines(text: string): { starts: number[]; text: (line: number) => string | undefined } {
@@ -112,23 +141,33 @@ function positionOf(starts: readonly number[], offset: number): Position {
   return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
 }
 
-function parseYaml(file: string, text: string, lines: ReturnType<typeof splitLines>): SourceDocument {
+function parseYamlStream(file: string, text: string, lines: ReturnType<typeof splitLines>): SourceDocument[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
+  const stream = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // An empty stream (only comments and `---`) has errors of its own and no documents.
+  const docs: readonly Document[] = 'empty' in stream ? [] : stream;
+  const errors = 'empty' in stream ? [...stream.errors] : docs.flatMap((doc) => doc.errors);
+  if (errors.length > 0) {
     throw new InputError(
-      doc.errors.map((e): Diagnostic => {
+      errors.map((e): Diagnostic => {
         const pos = nonBlankPosition(lines, positionOf(lines.starts, e.pos[0]));
         return { file, ...pos, keyPath: undefined, message: `YAML syntax: ${e.message.split('\n')[0] ?? e.code}`, sourceLine: lines.text(pos.line) };
       }),
+      { syntax: true },
     );
   }
+  // A trailing `---` (or a document of only comments) is an empty document: nothing to read.
+  const empty = (doc: Document): boolean => doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
+  return docs.filter((doc) => !empty(doc)).map((doc) => yamlSourceDocument(file, text, lines, doc));
+}
+
+function yamlSourceDocument(file: string, text: string, lines: ReturnType<typeof splitLines>, doc: Document): SourceDocument {
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (error: unknown) {
     // Alias bombs and other structures that cannot become plain data.
-    throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message: `cannot be read as data: ${error instanceof Error ? error.message : String(error)}`, sourceLine: undefined }]);
+    throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message: `cannot be read as data: ${error instanceof Error ? error.message : String(error)}`, sourceLine: undefined }], { syntax: true });
   }
   return {
     file,
@@ -177,6 +216,7 @@ function parseJson(file: string, text: string, lines: ReturnType<typeof splitLin
         const pos = nonBlankPosition(lines, positionOf(lines.starts, e.offset));
         return { file, ...pos, keyPath: undefined, message: `JSON syntax: ${printParseErrorCode(e.error)}`, sourceLine: lines.text(pos.line) };
       }),
+      { syntax: true },
     );
   }
   // Positions are needed only for findings and errors: build the position tree on first use.

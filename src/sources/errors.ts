@@ -19,10 +19,16 @@ export interface Diagnostic {
 export class InputError extends Error {
   override name = 'InputError' as const;
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * The file could not be parsed at all (YAML, JSON, HCL or shell syntax; empty): inside a
+   * directory such a file is skipped with this reason, while a file named explicitly is an error.
+   */
+  readonly syntax: boolean;
 
-  constructor(diagnostics: readonly Diagnostic[]) {
+  constructor(diagnostics: readonly Diagnostic[], options?: { readonly syntax?: boolean }) {
     super(diagnostics.map((d) => formatDiagnosticHeadline(d)).join('\n'));
     this.diagnostics = diagnostics;
+    this.syntax = options?.syntax ?? false;
   }
 }
 

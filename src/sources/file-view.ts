@@ -10,6 +10,8 @@ const run = promisify(execFile);
 export interface DirectoryEntry {
   readonly name: string;
   readonly kind: 'file' | 'directory';
+  /** A symbolic link (its kind is the kind of what it points to). */
+  readonly link?: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export const workTree: FileView = {
     for (const e of entries) {
       // A symbolic link counts as what it points to, as git and editors show it.
       const kind = e.isSymbolicLink() ? await this.kind(posix.join(path, e.name)) : e.isDirectory() ? 'directory' : e.isFile() ? 'file' : undefined;
-      if (kind !== undefined) out.push({ name: e.name, kind });
+      if (kind !== undefined) out.push({ name: e.name, kind, ...(e.isSymbolicLink() ? { link: true } : {}) });
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
   },

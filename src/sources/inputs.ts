@@ -1,13 +1,11 @@
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseSource, type SourceDocument } from './document.js';
+import { parseSource } from './document.js';
 import { InputError, type Diagnostic } from './errors.js';
 import type { Fragment, InputFormat } from './fragment.js';
-import { cloudRunKind, importCloudRunDocument } from './cloud-run.js';
-import { containsGcloudCommand, importGcloudScript } from './gcloud/script.js';
+import { readInputFile, syntaxReason } from './input-file.js';
 import { importTerraformFiles } from './terraform/hcl.js';
-import { importTerraformPlan, isTerraformPlan } from './terraform/plan.js';
-import { topologyFragment } from './topology-file.js';
+import { walkDirectory } from './walk.js';
 import { workTree, type FileView } from './file-view.js';
 
 /** What `check` and `diff` read: the fragments, and which files were read or ignored (and why). */
@@ -34,23 +32,25 @@ export interface LifelineConfig {
   readonly baseline: string | undefined;
 }
 
-const SCRIPT_EXTENSIONS = new Set(['.sh', '.bash', '.py', '.js', '.mjs', '.cjs', '.ts']);
-const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', 'dist', '__pycache__']);
+export interface ResolveOptions {
+  /** Globs matched against paths relative to each directory named; matches are not read. */
+  readonly exclude?: readonly string[];
+}
 
 const located = (file: string, message: string): Diagnostic => ({ file, line: undefined, column: undefined, keyPath: undefined, message, sourceLine: undefined });
 
 /**
- * Resolves what the user named (files, directories, `lifeline.yaml`; nothing means the
- * `lifeline.yaml` of the current directory) into fragments, through `view` (the work tree or a
- * git revision).
+ * Resolves what the user named (files, directories, `lifeline.yaml`; nothing means the nearest
+ * `lifeline.yaml`, from the current directory up to the repository root) into fragments, through
+ * `view` (the work tree or a git revision).
  */
-export async function resolveInputs(view: FileView, names: readonly string[], configFile?: string): Promise<ResolvedInputs> {
+export async function resolveInputs(view: FileView, names: readonly string[], configFile?: string, options: ResolveOptions = {}): Promise<ResolvedInputs> {
   let config: LifelineConfig | undefined;
   let targets = names;
   if (configFile !== undefined || names.length === 0) {
-    const file = configFile ?? (await findConfig(view));
+    const file = configFile ?? (await findConfigUpwards(view));
     if (file === undefined) {
-      throw new InputError([located('.', 'no inputs given and no lifeline.yaml here; name files or directories, or write a lifeline.yaml listing `inputs`')]);
+      throw new InputError([located('.', 'no inputs given and no lifeline.yaml here or in a parent directory up to the repository root; name files or directories, or write a lifeline.yaml listing `inputs`')]);
     }
     config = await readConfig(view, file);
     targets = config.inputs;
@@ -72,28 +72,61 @@ export async function resolveInputs(view: FileView, names: readonly string[], co
     fragments.push(fragment);
     read.push({ file: fragment.file, format: fragment.format });
   };
+  const modules = new Set<string>();
+  const directories: string[] = [];
+  // .tf files named one by one: their directory is the module, once however many are named.
+  const terraformDirectories: string[] = [];
   for (const target of targets) {
     try {
       const kind = await view.kind(target);
       if (kind === undefined) throw new InputError([located(target, view === workTree ? 'no such file or directory' : `no such file or directory at ${view.label}`)]);
-      if (kind === 'directory') await readDirectory(view, target, add, ignored);
-      else {
-        const fragment = await readFile(view, target, true);
-        if (typeof fragment === 'string') throw new InputError([located(target, fragment)]);
-        add(fragment);
+      if (kind === 'directory') {
+        directories.push(target);
+        for (const found of await readDirectory(view, target, modules, options)) {
+          if ('fragment' in found) add(found.fragment);
+          else ignored.push(found);
+        }
+      } else if (isTerraformConfigName(target)) {
+        const dir = dirname(target);
+        if (!terraformDirectories.includes(dir)) terraformDirectories.push(dir);
+      } else {
+        const found = await readInputFile(view, target, true);
+        if ('ignored' in found) throw new InputError(found.ignored.map((reason) => located(target, reason)));
+        add(found.fragment);
+        ignored.push(...found.ignoredDocuments.map((reason) => ({ file: target, reason })));
       }
     } catch (error: unknown) {
       if (error instanceof InputError) diagnostics.push(...error.diagnostics);
       else throw error;
     }
   }
-  if (diagnostics.length > 0) throw new InputError(diagnostics);
-  if (fragments.length === 0) {
-    const skipped = ignored.length > 0 ? `; ignored: ${ignored.map((i) => `${i.file} (${i.reason})`).join(', ')}` : '';
-    throw new InputError([located(targets.join(', '), `no recognised input (topology YAML/JSON, Terraform plan JSON or .tf files, Cloud Run service YAML/JSON, deploy scripts calling gcloud)${skipped}`)]);
+  for (const dir of terraformDirectories) {
+    try {
+      const module = await readTerraformModule(view, dir, (await view.list(dir)).filter((e) => e.kind === 'file').map((e) => e.name), modules);
+      if (module !== undefined) add(module.fragment);
+    } catch (error: unknown) {
+      if (error instanceof InputError) diagnostics.push(...error.diagnostics);
+      else throw error;
+    }
   }
+  if (diagnostics.length > 0) throw new InputError(diagnostics);
+  if (fragments.length === 0) throw new InputError([located(targets.join(', '), nothingRecognised(directories, ignored))]);
   return { fragments, read, ignored, config };
 }
+
+const RECOGNISED = 'topology YAML/JSON, Terraform plan JSON or .tf files, Cloud Run service YAML/JSON, deploy scripts calling gcloud';
+
+/** Why nothing was read: for directories, what each file was and why it was ignored (the first 20). */
+function nothingRecognised(directories: readonly string[], ignored: readonly { file: string; reason: string }[]): string {
+  if (directories.length === 0) return `no recognised input (${RECOGNISED})`;
+  const shown = ignored.slice(0, 20).map((i) => `${i.file} (${i.reason})`);
+  const more = ignored.length > shown.length ? `, and ${ignored.length - shown.length} more` : '';
+  const list = ignored.length > 0 ? `; ignored: ${shown.join(', ')}${more}` : '; the directory holds no files';
+  return `no recognised input (${RECOGNISED}) in ${directories.join(', ')}: read nothing${list}`;
+}
+
+const isTerraformConfigName = (file: string): boolean => file.endsWith('.tf') || file.endsWith('.tf.json');
+const isTerraformName = (name: string): boolean => isTerraformConfigName(name) || name.endsWith('.tfvars') || name.endsWith('.tfvars.json');
 
 function isConfigName(file: string): boolean {
   return (CONFIG_NAMES as readonly string[]).includes(basename(file));
@@ -103,6 +136,28 @@ async function findConfig(view: FileView, dir?: string): Promise<string | undefi
   for (const name of CONFIG_NAMES) {
     const file = dir === undefined ? name : join(dir, name);
     if ((await view.kind(file)) === 'file') return file;
+  }
+  return undefined;
+}
+
+/**
+ * The nearest lifeline.yaml, as eslint and git find theirs: the current directory, then each parent
+ * up to the repository root (the directory holding `.git`, looked up in the work tree). Outside a
+ * repository, only the current directory.
+ */
+async function findConfigUpwards(view: FileView): Promise<string | undefined> {
+  const here = await findConfig(view);
+  if (here !== undefined) return here;
+  const candidates: string[] = [];
+  for (let dir = '..', depth = 0; depth < 64; dir = join(dir, '..'), depth++) {
+    const below = dir === '..' ? '.' : dirname(dir);
+    if ((await workTree.kind(join(below, '.git'))) !== undefined) break;
+    if (resolve(dir) === resolve(below)) return undefined; // the file system's root: not in a repository
+    candidates.push(dir);
+  }
+  for (const dir of candidates) {
+    const file = await findConfig(view, dir);
+    if (file !== undefined) return file;
   }
   return undefined;
 }
@@ -124,91 +179,73 @@ async function readConfig(view: FileView, file: string): Promise<LifelineConfig>
   return { file, inputs: parsed.data.inputs.map(relative), failOn: parsed.data.failOn, baseline: parsed.data.baseline === undefined ? undefined : relative(parsed.data.baseline) };
 }
 
-async function readDirectory(view: FileView, dir: string, add: (f: Fragment) => void, ignored: { file: string; reason: string }[]): Promise<void> {
-  const entries = await view.list(dir);
-  const terraform = entries.filter((e) => e.kind === 'file' && (e.name.endsWith('.tf') || e.name.endsWith('.tfvars') || e.name.endsWith('.tf.json') || e.name.endsWith('.tfvars.json')));
-  if (terraform.some((e) => e.name.endsWith('.tf') || e.name.endsWith('.tf.json'))) {
-    const texts = new Map<string, string>();
-    for (const e of terraform) texts.set(e.name, await view.readText(join(dir, e.name)));
-    add(await importTerraformFiles(dir, texts, view));
-  } else for (const e of terraform) ignored.push({ file: join(dir, e.name), reason: 'Terraform variables without any .tf file' });
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (terraform.includes(entry)) continue;
-    if (entry.kind === 'directory') {
-      // CI workflows are where deploy commands live; other subdirectories are separate inputs.
-      if (entry.name === '.github' && (await view.kind(join(path, 'workflows'))) === 'directory') await readDirectory(view, join(path, 'workflows'), add, ignored);
-      else if (!SKIPPED_DIRECTORIES.has(entry.name)) ignored.push({ file: path, reason: 'a subdirectory (name it to read it)' });
-      continue;
-    }
-    if (isConfigName(entry.name)) {
-      ignored.push({ file: path, reason: 'a lifeline.yaml (name it, or run from its directory, to use its inputs)' });
-      continue;
-    }
-    const fragment = await readFile(view, path, false);
-    if (typeof fragment === 'string') ignored.push({ file: path, reason: fragment });
-    else add(fragment);
-  }
-}
+type Found = { readonly fragment: Fragment } | { readonly file: string; readonly reason: string };
 
 /**
- * Reads one file as whatever input it is. For a file inside a directory, an unrecognised one is
- * ignored (the reason is returned); a file named explicitly must be recognised.
+ * A directory and its subdirectories: each directory with `.tf` files is one Terraform module,
+ * every other file is read as whatever input it is or listed with the reason it was not. Modules
+ * called by another module of the walk (`source = "./modules/x"`) are read as part of their
+ * caller, not again on their own.
  */
-async function readFile(view: FileView, file: string, explicit: boolean): Promise<Fragment | string> {
-  const ext = extname(file).toLowerCase();
-  const name = basename(file);
-  if (ext === '.tf' || ext === '.tfvars') return explicit ? 'is a Terraform file: name its directory to read the module' : 'part of a Terraform module';
-  const scriptLike = SCRIPT_EXTENSIONS.has(ext) || /^(GNUmakefile|[Mm]akefile|Dockerfile(\..+)?)$/.test(name) || ext === '.mk';
-  const ciYaml = name === '.gitlab-ci.yml' || /^cloudbuild\.ya?ml$/.test(name) || /(^|\/)\.github\/workflows\//.test(file);
-  const dataLike = ext === '.json' || ext === '.yaml' || ext === '.yml';
-  if (!scriptLike && !dataLike && ext !== '') return 'not a recognised input (by its extension)';
-  let text: string;
-  try {
-    text = await view.readText(file);
-  } catch (error: unknown) {
-    // An unreadable file in a directory (binary, too large) is skipped; a broken input is not.
-    if (explicit || !(error instanceof InputError)) throw error;
-    return error.diagnostics[0]?.message ?? 'cannot be read';
-  }
-  if (scriptLike || ciYaml || (ext === '' && text.startsWith('#!'))) {
-    if (!explicit && !containsGcloudCommand(text)) return 'a script with no gcloud command';
-    try {
-      return importGcloudScript(file, text);
-    } catch (error: unknown) {
-      // Mentioning gcloud (a comment, an echo) is not calling it: in a directory, that is not an input.
-      if (!explicit && error instanceof InputError && error.diagnostics.every((d) => d.message.startsWith('no gcloud command found'))) return 'a script with no gcloud command';
-      throw error;
+async function readDirectory(view: FileView, root: string, modules: Set<string>, options: ResolveOptions): Promise<Found[]> {
+  const walk = await walkDirectory(view, root, options.exclude ? { exclude: options.exclude } : {});
+  const found: (Found | { readonly module: TerraformModule; readonly dir: string })[] = [];
+  for (const { dir, relative, files } of walk.directories) {
+    const terraform = files.filter(isTerraformName);
+    if (terraform.some(isTerraformConfigName)) {
+      try {
+        const module = await readTerraformModule(view, dir, terraform, modules);
+        if (module !== undefined) found.push({ module, dir });
+      } catch (error: unknown) {
+        // A module below the named directory that cannot be parsed is skipped, located; the named directory's own module is an error.
+        if (relative === '.' || !(error instanceof InputError) || !error.syntax) throw error;
+        found.push({ file: dir, reason: `a Terraform module that ${syntaxReason(error)}` });
+      }
+    } else for (const name of terraform) found.push({ file: join(dir, name), reason: 'Terraform variables without any .tf file' });
+    for (const name of files) {
+      const path = join(dir, name);
+      if (terraform.includes(name)) continue;
+      if (isConfigName(name)) {
+        found.push({ file: path, reason: 'a lifeline.yaml (name it, or run from its directory, to use its inputs)' });
+        continue;
+      }
+      const read = await readInputFile(view, path, false);
+      if ('ignored' in read) found.push(...read.ignored.map((reason) => ({ file: path, reason })));
+      else {
+        found.push({ fragment: read.fragment });
+        found.push(...read.ignoredDocuments.map((reason) => ({ file: path, reason })));
+      }
     }
   }
-  if (!dataLike) return 'not a recognised input (no extension and no #! line)';
-  const document = parseSource(file, text);
-  return fragmentOfDocument(document, text, explicit);
-}
-
-function fragmentOfDocument(document: SourceDocument, text: string, explicit: boolean): Fragment | string {
-  const value = document.value;
-  const file = document.file;
-  if (isTerraformPlan(value)) return importTerraformPlan(file, text, document);
-  if (cloudRunKind(value) !== undefined) return importCloudRunDocument(document);
-  const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  // Kubernetes-shaped documents: the Cloud Run importer says what a Cloud Run service needs.
-  if (record && 'apiVersion' in record && 'kind' in record) return importCloudRunDocument(document);
-  if (record && ('jobs' in record || 'steps' in record || 'stages' in record)) {
-    if (containsGcloudCommand(text)) return importGcloudScript(file, text);
-    return explicit ? importGcloudScript(file, text) : 'a CI workflow with no gcloud command';
+  found.push(...walk.skipped);
+  // Which module directories some other module read as its child.
+  const calledBy = new Map<string, string>();
+  for (const f of found) {
+    if (!('module' in f)) continue;
+    for (const file of f.module.files) {
+      const child = resolve(dirname(file));
+      if (child !== resolve(f.dir) && !calledBy.has(child)) calledBy.set(child, f.dir);
+    }
   }
-  if (record && ('format_version' in record || 'terraform_version' in record)) return importTerraformPlan(file, text, document);
-  if (!explicit && !looksLikeTopology(record)) return 'not a recognised input (not a topology, Terraform plan or Cloud Run service)';
-  return topologyFragment(document);
+  return found.map((f): Found => {
+    if (!('module' in f)) return f;
+    const caller = calledBy.get(resolve(f.dir));
+    return caller === undefined ? { fragment: f.module.fragment } : { file: f.dir, reason: `a Terraform module called by ${caller}: read as part of it` };
+  });
 }
 
-const TOPOLOGY_KEYS = new Set(['version', 'project', 'region', 'networks', 'addresses', 'connectors', 'databases', 'caches', 'externals', 'secrets', 'services', 'loadBalancers']);
+interface TerraformModule {
+  readonly fragment: Fragment;
+  /** Every file the module read, its called local modules' included. */
+  readonly files: readonly string[];
+}
 
-function looksLikeTopology(record: Record<string, unknown> | undefined): boolean {
-  if (!record) return false;
-  const keys = Object.keys(record);
-  // Every topology list is a list: a docker-compose file's `services` mapping is not one.
-  const listsAreLists = keys.every((k) => ['version', 'project', 'region'].includes(k) || Array.isArray(record[k]));
-  return keys.length > 0 && keys.every((k) => TOPOLOGY_KEYS.has(k)) && listsAreLists;
+/** One Terraform module (a directory's `.tf` and variable files); undefined when it was already read. */
+async function readTerraformModule(view: FileView, dir: string, names: readonly string[], modules: Set<string>): Promise<TerraformModule | undefined> {
+  const key = resolve(dir);
+  if (modules.has(key)) return undefined;
+  modules.add(key);
+  const texts = new Map<string, string>();
+  for (const name of names.filter(isTerraformName)) texts.set(name, await view.readText(join(dir, name)));
+  return importTerraformFiles(dir, texts, view);
 }

@@ -6,7 +6,7 @@ import type { KeyPath, SourceDocument } from './document.js';
 import { InputError, formatKeyPath, type Diagnostic } from './errors.js';
 import type { FileView } from './file-view.js';
 import type { Located } from './fragment.js';
-import { resolveInputs, type ResolvedInputs } from './inputs.js';
+import { resolveInputs, type ResolvedInputs, type ResolveOptions } from './inputs.js';
 import { mergeFragments, type MergedInput, type ServiceDrift as MergedDrift } from './merge.js';
 import { validateTopologyInput } from './topology-file.js';
 
@@ -21,8 +21,8 @@ export interface LoadedInputs extends ResolvedInputs {
   lineText(origin: Origin, located: Located): string | undefined;
 }
 
-export async function loadInputs(view: FileView, names: readonly string[], configFile?: string): Promise<LoadedInputs> {
-  const resolved = await resolveInputs(view, names, configFile);
+export async function loadInputs(view: FileView, names: readonly string[], configFile?: string, options: ResolveOptions = {}): Promise<LoadedInputs> {
+  const resolved = await resolveInputs(view, names, configFile, options);
   const merged = mergeFragments(resolved.fragments);
   const fragmentOf = (file: string) => resolved.fragments.find((f) => f.file === file);
   const diagnose = (path: KeyPath, message: string, options?: { key?: boolean }): Diagnostic => {

@@ -39,7 +39,8 @@ export function containsGcloudCommand(text: string): boolean {
  */
 export function importGcloudScript(file: string, text: string): Fragment {
   const fail = (at: Position, message: string): never => {
-    throw new InputError([{ file, line: at.line, column: at.column, keyPath: undefined, message, sourceLine: lineOf(text, at.line) }]);
+    // Only the readers of each language fail here: the text cannot be read as that language.
+    throw new InputError([{ file, line: at.line, column: at.column, keyPath: undefined, message, sourceLine: lineOf(text, at.line) }], { syntax: true });
   };
   const notes: string[] = [];
   const invocations = findInvocations(scriptKind(file, text), file, text, notes, fail);

@@ -42,7 +42,7 @@ export async function loadModule(context: LoadContext, dir: string, names: reado
       problems.push(error);
     }
   }
-  if (problems.length > 0) throw new InputError(problems.flatMap((e) => e.diagnostics));
+  if (problems.length > 0) throw new InputError(problems.flatMap((e) => e.diagnostics), { syntax: problems.every((e) => e.syntax) });
   if (files.length === 0 && chain.length === 0) {
     const onlyJson = names.some((n) => configFileKind(n) === 'json-config');
     throw new InputError([

@@ -31,7 +31,7 @@ export async function parseHcl(file: string, text: string): Promise<Record<strin
   } catch (error: unknown) {
     if (error instanceof TypeError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new InputError(hclSyntaxDiagnostics(file, text, message));
+    throw new InputError(hclSyntaxDiagnostics(file, text, message), { syntax: true });
   }
 }
 

@@ -183,7 +183,8 @@ describe('importTerraformFiles', () => {
     const texts = new Map<string, string>();
     for (const name of await readdir(STAGING)) texts.set(name, await readFile(join(STAGING, name), 'utf8'));
     texts.set('terraform.tfvars', 'db_tier = "db-custom-4-15360"\nmax_instances = 20\n');
-    const fragment = await importTerraformFiles(STAGING, texts, workTree);
+    const { fragment, files } = await importTerraformFiles(STAGING, texts, workTree);
+    assert.ok(files.includes(`${STAGING}/terraform.tfvars`), files.join(', '));
     assert.equal(fragment.data.databases?.[0]?.tier, 'db-custom-4-15360');
     assert.equal(fragment.data.services?.[0]?.maxInstances, 20);
     assert.equal(fragment.lineText(`${STAGING}/terraform.tfvars`, 2), 'max_instances = 20');

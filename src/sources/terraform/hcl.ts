@@ -56,15 +56,18 @@ export async function importTerraformDirectory(dir: string, view: FileView = wor
 
 /**
  * Like {@link importTerraformDirectory}, for a directory whose files were already read: `texts`
- * holds them by name (`main.tf`); local modules are read through `view`.
+ * holds them by name (`main.tf`); local modules are read through `view`. Also gives every file
+ * read (the local modules' too), so a directory walk knows which modules were read as children.
  *
  * @example
  * const texts = new Map([['main.tf', await view.readText('infra/main.tf')]]);
- * const fragment = await importTerraformFiles('infra', texts, view);
+ * const { fragment, files } = await importTerraformFiles('infra', texts, view);
+ * files; // ['infra/main.tf', 'infra/modules/net/main.tf']
  */
-export async function importTerraformFiles(dir: string, texts: ReadonlyMap<string, string>, view: FileView): Promise<Fragment> {
+export async function importTerraformFiles(dir: string, texts: ReadonlyMap<string, string>, view: FileView): Promise<{ readonly fragment: Fragment; readonly files: readonly string[] }> {
   const names = [...texts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return fragmentOf(dir, await readConfiguration(dir, new ConfigReader(view, { dir, texts }), names));
+  const input = await readConfiguration(dir, new ConfigReader(view, { dir, texts }), names);
+  return { fragment: fragmentOf(dir, input), files: input.files };
 }
 
 function fragmentOf(dir: string, input: TerraformDirectory): Fragment {
