@@ -151,8 +151,9 @@ export function buildTopology(file: TopologyFile, from: string | BuildSource): B
         continue;
       }
       const address = addresses.get(ref);
-      if (!address) issues.push({ path: [...path, k], message: `"${ref}" is neither an IPv4 address nor a reserved address name` });
-      const ip = address?.address ?? ref;
+      // A reserved address the inputs name but do not describe (no literal IP): its IP is unknown, not an error.
+      if (!address) return { unknown: true, reason: `reserved address "${ref}" is not described in the configuration with its IP (not given)` };
+      const ip = address.address;
       // A NAT IP reserved in the same plan is known only after apply: so are the NAT's IPs.
       if (isUnknown(ip)) return ip;
       ips.push(ip);
@@ -187,8 +188,9 @@ export function buildTopology(file: TopologyFile, from: string | BuildSource): B
     const region = regionOf(d.region, path);
     let connectionName = d.connectionName;
     if (connectionName === undefined) {
-      if (file.project === undefined) issues.push({ path, message: 'no connectionName: set `connectionName` here or a top-level `project`' });
-      connectionName = `${file.project ?? 'unknown-project'}:${region}:${name}`;
+      // Without a project the connection name is not known: the instance then matches no
+      // /cloudsql/PROJECT:REGION:NAME socket, and paths to it are undetermined (not an error).
+      connectionName = `${file.project ?? ''}:${region}:${name}`;
     }
     databases.set(name, {
       name,
@@ -235,7 +237,15 @@ export function buildTopology(file: TopologyFile, from: string | BuildSource): B
 
   const index = indexTargets(databases, caches, externals);
   unique(file.services, 'service', 'services');
-  const services = file.services.map((entry, i) => buildService(entry, ['services', i], { at, regionOf, issues, index, unknownReason: (path) => source.unknownReason(path) }));
+  // A service's region may come from where no file says (a CI secret, the deploy's environment): unknown, not an error.
+  const serviceRegion = (explicit: string | undefined, path: Path): Maybe<string> => {
+    const region = explicit ?? file.region;
+    if (region === undefined || region === 'unknown') {
+      return { unknown: true, reason: source.unknownReason([...path, 'region']) ?? 'the region is not given (set `region` on the service, a top-level `region`, or --region)' };
+    }
+    return region;
+  };
+  const services = file.services.map((entry, i) => buildService(entry, ['services', i], { at, regionOf, serviceRegion, issues, index, unknownReason: (path) => source.unknownReason(path) }));
 
   const serviceNames = new Set(file.services.map((s) => s.name));
   const loadBalancers = file.loadBalancers.map((lb, i) => {
@@ -257,6 +267,7 @@ function cidr(text: string): Cidr {
 interface ServiceContext {
   readonly at: (path: Path) => Origin;
   readonly regionOf: (explicit: string | undefined, path: Path) => string;
+  readonly serviceRegion: (explicit: string | undefined, path: Path) => Maybe<string>;
   readonly issues: BuildIssue[];
   readonly index: TargetIndex;
   readonly unknownReason: (path: Path) => string | undefined;
@@ -325,7 +336,7 @@ function buildService(entry: ServiceEntry, path: Path, ctx: ServiceContext): Ser
 
   return {
     name: entry.name,
-    region: ctx.regionOf(entry.region, path),
+    region: ctx.serviceRegion(entry.region, path),
     egress,
     egressOrigin: at([...path, entry.egress === undefined ? 'name' : 'egress']),
     vpcAccess,

@@ -231,7 +231,7 @@ export interface StartupProbe {
 
 export interface Service {
   readonly name: string;
-  readonly region: string;
+  readonly region: Maybe<string>;
   /** Unset egress means the documented default, private-ranges-only. */
   readonly egress: Maybe<EgressMode>;
   readonly egressOrigin: Origin;

@@ -7,7 +7,7 @@ import type { Cause, Confidence, Destination, Hop, HopOutcome, PathResult, Step,
 import { unjudgedBy } from '../analysis/reachability/unknowns.js';
 import { UNKNOWN_CAUSES, unknownCause, unknownsInModel, type UnknownCause } from '../model/coverage.js';
 import { SEVERITY_RANK, type Severity } from '../analysis/rules/rule.js';
-import type { DependencyKind, Origin, Topology } from '../model/topology.js';
+import { isUnknown, type DependencyKind, type Origin, type Topology } from '../model/topology.js';
 
 /** The JSON report's schema version. Bumped on any incompatible change. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -141,7 +141,8 @@ export interface ReportUnknown {
 
 /** What was understood, and what not: every report says how much it could judge. */
 export interface ReportCoverage {
-  readonly services: readonly { readonly name: string; readonly region: string; readonly location: Location }[];
+  /** Every service found; `region` is null when unknown (see `unknowns`). */
+  readonly services: readonly { readonly name: string; readonly region: string | null; readonly location: Location }[];
   readonly dependencies: {
     readonly declared: number;
     readonly inferred: number;
@@ -337,7 +338,7 @@ function buildCoverage(analysis: Analysis, topology: Topology, locate: (origin: 
   for (const f of analysis.findings) if (f.unjudged && !seen.has(f.key)) add(f.key, f.key, f.message, f.origin, 0);
   for (const u of unknownsInModel(topology)) add(u.key, u.subject, u.reason, u.origin, 0);
   return {
-    services: topology.services.map((s) => ({ name: s.name, region: s.region, location: locate(s.origin) })),
+    services: topology.services.map((s) => ({ name: s.name, region: isUnknown(s.region) ? null : s.region, location: locate(s.origin) })),
     dependencies: { declared, inferred, byRule },
     implicitPaths: analysis.implicit.length,
     unknowns,

@@ -77,7 +77,7 @@ interface Traced extends TraceResult {
 function egressKey(service: Service): string {
   const access = service.vpcAccess;
   const vpc = access.kind === 'none' ? 'none' : access.kind === 'connector' ? `c:${access.connector}` : `d:${access.network ?? ''}/${access.subnet ?? ''}/${access.tags.join(',')}`;
-  return `${isUnknown(service.egress) ? `?${service.egress.reason}` : service.egress}|${service.region}|${vpc}`;
+  return `${isUnknown(service.egress) ? `?${service.egress.reason}` : service.egress}|${isUnknown(service.region) ? `?${service.region.reason}` : service.region}|${vpc}`;
 }
 
 function implicitResult(service: Service, t: Traced): PathResult {
@@ -126,7 +126,7 @@ interface LegOutcome {
 }
 
 function startHop(service: Service): Hop {
-  return hop('START_FROM_CLOUD_RUN_REVISION', `Cloud Run service ${service.name} in ${service.region}`, 'forward');
+  return hop('START_FROM_CLOUD_RUN_REVISION', `Cloud Run service ${service.name} in ${isUnknown(service.region) ? 'an unknown region' : service.region}`, 'forward');
 }
 
 export function analyzePath(index: ReachabilityIndex, service: Service, dependency: Dependency): PathResult {
@@ -267,6 +267,8 @@ function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key:
     if (connector.state !== 'READY') {
       return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name} is ${connector.state}, not READY`, 'drop', 'connector-state', { cause: 'VPC_CONNECTOR_NOT_RUNNING', origin: connector.origin })] };
     }
+    // The connector must be in the service's region: with the service's region unknown, that cannot be told.
+    if (isUnknown(service.region)) return { stop: [regionUnknown(service, `whether connector ${connector.name} (${connector.region}) is in the service's region`)] };
     if (connector.region !== service.region) {
       return {
         stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name} is in ${connector.region}, the service in ${service.region}`, 'drop', 'connector-region', { cause: 'VPC_CONNECTOR_REGION_MISMATCH', origin: access.origin })],
@@ -311,6 +313,7 @@ function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key:
       ],
     };
   }
+  if (isUnknown(service.region)) return { stop: [regionUnknown(service, `whether Direct VPC subnet ${subnet.name} (${subnet.region}) is in the service's region`)] };
   if (subnet.region !== service.region) {
     return {
       stop: [hop('ARRIVE_AT_DIRECT_VPC_EGRESS', `Direct VPC subnet ${subnet.name} is in ${subnet.region}, the service in ${service.region}`, 'drop', 'direct-vpc-subnet', { cause: 'DIRECT_VPC_SUBNET_REGION_MISMATCH', origin: access.origin })],
@@ -432,6 +435,15 @@ function routeLeg(
     ];
   }
   return [...hops, ...throughNat(nat, entry, leg, dest)];
+}
+
+function regionUnknown(service: Service, what: string): Hop {
+  const region = service.region as { reason: string };
+  return hop('ARRIVE_AT_VPC_CONNECTOR', `the region of service ${service.name} is unknown (${region.reason}), so ${what} is not known`, 'undetermined', 'connector-region', {
+    cause: 'UNKNOWN_CONFIGURATION',
+    origin: service.origin,
+    unknown: unknownValue(`service:${service.name}.region`, `service ${service.name}: region`, region.reason, service.origin),
+  });
 }
 
 function hostUnknown(host: string): UnknownValue {
