@@ -144,7 +144,10 @@ function mapAddress(ctx: MappingContext, r: TerraformResource): void {
   const name = ctx.ownName(r);
   if (name === undefined) return;
   const e: Emit = { resource: r, path: ['addresses', ctx.lists.addresses.length], label: `addresses[${name}]` };
-  const address = ctx.fieldOrUnknown(e, 'address', ['address'], read(r, ['address'], isString));
+  // No `address` argument: Google picks the IP when the address is created, so it is known after
+  // apply; the address still exists, and a NAT that names it uses it.
+  const given = read(r, ['address'], isString);
+  const address = ctx.fieldOrUnknown(e, 'address', ['address'], given.kind === 'absent' ? { kind: 'unknown', reason: `known after apply: ${r.address} sets no \`address\`, so Google assigns its IP when it is created` } : given);
   if (address === undefined) return;
   ctx.record(e.path, r);
   ctx.lists.addresses.push({ name, address, region: ctx.region(e, ['region']) });
