@@ -9,7 +9,11 @@ import type { Report } from '../src/report/report.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const repository = join(root, 'test/fixtures/repos/repository-root');
+// A copy, with the node_modules git would not keep in the fixture.
+const repository = join(mkdtempSync(join(tmpdir(), 'lifeline-repository-root-')), 'repository-root');
+cpSync(join(root, 'test/fixtures/repos/repository-root'), repository, { recursive: true });
+mkdirSync(join(repository, 'node_modules', 'left-pad'), { recursive: true });
+writeFileSync(join(repository, 'node_modules', 'left-pad', 'package.json'), '{ "name": "left-pad" }\n');
 
 function lifeline(args: readonly string[], cwd: string): { stdout: string; stderr: string; status: number | null } {
   const run = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd });
@@ -29,6 +33,7 @@ describe('check . at a repository root', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'lifeline-repo-'));
   after(() => {
     rmSync(scratch, { recursive: true, force: true });
+    rmSync(join(repository, '..'), { recursive: true, force: true });
   });
 
   it('reads the Terraform, the workflow and the Knative services; every other file is ignored with its reason', () => {
@@ -138,7 +143,7 @@ describe('lifeline.yaml is found up to the repository root', () => {
     const repo = join(scratch, 'repo');
     mkdirSync(join(repo, '.git'), { recursive: true });
     mkdirSync(join(repo, 'services', 'api'), { recursive: true });
-    cpSync(join(repository, 'run'), join(repo, 'run'), { recursive: true });
+    cpSync(join(root, 'test/fixtures/repos/repository-root/run'), join(repo, 'run'), { recursive: true });
     writeFileSync(join(repo, 'lifeline.yaml'), 'inputs:\n  - run/services.yaml\n');
     const report = checkJson([], join(repo, 'services', 'api'));
     assert.deepEqual(report.sources?.read, [{ file: '../../run/services.yaml', format: 'cloud-run' }]);
