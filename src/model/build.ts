@@ -145,7 +145,7 @@ export function buildTopology(file: TopologyFile, from: string | BuildSource): B
     if (value === 'unknown') return unknownAt(path);
     if (value === 'auto') return { kind: 'auto' };
     const ips: string[] = [];
-    for (const [k, ref] of value.entries()) {
+    for (const ref of value) {
       if (parseCidr(ref)) {
         ips.push(ref);
         continue;
