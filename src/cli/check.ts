@@ -99,13 +99,16 @@ function noServiceError(loaded: LoadedInputs): InputError {
   const read = loaded.read.map((r) => `${r.file} (${r.format})`).join(', ');
   const ignored = loaded.ignored.length > 0 ? `; ignored: ${loaded.ignored.slice(0, 20).map((i) => `${i.file} (${i.reason})`).join(', ')}${loaded.ignored.length > 20 ? ` and ${loaded.ignored.length - 20} more` : ''}` : '';
   const files = loaded.read.map((r) => r.file).join(', ') || '.';
+  // Why nothing counted: what the importers left out (a service whose name is not evaluated, say).
+  const leftOut = unresolvedOf(loaded.fragments);
+  const why = leftOut.length > 0 ? `; left out: ${leftOut.slice(0, 5).map((u) => `${u.subject}: ${u.reason}`).join('; ')}${leftOut.length > 5 ? ` and ${leftOut.length - 5} more` : ''}` : '';
   return new InputError([
     {
       file: files,
       line: undefined,
       column: undefined,
       keyPath: undefined,
-      message: `found no Cloud Run service in these inputs: read ${read || 'nothing'}${ignored}. Name the files that deploy your services (Terraform, Cloud Run YAML, deploy scripts) or describe them in a topology file`,
+      message: `found no Cloud Run service in these inputs: read ${read || 'nothing'}${why}${ignored}. Name the files that deploy your services (Terraform, Cloud Run YAML, deploy scripts) or describe them in a topology file`,
       sourceLine: undefined,
     },
   ]);
