@@ -26,7 +26,7 @@ function checkJson(args: readonly string[], cwd: string): Report {
   return JSON.parse(run.stdout) as Report;
 }
 
-const table = (report: Report) => report.paths.map((p) => `${p.service} ${p.dependency} ${p.verdict}`);
+const table = (report: Report) => report.paths.filter((p) => p.destination === 'dependency').map((p) => `${p.service} ${p.dependency} ${p.verdict}`);
 const ignored = (report: Report) => report.sources?.ignored.map((i) => `${i.file}: ${i.reason}`) ?? [];
 
 describe('check . at a repository root', () => {
@@ -74,18 +74,22 @@ describe('check . at a repository root', () => {
   });
 
   it('--exclude keeps paths out of the walk and says so', () => {
-    const report = checkJson(['.', '--exclude', 'run/**', '--exclude', '.github'], repository);
-    assert.deepEqual(report.sources?.read.map((r) => r.file), ['terraform']);
+    // Only the network's Terraform is left: no service to judge, which is exit 2, saying what was read and excluded.
+    const run = lifeline(['check', '.', '--exclude', 'run/**', '--exclude', '.github'], repository);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /found no Cloud Run service in these inputs: read terraform \(terraform-hcl\)/);
+    assert.match(run.stderr, /run \(excluded by --exclude run\/\*\*\)/);
+    assert.match(run.stderr, /\.github \(excluded by --exclude \.github\)/);
+    const report = checkJson(['.', '--exclude', 'run/**'], repository);
     assert.ok(ignored(report).includes('run: excluded by --exclude run/**'), ignored(report).join('\n'));
-    assert.ok(ignored(report).includes('.github: excluded by --exclude .github'), ignored(report).join('\n'));
-    assert.deepEqual(table(report), []);
+    assert.ok(!table(report).some((line) => line.startsWith('web ')), 'the services in run/ are not read');
   });
 
   it('a multi-document file named explicitly: its services are read, the other documents listed', () => {
     const report = checkJson(['run/services.yaml'], repository);
     assert.deepEqual(report.sources?.read, [{ file: 'run/services.yaml', format: 'cloud-run' }]);
     assert.deepEqual(ignored(report), ['run/services.yaml: document 2 of 3 (line 23): a Kubernetes ConfigMap (apiVersion v1), not a Cloud Run service']);
-    assert.deepEqual(report.paths.map((p) => p.service), ['worker', 'web']);
+    assert.deepEqual(report.coverage.services.map((s) => s.name), ['worker', 'web']);
   });
 
   it('a file named explicitly must be an input: a Cloud Deploy file, a template, a Deployment are errors', () => {
@@ -101,13 +105,16 @@ describe('check . at a repository root', () => {
   });
 
   it('.tf files named one by one read their directory as one module', () => {
-    const one = checkJson(['terraform/main.tf'], repository);
-    assert.deepEqual(one.sources?.read, [{ file: 'terraform', format: 'terraform-hcl' }]);
+    // The module holds the network only: read as one module, then no service to judge (exit 2, saying what was read).
+    const one = lifeline(['check', 'terraform/main.tf'], repository);
+    assert.equal(one.status, 2);
+    assert.match(one.stderr, /read terraform \(terraform-hcl\)\. Name the files/);
     const dir = join(scratch, 'split-module');
     mkdirSync(dir);
     writeFileSync(join(dir, 'network.tf'), 'resource "google_compute_network" "vpc" {\n  name                    = "split-vpc"\n  auto_create_subnetworks = false\n}\n');
     writeFileSync(join(dir, 'connector.tf'), 'resource "google_vpc_access_connector" "c" {\n  name          = "split-conn"\n  region        = "europe-west1"\n  network       = google_compute_network.vpc.name\n  ip_cidr_range = "10.8.0.0/28"\n}\n');
-    const both = checkJson(['network.tf', 'connector.tf', 'network.tf'], dir);
+    writeFileSync(join(dir, 'service.tf'), 'resource "google_cloud_run_v2_service" "api" {\n  name     = "api"\n  location = "europe-west1"\n  template {\n    containers { image = "gcr.io/x/api" }\n  }\n}\n');
+    const both = checkJson(['network.tf', 'connector.tf', 'network.tf', 'service.tf'], dir);
     assert.deepEqual(both.sources?.read, [{ file: '.', format: 'terraform-hcl' }]);
   });
 
