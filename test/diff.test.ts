@@ -36,7 +36,7 @@ describe('lifeline diff', () => {
     ]);
     const backend = report.worse[0];
     assert.ok(backend);
-    assert.equal(backend.hop?.cause, 'PRIVATE_GOOGLE_ACCESS_DISALLOWED');
+    assert.equal(backend.hop?.cause, 'NO_EXTERNAL_ADDRESS');
     assert.deepEqual(backend.changes[0], {
       attribute: 'services[backend].egress',
       before: 'private-ranges-only',
@@ -72,7 +72,7 @@ describe('lifeline diff', () => {
     assert.equal(status, 1);
     assert.deepEqual(
       report.worse.map((p) => `${p.service}→${p.dependency} ${p.before ?? '-'}→${p.after ?? '-'} ${p.hop?.cause ?? '-'}`),
-      ['api→openai REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS', 'api→main-db REACHABLE→UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED'],
+      ['api→openai REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS', 'api→main-db REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS'],
     );
     assert.equal(report.worse[1]?.target, '/cloudsql/acme-prod:europe-west1:main-db');
     for (const p of report.worse) {

@@ -300,3 +300,43 @@ describe('Memorystore and internal addresses', () => {
     assert.equal(only(withRule('web-servers')).verdict, 'REACHABLE');
   });
 });
+
+describe("a connector's hidden subnet and Google APIs", () => {
+  it('a Google API through a custom-range connector without NAT is UNDETERMINED, naming the assumption', () => {
+    const p = only(topology({ service: svc('connector: hidden\negress: all-traffic', 'url: "https://storage.googleapis.com"') }));
+    assert.equal(p.verdict, 'UNDETERMINED');
+    assert.equal(p.confidence, 'assumed');
+    const decisive = p.hops.find((h) => h.outcome === 'undetermined');
+    assert.equal(decisive?.fact, 'connector-hidden-subnet-pga');
+    assert.match(decisive.detail, /whether Private Google Access applies to a hidden subnet is not documented/);
+    assert.ok(p.assumptions.some((a) => a.startsWith('unconfirmed: Whether Private Google Access applies to the hidden subnet')));
+  });
+
+  it('the socket of a public-IP instance through it is still UNREACHABLE: its port-3307 leg has no way out', () => {
+    const p = only(topology({ service: svc('connector: hidden\negress: all-traffic\ncloudSqlInstances: ["p:europe-west1:pub"]', 'database: pub') }));
+    assert.equal(p.verdict, 'UNREACHABLE');
+    assert.equal(p.cause, 'NO_EXTERNAL_ADDRESS');
+    assert.deepEqual(
+      p.hops.filter((h) => h.outcome !== 'forward').map((h) => [h.step, h.outcome, h.fact]),
+      [
+        ['PRIVATE_GOOGLE_ACCESS', 'undetermined', 'connector-hidden-subnet-pga'],
+        ['NAT', 'drop', 'cloudsql-proxy-public-ip-via-vpc'],
+      ],
+    );
+    assert.match(p.hops.at(-1)?.detail ?? '', /^pub public IP \(198\.51\.100\.20:3307\) is public/);
+  });
+
+  it('the socket of a private-IP instance through it is UNDETERMINED by its Admin API leg alone, and not shown delivered', () => {
+    const p = only(topology({ service: svc('connector: hidden\negress: all-traffic\ncloudSqlInstances: ["p:europe-west1:priv"]', 'database: priv') }));
+    assert.equal(p.verdict, 'UNDETERMINED');
+    assert.equal(p.hops.find((h) => h.outcome === 'undetermined')?.step, 'PRIVATE_GOOGLE_ACCESS');
+    assert.ok(p.hops.some((h) => h.step === 'APPLY_ROUTE' && h.outcome === 'forward'), 'the 3307 leg is evaluated too');
+    assert.ok(!p.hops.some((h) => h.step === 'DELIVER'));
+  });
+
+  it('a named connector subnet without Private Google Access still drops Google APIs (documented)', () => {
+    const p = only(topology({ service: svc('connector: conn\negress: all-traffic', 'url: "https://storage.googleapis.com"') }));
+    assert.equal(p.verdict, 'UNREACHABLE');
+    assert.equal(p.confidence, 'documented');
+  });
+});

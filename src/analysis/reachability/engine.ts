@@ -88,7 +88,9 @@ export function analyzePath(index: ReachabilityIndex, service: Service, dependen
       for (const leg of plan.legs) {
         const legHops = routeLeg(index, service, mode, entry, leg, consult, notes);
         out.push(...legHops);
-        if (legHops.some((h) => h.outcome === 'drop' || h.outcome === 'undetermined')) break;
+        // A later leg can still drop (e.g. port 3307 after an undetermined Admin API call), and a
+        // drop on any leg decides the path: only a drop ends the walk.
+        if (legHops.some((h) => h.outcome === 'drop')) break;
       }
       return { hops: out, assumptions: notes };
     };
@@ -117,7 +119,7 @@ export function analyzePath(index: ReachabilityIndex, service: Service, dependen
       assumptions = [...outcome.assumptions];
     }
   }
-  if (hops[hops.length - 1]?.outcome === 'forward') hops.push(hop('DELIVER', `delivered to ${dependency.display}`, 'deliver'));
+  if (hops.every((h) => h.outcome === 'forward')) hops.push(hop('DELIVER', `delivered to ${dependency.display}`, 'deliver'));
   const { verdict, cause, decisive } = verdictOf(hops);
   const decisiveHops = verdict === 'REACHABLE' ? hops : decisive ? [decisive] : hops;
   const confidence = decisiveHops.some((h) => h.confidence === 'assumed') ? 'assumed' : 'documented';
@@ -298,10 +300,20 @@ function routeLeg(
       return [...hops, ...admit(leg, { kind: 'internal' })];
     }
     const nat = findNat(index, entry);
+    if (!nat && entry.hidden) {
+      // Nothing says whether Private Google Access applies to a hidden subnet (fact connector-hidden-subnet-pga).
+      return [
+        ...hops,
+        hop('PRIVATE_GOOGLE_ACCESS', `${dest}: no Cloud NAT covers the connector's hidden subnet (${entry.subnetCidr?.text ?? '?'}), and whether Private Google Access applies to a hidden subnet is not documented`, 'undetermined', 'connector-hidden-subnet-pga', {
+          cause: 'UNKNOWN_CONFIGURATION',
+          origin: service.egressOrigin,
+        }),
+      ];
+    }
     if (!nat) {
       return [
         ...hops,
-        hop('PRIVATE_GOOGLE_ACCESS', `${dest}: subnet ${entry.subnetName ?? `(hidden, ${entry.subnetCidr?.text ?? '?'})`} has no Private Google Access and no Cloud NAT covers it`, 'drop', leg.vpcExitFact ?? (entry.hidden ? 'connector-hidden-subnet-pga' : 'private-google-access'), {
+        hop('PRIVATE_GOOGLE_ACCESS', `${dest}: subnet ${entry.subnetName ?? '?'} has no Private Google Access and no Cloud NAT covers it`, 'drop', leg.vpcExitFact ?? 'private-google-access', {
           cause: 'PRIVATE_GOOGLE_ACCESS_DISALLOWED',
           origin: service.egressOrigin,
         }),

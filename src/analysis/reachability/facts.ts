@@ -51,7 +51,7 @@ export const FACTS = {
     source: 'https://cloud.google.com/run/docs/configuring/vpc-connectors',
   },
   'connector-hidden-subnet-pga': {
-    statement: 'Private Google Access is not known to apply to a connector\'s hidden subnet.',
+    statement: 'Whether Private Google Access applies to the hidden subnet of a connector created from a custom range is not documented: Google APIs through it, without Cloud NAT, are undetermined.',
     confidence: 'assumed',
     source: 'https://cloud.google.com/run/docs/configuring/vpc-connectors',
   },
