@@ -340,3 +340,51 @@ describe("a connector's hidden subnet and Google APIs", () => {
     assert.equal(p.confidence, 'documented');
   });
 });
+
+describe('a connector that cannot be created', () => {
+  const withConnector = (connector: string, extraConnector = '') => `
+project: p
+region: europe-west1
+networks:
+  - name: vpc
+    subnets:
+      - {name: main, cidr: 10.10.0.0/24}
+      - {name: wide-subnet, cidr: 10.8.2.0/27}
+    privateServicesAccess: {ranges: [10.20.0.0/16]}
+connectors:
+${extraConnector}
+  - ${connector}
+caches:
+  - {name: redis, host: 10.20.1.4, authorizedNetwork: vpc}
+services:
+${svc('connector: c', 'cache: redis')}
+`;
+  const cases: [string, string, RegExp][] = [
+    ['a custom range that is not a /28', '{name: c, network: vpc, ipCidrRange: 10.8.0.0/27}', /range 10\.8\.0\.0\/27 is a \/27, but a connector needs exactly a \/28: it cannot be created/],
+    ['a named subnet that is not a /28', '{name: c, network: vpc, subnet: wide-subnet}', /subnet wide-subnet \(10\.8\.2\.0\/27\) is a \/27/],
+    ['a custom range overlapping a subnet', '{name: c, network: vpc, ipCidrRange: 10.10.0.16/28}', /overlaps subnet main \(10\.10\.0\.0\/24\) in network vpc: it cannot be created/],
+    ['a custom range overlapping the private services access range', '{name: c, network: vpc, ipCidrRange: 10.20.5.0/28}', /overlaps the private services access range 10\.20\.0\.0\/16/],
+  ];
+  for (const [what, connector, detail] of cases) {
+    it(`${what}: UNREACHABLE, VPC_CONNECTOR_INVALID_RANGE, blamed on the range`, () => {
+      const p = only(withConnector(connector));
+      assert.equal(p.verdict, 'UNREACHABLE');
+      assert.equal(p.cause, 'VPC_CONNECTOR_INVALID_RANGE');
+      assert.equal(p.confidence, 'documented');
+      assert.match(p.hops.at(-1)?.detail ?? '', detail);
+      assert.equal(p.blame.path.at(-1), connector.includes('subnet:') ? 'subnet' : 'ipCidrRange');
+    });
+  }
+
+  it('of two connectors on overlapping ranges, the later one is rejected; the earlier one routes', () => {
+    const p = only(withConnector('{name: c, network: vpc, ipCidrRange: 10.8.0.0/28}', '  - {name: first, network: vpc, ipCidrRange: 10.8.0.0/28}'));
+    assert.equal(p.cause, 'VPC_CONNECTOR_INVALID_RANGE');
+    assert.match(p.hops.at(-1)?.detail ?? '', /overlaps connector first's range 10\.8\.0\.0\/28/);
+    const earlier = only(withConnector('{name: later, network: vpc, ipCidrRange: 10.8.0.0/28}', '  - {name: c, network: vpc, ipCidrRange: 10.8.0.0/28}'));
+    assert.equal(earlier.verdict, 'REACHABLE');
+  });
+
+  it('an unused /28 routes', () => {
+    assert.equal(only(withConnector('{name: c, network: vpc, ipCidrRange: 10.8.0.0/28}')).verdict, 'REACHABLE');
+  });
+});

@@ -1,6 +1,7 @@
 import { cidrContains, classifyAddress, isInternalClass, parseIpv4, type AddressClass, type Cidr } from '../../model/ip.js';
 import type { Database, Dependency, EgressMode, Nat, Network, Router, Service, Topology } from '../../model/topology.js';
 import { isUnknown } from '../../model/topology.js';
+import { invalidConnectorRange } from './connector-range.js';
 import { FACTS } from './facts.js';
 import { hop, planLegs, type Leg } from './legs.js';
 import type { Cause, Hop, PathResult, Verdict } from './path.js';
@@ -166,6 +167,11 @@ function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key:
     const connector = topology.connectors.get(access.connector);
     if (!connector) {
       return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${access.connector} is not described in the configuration`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: access.origin })] };
+    }
+    const invalidRange = invalidConnectorRange(topology, connector, topology.networks.get(connector.network));
+    if (invalidRange !== undefined) {
+      const origin = { ...connector.origin, path: [...connector.origin.path, connector.range.kind === 'custom' ? 'ipCidrRange' : 'subnet'] };
+      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', invalidRange, 'drop', 'connector-range', { cause: 'VPC_CONNECTOR_INVALID_RANGE', origin })] };
     }
     if (isUnknown(connector.state)) {
       return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `the state of connector ${connector.name} is unknown (${connector.state.reason})`, 'undetermined', 'connector-state', { cause: 'UNKNOWN_CONFIGURATION', origin: connector.origin })] };

@@ -75,6 +75,11 @@ export const FACTS = {
     confidence: 'documented',
     source: 'https://cloud.google.com/sql/docs/postgres/connect-run',
   },
+  'connector-range': {
+    statement: 'A connector needs its own /28: an unused /28 subnet, or a custom /28 range that overlaps no range in use in its network (subnets, private services access, other connectors); otherwise it cannot be created.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/vpc/docs/serverless-vpc-access',
+  },
   'connector-state': {
     statement: 'Only a connector in state READY forwards traffic.',
     confidence: 'documented',
