@@ -45,6 +45,7 @@ function mapSqlInstance(ctx: MappingContext, r: TerraformResource): void {
     connectionName: connectionName(ctx, e, name),
     region: ctx.region(e, ['region']),
     engine: ctx.field(e, 'engine', ['database_version'], engine === undefined ? (version.kind === 'unknown' ? version : { kind: 'absent' }) : { kind: 'known', value: engine }),
+    ipv4Enabled: ipv4Enabled(ctx, e, ip),
     publicIp: publicIp(ctx, e, ip),
     privateIp: privateIp(ctx, e, ip, privateNetwork),
     privateNetwork: ctx.field(e, 'privateNetwork', [...ip, 'private_network'], privateNetwork, 'its private IP cannot be placed in a network'),
@@ -80,6 +81,20 @@ function connectionName(ctx: MappingContext, e: Emit, name: string): string | un
   if (project.kind !== 'known' || region.kind !== 'known') return undefined; // build derives it from the top-level project and region
   ctx.record([...e.path, 'connectionName'], e.resource, ['name']);
   return `${project.value}:${region.value}:${name}`;
+}
+
+/**
+ * ipv4_enabled, true when absent (fact cloudsql-public-ip-default): with it, the instance has a
+ * public IP even while its address is known only after apply.
+ */
+function ipv4Enabled(ctx: MappingContext, e: Emit, ip: KeyPath): boolean | undefined {
+  const enabled = read(e.resource, [...ip, 'ipv4_enabled'], isBoolean);
+  if (enabled.kind === 'unknown') return undefined;
+  if (enabled.kind === 'absent') {
+    ctx.record([...e.path, 'ipv4Enabled'], e.resource);
+    return true;
+  }
+  return ctx.field(e, 'ipv4Enabled', [...ip, 'ipv4_enabled'], enabled);
 }
 
 /** ipv4_enabled (default true) decides whether there is a public IP at all; Google assigns it. */
