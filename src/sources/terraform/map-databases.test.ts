@@ -84,6 +84,12 @@ describe('terraformFragment: Memorystore for Redis', () => {
     ]);
     assert.equal(fragment.unknownReason(['caches', 0, 'host']), 'google_redis_instance.cache.host is assigned by Google and is not in the input');
   });
+
+  it("reads a DIRECT_PEERING instance's reserved range; a private services access range name is left out", () => {
+    const withRange = (mode: string, range: string) => fragmentOf([resource('google_redis_instance.cache', { name: 'cache', region: 'europe-west1', connect_mode: mode, reserved_ip_range: range })]).data.caches?.[0]?.reservedIpRange;
+    assert.equal(withRange('DIRECT_PEERING', '10.0.0.0/29'), '10.0.0.0/29');
+    assert.equal(withRange('PRIVATE_SERVICE_ACCESS', 'google-managed-services-vpc'), undefined);
+  });
 });
 
 describe('terraformFragment: Secret Manager', () => {

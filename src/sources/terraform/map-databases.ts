@@ -1,5 +1,5 @@
 import type { KeyPath } from '../document.js';
-import { parseIpv4 } from '../../model/ip.js';
+import { parseCidr, parseIpv4 } from '../../model/ip.js';
 import type { Emit, MappingContext } from './map-context.js';
 import { blocks, describeAttribute, isBoolean, isNumber, isString, read, type Read, type ResourcesOfType } from './map-read.js';
 import type { TerraformResource } from './resource.js';
@@ -58,6 +58,7 @@ function mapSqlInstance(ctx: MappingContext, r: TerraformResource): void {
 }
 
 const isIpv4 = (v: unknown): v is string => typeof v === 'string' && parseIpv4(v) !== undefined;
+const isCidr = (v: unknown): v is string => typeof v === 'string' && v.includes('/') && parseCidr(v) !== undefined;
 
 /** An activation policy of NEVER keeps the instance stopped; ALWAYS and ON_DEMAND say nothing about its state. */
 function activationState(ctx: MappingContext, e: Emit): 'STOPPED' | undefined {
@@ -158,6 +159,8 @@ function mapRedisInstance(ctx: MappingContext, r: TerraformResource): void {
   ctx.lists.caches.push({
     name,
     host: ctx.fieldOrUnknown(e, 'host', ['host'], computed(r, ['host'], isIpv4)) ?? 'unknown',
+    // With DIRECT_PEERING, a CIDR; with private services access, the name of an allocated range (left out).
+    reservedIpRange: ctx.field(e, 'reservedIpRange', ['reserved_ip_range'], read(r, ['reserved_ip_range'], isCidr)),
     port: ctx.field(e, 'port', ['port'], read(r, ['port'], isNumber)),
     region: ctx.region(e, ['region']),
     authorizedNetwork: ctx.field(e, 'authorizedNetwork', ['authorized_network'], ctx.nameAt(r, ['authorized_network'], ['google_compute_network'])),
