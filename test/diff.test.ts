@@ -40,7 +40,7 @@ describe('lifeline diff', () => {
     ]);
     const backend = report.worse[0];
     assert.ok(backend);
-    assert.equal(backend.hop?.cause, 'PRIVATE_GOOGLE_ACCESS_DISALLOWED');
+    assert.equal(backend.hop?.cause, 'NO_EXTERNAL_ADDRESS');
     assert.deepEqual(backend.changes[0], {
       attribute: 'services[backend].egress',
       before: 'private-ranges-only',
@@ -91,9 +91,9 @@ describe('lifeline diff', () => {
       report.worse.map((p) => `${p.service}→${p.dependency} ${p.before ?? '-'}→${p.after ?? '-'} ${p.hop?.cause ?? '-'}`),
       [
         'api→openai REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS',
-        'api→main-db REACHABLE→UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED',
+        'api→main-db REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS',
         'api→internet REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS',
-        'api→google-apis REACHABLE→UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED',
+        'api→google-apis UNDETERMINED→UNDETERMINED',
       ],
     );
     assert.equal(report.worse[1]?.target, '/cloudsql/acme-prod:europe-west1:main-db');

@@ -58,12 +58,12 @@ describe('the incident examples', () => {
   it('after: Postgres, ClickHouse and the LLM APIs unreachable, Redis still reachable, a verified fix offered', () => {
     const { report, status } = check('after');
     assert.deepEqual(table(report), [
-      'backend postgres UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED',
+      'backend postgres UNREACHABLE NO_EXTERNAL_ADDRESS',
       'backend clickhouse UNREACHABLE NO_EXTERNAL_ADDRESS',
       'backend staging-redis REACHABLE -',
       'backend openai UNREACHABLE NO_EXTERNAL_ADDRESS',
       'backend anthropic UNREACHABLE NO_EXTERNAL_ADDRESS',
-      'auth postgres UNREACHABLE PRIVATE_GOOGLE_ACCESS_DISALLOWED',
+      'auth postgres UNREACHABLE NO_EXTERNAL_ADDRESS',
       'auth redis REACHABLE -',
     ]);
     // Every service's egress is judged: all traffic enters staging-vpc, which has no way out.

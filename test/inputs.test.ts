@@ -86,18 +86,18 @@ describe('inputs: several files, directories and lifeline.yaml merged into one m
     assert.match(text.stdout, /ignored: .*README\.md: not a recognised input/);
   });
 
-  it('a plan with values known only after apply: the path is UNDETERMINED and says which value and why', () => {
+  it('a plan whose public IP is known only after apply: ipv4_enabled decides the socket path, which says which value is unknown and why', () => {
     const report = checkJson(['test/fixtures/import/terraform-plan/new-database-known-after-apply.json']);
     const path = report.paths.find((p) => p.dependency === 'orders-db');
-    assert.equal(path?.verdict, 'UNDETERMINED');
+    // all-traffic through a NAT covering every subnet: the proxy's public-IP path does not need the address.
+    assert.equal(path?.verdict, 'REACHABLE');
     assert.ok(
-      path.hops.some((h) => h.outcome === 'undetermined' && h.detail.includes('is unknown (known after apply (google_sql_database_instance.main.public_ip_address))')),
+      path.hops.some((h) => h.detail.includes('has a public IP whose address is not known (known after apply (google_sql_database_instance.main.public_ip_address))')),
       JSON.stringify(path.hops.map((h) => h.detail)),
     );
-    // A value known only after apply leaves the path unjudged: the run is INCOMPLETE, and coverage says why.
-    assert.ok(report.findings.some((f) => f.ruleId === 'incomplete' && f.unjudged === true && f.message.includes('known after apply')));
-    assert.equal(report.status, 'CRITICAL', 'a critical finding (connection capacity) outranks what is not judged');
-    assert.ok(report.coverage.unknowns.some((u) => u.cause === 'after-apply' && u.affects > 0 && u.subject === 'database orders-db: public IP'));
+    assert.ok(path.hops.some((h) => h.step === 'NAT' && h.detail.includes('orders-db public IP (address not known:3307)')));
+    // The address is still unknown, but decides no verdict: coverage lists it, and nothing is left unjudged by it.
+    assert.ok(report.coverage.unknowns.some((u) => u.cause === 'after-apply' && u.affects === 0 && u.key === 'database:orders-db.publicIp'));
   });
 
   it('a symbolic link in a directory is read as the file it points to', () => {

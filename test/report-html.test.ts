@@ -108,8 +108,8 @@ describe('renderHtml', () => {
       assert.ok(await edge.isVisible(), 'the failing edge is visible');
       assert.deepEqual((await edge.getAttribute('class'))?.split(' ').sort(), ['edge', 'failed']);
       assert.equal(await edge.getAttribute('data-verdict'), 'UNREACHABLE');
-      assert.equal(await edge.getAttribute('data-cause'), 'PRIVATE_GOOGLE_ACCESS_DISALLOWED');
-      assert.match((await edge.locator('title').textContent()) ?? '', /^backend → postgres: UNREACHABLE \(PRIVATE_GOOGLE_ACCESS_DISALLOWED\) at PRIVATE_GOOGLE_ACCESS: /);
+      assert.equal(await edge.getAttribute('data-cause'), 'NO_EXTERNAL_ADDRESS');
+      assert.match((await edge.locator('title').textContent()) ?? '', /^backend → postgres: UNREACHABLE \(NO_EXTERNAL_ADDRESS\) at NAT: /);
       const style = await edge.locator('.edge-line').evaluate((e) => {
         const s = (globalThis as unknown as { getComputedStyle: ComputedStyleOf }).getComputedStyle(e);
         return { stroke: s.stroke, dash: s.strokeDasharray };

@@ -143,9 +143,9 @@ describe('renderJunit', () => {
     ]);
     const postgres = suites[0]?.testcase[0];
     assert.ok(postgres?.failure);
-    assert.equal(postgres.failure.type, 'PRIVATE_GOOGLE_ACCESS_DISALLOWED');
-    assert.match(postgres.failure.message, /is UNREACHABLE: PRIVATE_GOOGLE_ACCESS_DISALLOWED at PRIVATE_GOOGLE_ACCESS: Cloud SQL Admin API/);
-    assert.match(postgres.failure['#text'] ?? '', /^failing hop: PRIVATE_GOOGLE_ACCESS \(drop PRIVATE_GOOGLE_ACCESS_DISALLOWED, assumed\)$/m);
+    assert.equal(postgres.failure.type, 'NO_EXTERNAL_ADDRESS');
+    assert.match(postgres.failure.message, /is UNREACHABLE: NO_EXTERNAL_ADDRESS at NAT: staging-db public IP \(198\.51\.100\.20:3307\)/);
+    assert.match(postgres.failure['#text'] ?? '', /^failing hop: NAT \(drop NO_EXTERNAL_ADDRESS, assumed\)$/m);
     assert.match(postgres.failure['#text'] ?? '', /fix-1 \(recommended\): add Cloud NAT/);
     assert.equal(postgres.classname, 'lifeline.services.backend');
     assert.equal(postgres.file, afterReport.paths[0]?.location.file);

@@ -61,7 +61,7 @@ describe('renderMarkdown', () => {
     const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Service') && !l.startsWith('| ---'));
     assert.equal(rows.length, 9, 'five dependencies, and the internet and Google APIs of both services');
     assert.ok(rows.every((r) => r.split(' | ').length === 7), 'seven cells per row');
-    assert.match(rows[0] ?? '', /^\| backend \| postgres \| .* \| UNREACHABLE \| `PRIVATE_GOOGLE_ACCESS_DISALLOWED` \| PRIVATE\\_GOOGLE\\_ACCESS: Cloud SQL Admin API/);
+    assert.match(rows[0] ?? '', /^\| backend \| postgres \| .* \| UNREACHABLE \| `NO_EXTERNAL_ADDRESS` \| NAT: staging-db public IP \(198\.51\.100\.20:3307\)/);
     assert.ok(!md.includes('staging-redis |'), 'reachable paths are not in the table');
   });
 

@@ -110,7 +110,8 @@ export function diffIsWorse(diff: DiffResult, failOn: Severity): boolean {
 function pathChange(key: string, before: PathResult | undefined, after: PathResult | undefined, base: DiffSide, head: DiffSide): PathChange {
   const path = after ?? before;
   if (!path) throw new TypeError('pathChange needs a path on at least one side');
-  const failingHop = after?.hops.find((h) => h.outcome !== 'forward' && h.outcome !== 'deliver');
+  // The hop that decides the verdict: a drop on any leg wins over an earlier undetermined one.
+  const failingHop = after?.hops.find((h) => h.outcome === 'drop') ?? after?.hops.find((h) => h.outcome !== 'forward' && h.outcome !== 'deliver');
   const consulted = new Set([...(before?.consulted ?? []), ...(after?.consulted ?? []), `service:${path.service}`]);
   const causes = [...consulted].flatMap((entity) => entityChanges(entity, base, head));
   // Most likely cause first: a change to what routes the packet (egress, connector, NAT, subnet,

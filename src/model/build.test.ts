@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parse } from 'yaml';
 import { parseTopology } from '../sources/topology-file.js';
+import { buildTopology } from './build.js';
+import { topologyFileSchema } from './schema.js';
 
 const base = `
 project: p
@@ -96,5 +99,45 @@ describe('dependency inference', () => {
   it('a password in an env URL never reaches the dependency display', () => {
     const deps = depsOf(`  - name: s\n    env: {SEARCH_URL: "https://user:hunter2@search.example.com"}\n`);
     assert.equal(deps[0]?.display, 'https://user:***@search.example.com');
+  });
+});
+
+describe('a public IP that exists but whose address is not given', () => {
+  const databases = (entry: string) => buildTopology(topologyFileSchema.parse(parse(`project: p\nregion: europe-west1\ndatabases:\n  - ${entry}\n`)), 't.yaml');
+
+  it('ipv4Enabled: true without publicIp, or with publicIp: unknown, is an address that exists, with its cause', () => {
+    const { topology, issues } = databases('{name: db, ipv4Enabled: true}');
+    assert.deepEqual(issues, []);
+    assert.deepEqual(topology.databases.get('db')?.publicIp, { unknown: true, enabled: true, reason: 'db has a public IP, but its address is not given in t.yaml' });
+    assert.deepEqual(databases('{name: db, ipv4Enabled: true, publicIp: unknown}').topology.databases.get('db')?.publicIp, {
+      unknown: true,
+      enabled: true,
+      reason: 'db has a public IP, but its address is not given in t.yaml',
+    });
+  });
+
+  it('a plain unknown stays "unknown whether there is one"; ipv4Enabled: false is none; the address wins when given', () => {
+    assert.deepEqual(databases('{name: db, publicIp: unknown}').topology.databases.get('db')?.publicIp, { unknown: true, reason: 'databases.0.publicIp is unknown in t.yaml' });
+    assert.equal(databases('{name: db, ipv4Enabled: false}').topology.databases.get('db')?.publicIp, null);
+    assert.equal(databases('{name: db, ipv4Enabled: true, publicIp: 198.51.100.7}').topology.databases.get('db')?.publicIp, '198.51.100.7');
+    assert.equal(databases('{name: db}').topology.databases.get('db')?.publicIp, null);
+  });
+
+  it('contradictions are located errors', () => {
+    assert.deepEqual(databases('{name: db, ipv4Enabled: false, publicIp: 198.51.100.7}').issues, [
+      { path: ['databases', 0, 'publicIp'], message: 'a public IP is given, but ipv4Enabled is false: remove one of them' },
+    ]);
+    assert.deepEqual(databases('{name: db, ipv4Enabled: true, publicIp: null}').issues, [{ path: ['databases', 0, 'publicIp'], message: 'publicIp is null, but ipv4Enabled is true: remove one of them' }]);
+  });
+});
+
+describe("a cache's reserved range", () => {
+  it('is kept, and a host outside it is a located error', () => {
+    const cache = (entry: string) => buildTopology(topologyFileSchema.parse(parse(`region: europe-west1\ncaches:\n  - ${entry}\n`)), 't.yaml');
+    const ok = cache('{name: c, host: 10.0.0.3, reservedIpRange: 10.0.0.0/29}');
+    assert.deepEqual(ok.issues, []);
+    assert.equal(ok.topology.caches.get('c')?.reservedIpRange?.text, '10.0.0.0/29');
+    const bad = cache('{name: c, host: 10.0.1.3, reservedIpRange: 10.0.0.0/29}');
+    assert.deepEqual(bad.issues, [{ path: ['caches', 0, 'host'], message: "host 10.0.1.3 is not in the cache's reservedIpRange 10.0.0.0/29" }]);
   });
 });

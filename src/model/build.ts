@@ -1,7 +1,7 @@
 import { parseEndpoint } from './endpoint.js';
 import { describeTarget, indexTargets, kindFromScheme, resolveEndpoint, targetKey, type TargetIndex } from './infer.js';
 import { inferDependencies } from './infer-env.js';
-import { parseCidr, type Cidr } from './ip.js';
+import { cidrContains, parseCidr, type Cidr } from './ip.js';
 import { redactEnvValue } from './redact.js';
 import type { DependencyEntry, ServiceEntry, TopologyFile } from './schema.js';
 import type {
@@ -161,6 +161,28 @@ export function buildTopology(file: TopologyFile, from: string | BuildSource): B
     return { kind: 'manual', ips };
   }
 
+  /**
+   * `ipv4Enabled` says whether there is a public IP; `publicIp` what it is. Enabled without an
+   * address is an address that exists but is not given.
+   */
+  function publicIpOf(d: TopologyFile['databases'][number], name: string, path: Path): Database['publicIp'] {
+    const ipPath: Path = [...path, 'publicIp'];
+    if (d.ipv4Enabled === false) {
+      if (typeof d.publicIp === 'string' && d.publicIp !== 'unknown') issues.push({ path: ipPath, message: `a public IP is given, but ipv4Enabled is false: remove one of them` });
+      return null;
+    }
+    if (d.ipv4Enabled === true) {
+      if (d.publicIp === null) issues.push({ path: ipPath, message: 'publicIp is null, but ipv4Enabled is true: remove one of them' });
+      if (d.publicIp === undefined || d.publicIp === 'unknown') {
+        const origin = at(d.publicIp === undefined ? [...path, 'ipv4Enabled'] : ipPath);
+        const reason = source.unknownReason(ipPath) ?? `${name} has a public IP, but its address is not given in ${origin.file}`;
+        return { unknown: true, enabled: true, reason };
+      }
+      return d.publicIp;
+    }
+    return d.publicIp === undefined ? null : maybe(d.publicIp, ipPath);
+  }
+
   function privateServicesRanges(ranges: string[] | 'unknown' | undefined, path: Path): Maybe<readonly Cidr[]> | undefined {
     if (ranges === undefined) return undefined;
     return ranges === 'unknown' ? unknownAt(path) : ranges.map(cidr);
@@ -197,7 +219,7 @@ export function buildTopology(file: TopologyFile, from: string | BuildSource): B
       connectionName,
       region,
       engine: d.engine,
-      publicIp: maybe(d.publicIp, [...path, 'publicIp']),
+      publicIp: publicIpOf(d, name, path),
       privateIp: maybe(d.privateIp, [...path, 'privateIp']),
       privateNetwork: d.privateNetwork,
       requireSsl: d.requireSsl,
@@ -211,7 +233,12 @@ export function buildTopology(file: TopologyFile, from: string | BuildSource): B
 
   const caches = new Map<string, Cache>();
   for (const [name, { item: c, index }] of unique(file.caches, 'cache', 'caches')) {
-    caches.set(name, { ...c, host: maybe(c.host, ['caches', index, 'host']), region: regionOf(c.region, ['caches', index]), state: maybe(c.state, ['caches', index, 'state']), origin: at(['caches', index]) });
+    const reservedIpRange = c.reservedIpRange === undefined ? undefined : cidr(c.reservedIpRange);
+    const hostIp = c.host === 'unknown' ? undefined : parseCidr(c.host);
+    if (reservedIpRange && hostIp && !cidrContains(reservedIpRange, hostIp.base)) {
+      issues.push({ path: ['caches', index, 'host'], message: `host ${c.host} is not in the cache's reservedIpRange ${reservedIpRange.text}` });
+    }
+    caches.set(name, { ...c, host: maybe(c.host, ['caches', index, 'host']), reservedIpRange, region: regionOf(c.region, ['caches', index]), state: maybe(c.state, ['caches', index, 'state']), origin: at(['caches', index]) });
   }
 
   const externals = new Map<string, External>();

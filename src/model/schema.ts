@@ -97,7 +97,13 @@ const databaseSchema = z.strictObject({
     .describe('Defaults to PROJECT:REGION:NAME from the top-level project.'),
   region: region.optional(),
   engine: z.enum(['postgres', 'mysql', 'sqlserver']).default('postgres'),
-  publicIp: unknownable(z.union([ipv4, z.null()])).default(null).describe('Public IPv4 address, or null for none.'),
+  ipv4Enabled: z
+    .boolean()
+    .optional()
+    .describe('Whether the instance has a public IP (ipConfiguration.ipv4Enabled). With true and no `publicIp`, it has one whose address is not given.'),
+  publicIp: unknownable(z.union([ipv4, z.null()]))
+    .optional()
+    .describe('Public IPv4 address, or null for none. @default null, or an address not given when ipv4Enabled is true'),
   privateIp: unknownable(z.union([ipv4, z.null()])).default(null).describe('Private IPv4 address, or null for none.'),
   privateNetwork: name.optional().describe('The VPC the private IP lives in (through private services access).'),
   requireSsl: z.boolean().default(false),
@@ -110,6 +116,9 @@ const databaseSchema = z.strictObject({
 const cacheSchema = z.strictObject({
   name,
   host: unknownable(ipv4),
+  reservedIpRange: cidr
+    .optional()
+    .describe('The range the instance\'s address is taken from (reservedIpRange; with DIRECT_PEERING, a range of its own). Google picks an unused /29 when none is given.'),
   port: port.default(6379),
   region: region.optional(),
   authorizedNetwork: name.default('default'),

@@ -23,6 +23,21 @@ export function isUnknown(value: unknown): value is Unknown {
   return typeof value === 'object' && value !== null && (value as { unknown?: unknown }).unknown === true;
 }
 
+/**
+ * An address that exists but whose value the configuration does not give (e.g. the public IP
+ * Google assigns a Cloud SQL instance with `ipv4_enabled`, "known after apply"). It is still an
+ * `Unknown`: a reader that only asks whether the value is known stays as cautious as before; a
+ * reader that only needs to know that the address exists (which path the Cloud SQL proxy takes)
+ * can decide without it.
+ */
+export interface UnknownAddress extends Unknown {
+  readonly enabled: true;
+}
+
+export function isUnknownAddress(value: unknown): value is UnknownAddress {
+  return isUnknown(value) && (value as { enabled?: unknown }).enabled === true;
+}
+
 export type EgressMode = 'private-ranges-only' | 'all-traffic';
 
 export interface Subnet {
@@ -103,7 +118,8 @@ export interface Database {
   readonly connectionName: string;
   readonly region: string;
   readonly engine: string;
-  readonly publicIp: Maybe<string | null>;
+  /** The address; null for none; an `UnknownAddress` when it has one whose value is not given. */
+  readonly publicIp: Maybe<string | null> | UnknownAddress;
   readonly privateIp: Maybe<string | null>;
   readonly privateNetwork: string | undefined;
   readonly requireSsl: boolean;
@@ -117,6 +133,8 @@ export interface Database {
 export interface Cache {
   readonly name: string;
   readonly host: Maybe<string>;
+  /** The range the instance's address is taken from, when given (`reservedIpRange`). */
+  readonly reservedIpRange: Cidr | undefined;
   readonly port: number;
   readonly region: string;
   readonly authorizedNetwork: string;

@@ -300,3 +300,227 @@ describe('Memorystore and internal addresses', () => {
     assert.equal(only(withRule('web-servers')).verdict, 'REACHABLE');
   });
 });
+
+describe("a connector's hidden subnet and Google APIs", () => {
+  it('a Google API through a custom-range connector without NAT is UNDETERMINED, naming the assumption', () => {
+    const p = only(topology({ service: svc('connector: hidden\negress: all-traffic', 'url: "https://storage.googleapis.com"') }));
+    assert.equal(p.verdict, 'UNDETERMINED');
+    assert.equal(p.confidence, 'assumed');
+    const decisive = p.hops.find((h) => h.outcome === 'undetermined');
+    assert.equal(decisive?.fact, 'connector-hidden-subnet-pga');
+    assert.match(decisive.detail, /whether Private Google Access applies to a hidden subnet is not documented/);
+    assert.ok(p.assumptions.some((a) => a.startsWith('unconfirmed: Whether Private Google Access applies to the hidden subnet')));
+  });
+
+  it('the socket of a public-IP instance through it is still UNREACHABLE: its port-3307 leg has no way out', () => {
+    const p = only(topology({ service: svc('connector: hidden\negress: all-traffic\ncloudSqlInstances: ["p:europe-west1:pub"]', 'database: pub') }));
+    assert.equal(p.verdict, 'UNREACHABLE');
+    assert.equal(p.cause, 'NO_EXTERNAL_ADDRESS');
+    assert.deepEqual(
+      p.hops.filter((h) => h.outcome !== 'forward').map((h) => [h.step, h.outcome, h.fact]),
+      [
+        ['PRIVATE_GOOGLE_ACCESS', 'undetermined', 'connector-hidden-subnet-pga'],
+        ['NAT', 'drop', 'cloudsql-proxy-public-ip-via-vpc'],
+      ],
+    );
+    assert.match(p.hops.at(-1)?.detail ?? '', /^pub public IP \(198\.51\.100\.20:3307\) is public/);
+  });
+
+  it('the socket of a private-IP instance through it is UNDETERMINED by its Admin API leg alone, and not shown delivered', () => {
+    const p = only(topology({ service: svc('connector: hidden\negress: all-traffic\ncloudSqlInstances: ["p:europe-west1:priv"]', 'database: priv') }));
+    assert.equal(p.verdict, 'UNDETERMINED');
+    assert.equal(p.hops.find((h) => h.outcome === 'undetermined')?.step, 'PRIVATE_GOOGLE_ACCESS');
+    assert.ok(p.hops.some((h) => h.step === 'APPLY_ROUTE' && h.outcome === 'forward'), 'the 3307 leg is evaluated too');
+    assert.ok(!p.hops.some((h) => h.step === 'DELIVER'));
+  });
+
+  it('a named connector subnet without Private Google Access still drops Google APIs (documented)', () => {
+    const p = only(topology({ service: svc('connector: conn\negress: all-traffic', 'url: "https://storage.googleapis.com"') }));
+    assert.equal(p.verdict, 'UNREACHABLE');
+    assert.equal(p.confidence, 'documented');
+  });
+});
+
+describe('a connector that cannot be created', () => {
+  const withConnector = (connector: string, extraConnector = '') => `
+project: p
+region: europe-west1
+networks:
+  - name: vpc
+    subnets:
+      - {name: main, cidr: 10.10.0.0/24}
+      - {name: wide-subnet, cidr: 10.8.2.0/27}
+    privateServicesAccess: {ranges: [10.20.0.0/16]}
+connectors:
+${extraConnector}
+  - ${connector}
+caches:
+  - {name: redis, host: 10.20.1.4, authorizedNetwork: vpc}
+services:
+${svc('connector: c', 'cache: redis')}
+`;
+  const cases: [string, string, RegExp][] = [
+    ['a custom range that is not a /28', '{name: c, network: vpc, ipCidrRange: 10.8.0.0/27}', /range 10\.8\.0\.0\/27 is a \/27, but a connector needs exactly a \/28: it cannot be created/],
+    ['a named subnet that is not a /28', '{name: c, network: vpc, subnet: wide-subnet}', /subnet wide-subnet \(10\.8\.2\.0\/27\) is a \/27/],
+    ['a custom range overlapping a subnet', '{name: c, network: vpc, ipCidrRange: 10.10.0.16/28}', /overlaps subnet main \(10\.10\.0\.0\/24\) in network vpc: it cannot be created/],
+    ['a custom range overlapping the private services access range', '{name: c, network: vpc, ipCidrRange: 10.20.5.0/28}', /overlaps the private services access range 10\.20\.0\.0\/16/],
+  ];
+  for (const [what, connector, detail] of cases) {
+    it(`${what}: UNREACHABLE, VPC_CONNECTOR_INVALID_RANGE, blamed on the range`, () => {
+      const p = only(withConnector(connector));
+      assert.equal(p.verdict, 'UNREACHABLE');
+      assert.equal(p.cause, 'VPC_CONNECTOR_INVALID_RANGE');
+      assert.equal(p.confidence, 'documented');
+      assert.match(p.hops.at(-1)?.detail ?? '', detail);
+      assert.equal(p.blame.path.at(-1), connector.includes('subnet:') ? 'subnet' : 'ipCidrRange');
+    });
+  }
+
+  it('of two connectors on overlapping ranges, the later one is rejected; the earlier one routes', () => {
+    const p = only(withConnector('{name: c, network: vpc, ipCidrRange: 10.8.0.0/28}', '  - {name: first, network: vpc, ipCidrRange: 10.8.0.0/28}'));
+    assert.equal(p.cause, 'VPC_CONNECTOR_INVALID_RANGE');
+    assert.match(p.hops.at(-1)?.detail ?? '', /overlaps connector first's range 10\.8\.0\.0\/28/);
+    const earlier = only(withConnector('{name: later, network: vpc, ipCidrRange: 10.8.0.0/28}', '  - {name: c, network: vpc, ipCidrRange: 10.8.0.0/28}'));
+    assert.equal(earlier.verdict, 'REACHABLE');
+  });
+
+  it('an unused /28 routes', () => {
+    assert.equal(only(withConnector('{name: c, network: vpc, ipCidrRange: 10.8.0.0/28}')).verdict, 'REACHABLE');
+  });
+});
+
+const addEntry = (yaml: string, list: 'databases' | 'caches', entry: string): string => yaml.replace(`${list}:\n`, `${list}:\n  - ${entry}\n`);
+
+describe('Cloud SQL with a public IP whose address is not known', () => {
+  const socket = (props: string) =>
+    addEntry(topology({ service: svc(`${props}\ncloudSqlInstances: ["p:europe-west1:enabled"]`, 'database: enabled') }), 'databases', '{name: enabled, ipv4Enabled: true}');
+
+  it("under private-ranges-only the proxy goes over Cloud Run's own internet path: REACHABLE without the address", () => {
+    const p = only(socket('connector: conn'));
+    assert.equal(p.verdict, 'REACHABLE');
+    assert.ok(p.hops.some((h) => h.detail.startsWith('enabled has a public IP whose address is not known (enabled has a public IP, but its address is not given in test.yaml)')));
+  });
+
+  it('under all-traffic without NAT its port-3307 leg has no way out, even where Private Google Access carries the Admin API call', () => {
+    const p = only(socket('directVpc: {network: vpc, subnet: main}\negress: all-traffic'));
+    assert.equal(p.verdict, 'UNREACHABLE');
+    assert.equal(p.cause, 'NO_EXTERNAL_ADDRESS');
+    assert.ok(p.hops.some((h) => h.step === 'PRIVATE_GOOGLE_ACCESS' && h.outcome === 'forward'));
+    assert.match(p.hops.at(-1)?.detail ?? '', /^enabled public IP \(address not known:3307\) is public, but no Cloud NAT/);
+  });
+
+  it('under all-traffic with a NAT covering the subnet it is REACHABLE', () => {
+    const yaml = socket('connector: conn\negress: all-traffic').replace('        nats: []', '        nats: [{name: n, subnets: [conn-subnet]}]');
+    assert.equal(only(yaml).verdict, 'REACHABLE');
+  });
+
+  it('a plain unknown (whether there is a public IP at all) still leaves the path UNDETERMINED', () => {
+    const yaml = addEntry(topology({ service: svc('connector: conn\ncloudSqlInstances: ["p:europe-west1:maybe"]', 'database: maybe') }), 'databases', '{name: maybe, publicIp: unknown}');
+    assert.equal(only(yaml).verdict, 'UNDETERMINED');
+  });
+
+  it('a firewall rule that may or may not hold the unknown address leaves it UNDETERMINED; one that surely holds it decides', () => {
+    const withRule = (range: string) =>
+      addEntry(
+        topology({
+          service: svc('connector: conn\negress: all-traffic\ncloudSqlInstances: ["p:europe-west1:enabled"]', 'database: enabled'),
+          networks: `  - name: vpc
+    subnets: [{name: conn-subnet, cidr: 10.8.0.0/28, privateGoogleAccess: true}]
+    routers: [{name: r1, nats: [{name: n, subnets: all}]}]
+    firewall:
+      - {name: deny-some, action: deny, priority: 900, destinationRanges: [${range}]}`,
+        }),
+        'databases',
+        '{name: enabled, ipv4Enabled: true}',
+      );
+    const maybe = only(withRule('34.0.0.0/8'));
+    assert.equal(maybe.verdict, 'UNDETERMINED');
+    assert.match(maybe.hops.find((h) => h.outcome === 'undetermined')?.detail ?? '', /^egress firewall rule deny-some \(priority 900\) denies 34\.0\.0\.0\/8; whether enabled public IP's address, which is not known, lies there is not known$/);
+    assert.equal(only(withRule('0.0.0.0/0')).cause, 'FIREWALL_RULE');
+    assert.equal(only(withRule('10.0.0.0/8')).verdict, 'REACHABLE', 'a private range cannot hold a public address');
+  });
+});
+
+describe('a private IP Google assigns from private services access', () => {
+  const privateOnly = (props: string, networkPsa = 'privateServicesAccess: {ranges: [10.20.0.0/16]}') =>
+    addEntry(
+      topology({
+        service: svc(`${props}\ncloudSqlInstances: ["p:europe-west1:auto"]`, 'database: auto'),
+        networks: `  - name: vpc
+    subnets: [{name: conn-subnet, cidr: 10.8.0.0/28}]
+    ${networkPsa}`,
+      }),
+      'databases',
+      '{name: auto, privateIp: unknown, privateNetwork: vpc}',
+    );
+
+  it('is reachable from its network without its address (documented when the ranges are known)', () => {
+    const p = only(privateOnly('connector: conn'));
+    assert.equal(p.verdict, 'REACHABLE');
+    assert.equal(p.confidence, 'documented');
+    assert.ok(p.hops.some((h) => h.fact === 'cloudsql-private-ip-from-psa'));
+  });
+
+  it('with ranges Google allocated (unknown), private-ranges-only rests on their being RFC 1918, and says so', () => {
+    const p = only(privateOnly('connector: conn', 'privateServicesAccess: {ranges: unknown}'));
+    assert.equal(p.verdict, 'REACHABLE');
+    assert.equal(p.confidence, 'assumed');
+    assert.ok(p.assumptions.some((a) => a.includes('RFC 1918')));
+  });
+
+  it('a declared private-IP dependency follows the same route', () => {
+    const yaml = addEntry(topology({ service: svc('connector: conn', 'database: auto, via: private-ip') }), 'databases', '{name: auto, privateIp: unknown, privateNetwork: vpc}');
+    assert.equal(only(yaml).verdict, 'REACHABLE');
+  });
+
+  it('without private services access, or from another network, it is still unreachable', () => {
+    assert.equal(only(privateOnly('connector: conn', '')).cause, 'GOOGLE_MANAGED_SERVICE_NO_PEERING');
+    const other = addEntry(topology({ service: svc('connector: conn\ncloudSqlInstances: ["p:europe-west1:auto"]', 'database: auto') }), 'databases', '{name: auto, privateIp: unknown, privateNetwork: other}');
+    assert.equal(only(other).cause, 'NO_ROUTE');
+  });
+
+  it('without its network the path is UNDETERMINED, as before', () => {
+    const yaml = addEntry(topology({ service: svc('connector: conn\ncloudSqlInstances: ["p:europe-west1:auto"]', 'database: auto') }), 'databases', '{name: auto, privateIp: unknown}');
+    assert.equal(only(yaml).verdict, 'UNDETERMINED');
+  });
+});
+
+describe('Memorystore connect modes', () => {
+  const noPsa = (cache: string, dep = 'cache: c', props = 'connector: conn') =>
+    addEntry(
+      topology({
+        service: svc(props, dep),
+        networks: `  - name: vpc
+    subnets: [{name: conn-subnet, cidr: 10.8.0.0/28}]`,
+      }),
+      'caches',
+      cache,
+    );
+
+  it('DIRECT_PEERING: reached from its authorized network over its own peering, with no private services access', () => {
+    const p = only(noPsa('{name: c, host: 10.0.0.3, reservedIpRange: 10.0.0.0/29, authorizedNetwork: vpc, connectMode: DIRECT_PEERING}'));
+    assert.equal(p.verdict, 'REACHABLE');
+    assert.equal(p.hops.find((h) => h.step === 'APPLY_ROUTE')?.fact, 'redis-direct-peering');
+  });
+
+  it('PRIVATE_SERVICE_ACCESS: needs private services access on its network', () => {
+    assert.equal(only(noPsa('{name: c, host: 10.20.1.4, authorizedNetwork: vpc, connectMode: PRIVATE_SERVICE_ACCESS}')).cause, 'GOOGLE_MANAGED_SERVICE_NO_PEERING');
+  });
+
+  it('either mode with its address unknown: routed by its range, unreachable from another network', () => {
+    const direct = only(noPsa('{name: c, host: unknown, reservedIpRange: 10.0.0.0/29, authorizedNetwork: vpc}'));
+    assert.equal(direct.verdict, 'REACHABLE');
+    assert.equal(direct.confidence, 'documented');
+    const picked = only(noPsa('{name: c, host: unknown, authorizedNetwork: vpc}'));
+    assert.equal(picked.verdict, 'REACHABLE');
+    assert.equal(picked.confidence, 'assumed', 'the /29 Google picks is taken to be RFC 1918');
+    assert.equal(only(noPsa('{name: c, host: unknown, authorizedNetwork: other}')).cause, 'REDIS_INSTANCE_NO_ROUTE_TO_DESTINATION_NETWORK');
+    assert.equal(only(noPsa('{name: c, host: unknown, authorizedNetwork: vpc, connectMode: PRIVATE_SERVICE_ACCESS}')).cause, 'GOOGLE_MANAGED_SERVICE_NO_PEERING');
+  });
+
+  it("an address in a DIRECT_PEERING cache's reserved range is delivered over that peering", () => {
+    const p = only(noPsa('{name: c, host: unknown, reservedIpRange: 10.0.0.0/29, authorizedNetwork: vpc}', 'url: "redis://10.0.0.5:6379"'));
+    assert.equal(p.verdict, 'REACHABLE');
+    assert.match(p.hops.find((h) => h.step === 'APPLY_ROUTE')?.detail ?? '', /in the reserved range 10\.0\.0\.0\/29 of cache c, peered with vpc/);
+  });
+});

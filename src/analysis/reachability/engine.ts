@@ -1,9 +1,10 @@
-import { cidrContains, classifyAddress, isInternalClass, parseIpv4, type AddressClass, type Cidr } from '../../model/ip.js';
-import type { Database, Dependency, EgressMode, Nat, Network, Router, Service, Topology } from '../../model/topology.js';
+import { cidrContains, cidrsOverlap, classifyAddress, isInternalClass, parseIpv4, type AddressClass, type Cidr } from '../../model/ip.js';
+import type { Database, Dependency, EgressMode, FirewallRule, Nat, Network, Router, Service, Topology } from '../../model/topology.js';
 import { isUnknown } from '../../model/topology.js';
+import { invalidConnectorRange } from './connector-range.js';
 import { FACTS } from './facts.js';
 import { GOOGLE_APIS, implicitDestinations, INTERNET, privateRanges, type ImplicitDestination } from './implicit.js';
-import { hop, planLegs, unknownValue, type Leg, type LegPlan } from './legs.js';
+import { hop, planLegs, unknownValue, type Leg, type LegPlan, type UnknownAddressScope } from './legs.js';
 import type { Cause, Hop, PathResult, UnknownValue, Verdict } from './path.js';
 
 /** Lookups the engine needs, built once per Topology. */
@@ -184,7 +185,9 @@ function trace(index: ReachabilityIndex, service: Service, plan: LegPlan, delive
       for (const leg of plan.legs) {
         const legHops = routeLeg(index, service, mode, entry, leg, consult, notes);
         out.push(...legHops);
-        if (legHops.some((h) => h.outcome === 'drop' || h.outcome === 'undetermined')) break;
+        // A later leg can still drop (e.g. port 3307 after an undetermined Admin API call), and a
+        // drop on any leg decides the path: only a drop ends the walk.
+        if (legHops.some((h) => h.outcome === 'drop')) break;
       }
       return { hops: out, assumptions: notes };
     };
@@ -214,7 +217,7 @@ function trace(index: ReachabilityIndex, service: Service, plan: LegPlan, delive
       assumptions = [...outcome.assumptions];
     }
   }
-  if (hops[hops.length - 1]?.outcome === 'forward') hops.push(hop('DELIVER', deliverTo === undefined ? 'delivered' : `delivered to ${deliverTo}`, 'deliver'));
+  if (hops.every((h) => h.outcome === 'forward')) hops.push(hop('DELIVER', deliverTo === undefined ? 'delivered' : `delivered to ${deliverTo}`, 'deliver'));
   const { verdict, decisive } = verdictOf(hops);
   const decisiveHops = verdict === 'REACHABLE' ? hops : decisive ? [decisive] : hops;
   const confidence = decisiveHops.some((h) => h.confidence === 'assumed') ? 'assumed' : 'documented';
@@ -259,6 +262,11 @@ function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key:
     if (!connector) {
       const unknown = unknownValue(`connector:${access.connector}`, `connector ${access.connector}`, 'not described in the configuration', access.origin);
       return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${access.connector} is not described in the configuration`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: access.origin, unknown })] };
+    }
+    const invalidRange = invalidConnectorRange(topology, connector, topology.networks.get(connector.network));
+    if (invalidRange !== undefined) {
+      const origin = { ...connector.origin, path: [...connector.origin.path, connector.range.kind === 'custom' ? 'ipCidrRange' : 'subnet'] };
+      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', invalidRange, 'drop', 'connector-range', { cause: 'VPC_CONNECTOR_INVALID_RANGE', origin })] };
     }
     if (isUnknown(connector.state)) {
       const unknown = unknownValue(`connector:${connector.name}.state`, `connector ${connector.name}: state`, connector.state.reason, connector.origin);
@@ -341,9 +349,21 @@ const INTERNAL_HOST = /(\.internal|\.local|\.localdomain|\.svc|\.cluster\.local|
 function classify(leg: Leg): DestinationClass {
   if (leg.googleApi) return 'google-api';
   if (leg.anyPublic) return 'public';
+  if (leg.unknownAddress) return classOfUnknownAddress(leg.unknownAddress);
   if (leg.ip !== undefined) return classifyAddress(leg.ip);
   if (leg.host === 'localhost') return 'loopback';
   return INTERNAL_HOST.test(leg.host) ? 'internal-host' : 'public-host';
+}
+
+/**
+ * The class of an address known only by where it lies: its ranges' class, the least favourable
+ * one when they differ; RFC 1918 for a range Google allocates (fact managed-range-rfc1918).
+ */
+function classOfUnknownAddress(address: UnknownAddressScope): AddressClass {
+  if (address.scope === 'public') return 'public';
+  if (address.within === undefined) return 'rfc1918';
+  const classes = new Set(address.within.flatMap((r) => [classifyAddress(r.base), classifyAddress(r.base + 2 ** (32 - r.prefix) - 1)]));
+  return (['public', 'class-e', 'rfc6598', 'loopback', 'google-vip'] as const).find((c) => classes.has(c)) ?? 'rfc1918';
 }
 
 function routeLeg(
@@ -387,7 +407,8 @@ function routeLeg(
     hops.push(hop('SELECT_EGRESS', `${dest} is public; private-ranges-only sends it over Cloud Run's own internet path`, 'forward', 'egress-private-ranges', { origin: service.egressOrigin }));
     return [...hops, ...admit(leg, { kind: 'shared' })];
   }
-  hops.push(hop('SELECT_EGRESS', `${mode} sends ${dest} into the VPC`, 'forward', 'egress-private-ranges', { origin: service.egressOrigin }));
+  const allocatedRange = mode === 'private-ranges-only' && leg.unknownAddress?.scope === 'internal' && leg.unknownAddress.within === undefined;
+  hops.push(hop('SELECT_EGRESS', `${mode} sends ${dest} into the VPC`, 'forward', allocatedRange ? 'managed-range-rfc1918' : 'egress-private-ranges', { origin: service.egressOrigin }));
   if ('stop' in entryResult) return [...hops, ...entryResult.stop];
   const entry = entryResult.entry;
   hops.push(...entry.hops);
@@ -405,10 +426,20 @@ function routeLeg(
       return [...hops, ...admit(leg, { kind: 'internal' })];
     }
     const nat = findNat(index, entry);
+    if (!nat && entry.hidden) {
+      // Nothing says whether Private Google Access applies to a hidden subnet (fact connector-hidden-subnet-pga).
+      return [
+        ...hops,
+        hop('PRIVATE_GOOGLE_ACCESS', `${dest}: no Cloud NAT covers the connector's hidden subnet (${entry.subnetCidr?.text ?? '?'}), and whether Private Google Access applies to a hidden subnet is not documented`, 'undetermined', 'connector-hidden-subnet-pga', {
+          cause: 'UNKNOWN_CONFIGURATION',
+          origin: service.egressOrigin,
+        }),
+      ];
+    }
     if (!nat) {
       return [
         ...hops,
-        hop('PRIVATE_GOOGLE_ACCESS', `${dest}: subnet ${entry.subnetName ?? `(hidden, ${entry.subnetCidr?.text ?? '?'})`} has no Private Google Access and no Cloud NAT covers it`, 'drop', leg.vpcExitFact ?? (entry.hidden ? 'connector-hidden-subnet-pga' : 'private-google-access'), {
+        hop('PRIVATE_GOOGLE_ACCESS', `${dest}: subnet ${entry.subnetName ?? '?'} has no Private Google Access and no Cloud NAT covers it`, 'drop', leg.vpcExitFact ?? 'private-google-access', {
           cause: 'PRIVATE_GOOGLE_ACCESS_DISALLOWED',
           origin: service.egressOrigin,
         }),
@@ -500,6 +531,7 @@ function admit(leg: Leg, source: Source): Hop[] {
 }
 
 function applyFirewall(entry: VpcEntry, leg: Leg): Hop | undefined {
+  if (leg.unknownAddress) return applyFirewallToUnknownAddress(entry, leg, leg.unknownAddress);
   const rules = entry.network.firewall
     .filter((r) => r.direction === 'egress')
     .filter((r) => r.targetTags.length === 0 || r.targetTags.some((t) => entry.tags.includes(t)))
@@ -512,6 +544,49 @@ function applyFirewall(entry: VpcEntry, leg: Leg): Hop | undefined {
     return hop('APPLY_EGRESS_FIREWALL_RULE', `egress firewall rule ${rule.name} (priority ${rule.priority}${rule.targetTags.length > 0 ? `, tags ${rule.targetTags.join(', ')}` : ''}) denies ${leg.host}${leg.port === undefined ? '' : `:${leg.port}`}`, 'drop', rule.targetTags.some((t) => t.startsWith('vpc-connector')) ? 'connector-network-tags' : 'firewall-egress', { cause: 'FIREWALL_RULE', origin: rule.origin });
   }
   return hop('APPLY_EGRESS_FIREWALL_RULE', `egress firewall rule ${rule.name} allows it`, 'forward', 'firewall-egress');
+}
+
+/**
+ * The egress rules for an address whose value is not known: a rule whose ranges may or may not
+ * hold it decides nothing alone; the verdict follows only when every rule that might apply, and
+ * the first that surely does, agree.
+ */
+function applyFirewallToUnknownAddress(entry: VpcEntry, leg: Leg, address: UnknownAddressScope): Hop | undefined {
+  const holds = (range: Cidr): 'yes' | 'maybe' | 'no' => {
+    if (range.prefix === 0) return 'yes';
+    const ends = [classifyAddress(range.base), classifyAddress(range.base + 2 ** (32 - range.prefix) - 1)];
+    if (address.scope === 'public') return ends.every((c) => c !== 'public') ? 'no' : 'maybe';
+    if (address.within === undefined) return ends.every((c) => c === 'public') ? 'no' : 'maybe';
+    if (address.within.every((w) => w.prefix >= range.prefix && cidrContains(range, w.base))) return 'yes';
+    return address.within.some((w) => cidrsOverlap(range, w)) ? 'maybe' : 'no';
+  };
+  const rank = { no: 0, maybe: 1, yes: 2 } as const;
+  const matchOf = (rule: FirewallRule): 'yes' | 'maybe' | 'no' => rule.destinationRanges.map(holds).reduce<'yes' | 'maybe' | 'no'>((a, b) => (rank[b] > rank[a] ? b : a), 'no');
+  const rules = entry.network.firewall
+    .filter((r) => r.direction === 'egress')
+    .filter((r) => r.targetTags.length === 0 || r.targetTags.some((t) => entry.tags.includes(t)))
+    .filter((r) => r.ports === undefined || (leg.port !== undefined && r.ports.some(([lo, hi]) => leg.port !== undefined && leg.port >= lo && leg.port <= hi)))
+    .sort((a, b) => a.priority - b.priority || (a.action === 'deny' ? -1 : 1));
+  const maybe: FirewallRule[] = [];
+  let decided: FirewallRule | undefined;
+  for (const rule of rules) {
+    const match = matchOf(rule);
+    if (match === 'yes') {
+      decided = rule;
+      break;
+    }
+    if (match === 'maybe') maybe.push(rule);
+  }
+  const actions = new Set([...maybe.map((r) => r.action), decided?.action ?? 'allow']);
+  const deny = [...maybe, ...(decided ? [decided] : [])].find((r) => r.action === 'deny');
+  const fact = (rule: FirewallRule) => (rule.targetTags.some((t) => t.startsWith('vpc-connector')) ? 'connector-network-tags' : 'firewall-egress');
+  if (actions.size > 1 && deny) {
+    const ranges = deny.destinationRanges.map((r) => r.text).join(', ');
+    return hop('APPLY_EGRESS_FIREWALL_RULE', `egress firewall rule ${deny.name} (priority ${deny.priority}) denies ${ranges}; whether ${leg.label}'s address, which is not known, lies there is not known`, 'undetermined', fact(deny), { cause: 'UNKNOWN_CONFIGURATION', origin: deny.origin });
+  }
+  if (deny) return hop('APPLY_EGRESS_FIREWALL_RULE', `egress firewall rule ${deny.name} (priority ${deny.priority}) denies ${leg.label}`, 'drop', fact(deny), { cause: 'FIREWALL_RULE', origin: deny.origin });
+  const allow = decided ?? maybe[0];
+  return allow && hop('APPLY_EGRESS_FIREWALL_RULE', `egress firewall rule ${allow.name} allows it`, 'forward', 'firewall-egress');
 }
 
 function deliverInternal(index: ReachabilityIndex, entry: VpcEntry, leg: Leg, consult: (key: string) => void): Hop[] {
@@ -552,8 +627,9 @@ function deliverInternal(index: ReachabilityIndex, entry: VpcEntry, leg: Leg, co
       if (cache.connectMode === 'PRIVATE_SERVICE_ACCESS' && !network.privateServicesAccess) {
         return [hop('APPLY_ROUTE', `${cache.name} uses private services access, which network ${entry.networkName} does not have`, 'drop', 'redis-authorized-network', { cause: 'GOOGLE_MANAGED_SERVICE_NO_PEERING', origin: network.origin })];
       }
+      // Direct peering needs no private services access: the instance's own peering routes its range (fact redis-direct-peering).
       const how = cache.connectMode === 'PRIVATE_SERVICE_ACCESS' ? 'private services access' : 'direct peering';
-      return [hop('APPLY_ROUTE', `${how} of ${entry.networkName} reaches ${cache.name} (${leg.host}:${leg.port ?? cache.port})`, 'forward', 'redis-authorized-network')];
+      return [hop('APPLY_ROUTE', `${how} of ${entry.networkName} reaches ${cache.name} (${leg.host}:${leg.port ?? cache.port})`, 'forward', cache.connectMode === 'DIRECT_PEERING' ? 'redis-direct-peering' : 'redis-authorized-network')];
     }
     case 'address': {
       if (leg.ip === undefined) {
@@ -564,7 +640,10 @@ function deliverInternal(index: ReachabilityIndex, entry: VpcEntry, leg: Leg, co
         const subnet = net.subnets.find((s) => cidrContains(s.cidr, ip));
         if (subnet) return `subnet ${subnet.name} of ${net.name}`;
         const psa = isUnknown(net.privateServicesAccess) ? undefined : net.privateServicesAccess?.find((r) => cidrContains(r, ip));
-        return psa ? `the private services range ${psa.text} of ${net.name}` : undefined;
+        if (psa) return `the private services range ${psa.text} of ${net.name}`;
+        // A DIRECT_PEERING cache's own range is routed over its peering with its authorized network (fact redis-direct-peering).
+        const cache = [...index.topology.caches.values()].find((c) => c.connectMode === 'DIRECT_PEERING' && c.authorizedNetwork === net.name && c.reservedIpRange && cidrContains(c.reservedIpRange, ip));
+        return cache?.reservedIpRange ? `the reserved range ${cache.reservedIpRange.text} of cache ${cache.name}, peered with ${net.name}` : undefined;
       };
       const local = inNetwork(network);
       if (local) return [hop('APPLY_ROUTE', `${leg.host} is in ${local}`, 'forward', 'internal-address-in-vpc')];

@@ -51,7 +51,7 @@ export const FACTS = {
     source: 'https://cloud.google.com/run/docs/configuring/vpc-connectors',
   },
   'connector-hidden-subnet-pga': {
-    statement: 'Private Google Access is not known to apply to a connector\'s hidden subnet.',
+    statement: 'Whether Private Google Access applies to the hidden subnet of a connector created from a custom range is not documented: Google APIs through it, without Cloud NAT, are undetermined.',
     confidence: 'assumed',
     source: 'https://cloud.google.com/run/docs/configuring/vpc-connectors',
   },
@@ -74,6 +74,11 @@ export const FACTS = {
     statement: 'A connector must be in the same region as the service that uses it.',
     confidence: 'documented',
     source: 'https://cloud.google.com/sql/docs/postgres/connect-run',
+  },
+  'connector-range': {
+    statement: 'A connector needs its own /28: an unused /28 subnet, or a custom /28 range that overlaps no range in use in its network (subnets, private services access, other connectors); otherwise it cannot be created.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/vpc/docs/serverless-vpc-access',
   },
   'connector-state': {
     statement: 'Only a connector in state READY forwards traffic.',
@@ -110,6 +115,21 @@ export const FACTS = {
     confidence: 'documented',
     source: 'https://cloud.google.com/sql/docs/postgres/private-ip',
   },
+  'cloudsql-private-ip-from-psa': {
+    statement: 'A Cloud SQL instance\'s private IP is assigned from an allocated range of its network\'s private services access, so the route to it is known before the address is.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sql/docs/postgres/private-ip',
+  },
+  'cloudsql-public-ip-default': {
+    statement: 'A new Cloud SQL instance gets a public IP unless ipv4_enabled is false (gcloud: --no-assign-ip); Google assigns the address.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sql/docs/postgres/connect-run',
+  },
+  'managed-range-rfc1918': {
+    statement: 'A range Google allocates when none is given (an automatically allocated private services access range, a Memorystore reserved range) is in RFC 1918 space, which private-ranges-only sends into the VPC; Google\'s examples are, but its pages do not promise it.',
+    confidence: 'assumed',
+    source: 'https://cloud.google.com/vpc/docs/configure-private-services-access',
+  },
   'cloudsql-state': {
     statement: 'Connections reach a Cloud SQL instance only while it is RUNNABLE.',
     confidence: 'documented',
@@ -127,6 +147,11 @@ export const FACTS = {
   },
   'redis-authorized-network': {
     statement: 'A Memorystore instance is reachable only from its authorized network; VPC peering is not transitive.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/memorystore/docs/redis/networking',
+  },
+  'redis-direct-peering': {
+    statement: 'With DIRECT_PEERING, a Memorystore instance\'s address lies in its own reserved range, reached over the peering Memorystore creates with its authorized network; private services access is not needed.',
     confidence: 'documented',
     source: 'https://cloud.google.com/memorystore/docs/redis/networking',
   },

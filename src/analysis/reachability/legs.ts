@@ -1,6 +1,6 @@
 import { parseIpv4, type Cidr } from '../../model/ip.js';
 import type { Cache, Database, Dependency, External, Origin, Service, Topology } from '../../model/topology.js';
-import { isUnknown } from '../../model/topology.js';
+import { isUnknown, isUnknownAddress } from '../../model/topology.js';
 import { FACTS, type FactId } from './facts.js';
 import type { Cause, Hop, HopOutcome, Step, UnknownValue } from './path.js';
 
@@ -34,6 +34,35 @@ export interface Leg {
   readonly vpcExitFact?: FactId;
   /** Any public address: the leg of the implicit `internet` destination. */
   readonly anyPublic?: boolean;
+  /**
+   * Set when the address exists but its value is not known (`ip` is then undefined): it is public,
+   * or internal within the given ranges (undefined: a range Google allocates, not given).
+   */
+  readonly unknownAddress?: UnknownAddressScope;
+}
+
+export type UnknownAddressScope = { readonly scope: 'public' } | { readonly scope: 'internal'; readonly within: readonly Cidr[] | undefined };
+
+/** The host shown for an address whose value is not known. */
+const ADDRESS_NOT_KNOWN = 'address not known';
+
+/**
+ * The leg to a Cloud SQL private IP whose value is not known: Google assigns it from the private
+ * services access ranges of the instance's network (fact cloudsql-private-ip-from-psa), so the
+ * route is known without it. Undefined when the network is not given.
+ */
+function privateLegWithoutAddress(topology: Topology, db: Database, port: number | undefined): Leg | undefined {
+  if (db.privateNetwork === undefined) return undefined;
+  const ranges = topology.networks.get(db.privateNetwork)?.privateServicesAccess;
+  const within = ranges === undefined || isUnknown(ranges) ? undefined : ranges;
+  return { label: `${db.name} private IP`, host: ADDRESS_NOT_KNOWN, ip: undefined, port, googleApi: false, internal: { kind: 'cloudsql-private', database: db }, admission: undefined, unknownAddress: { scope: 'internal', within } };
+}
+
+/** Where a cache's unknown address lies: its reserved range, or its network's private services access ranges. */
+function cacheAddressScope(topology: Topology, cache: Cache): UnknownAddressScope {
+  if (cache.reservedIpRange) return { scope: 'internal', within: [cache.reservedIpRange] };
+  const ranges = cache.connectMode === 'PRIVATE_SERVICE_ACCESS' ? topology.networks.get(cache.authorizedNetwork)?.privateServicesAccess : undefined;
+  return { scope: 'internal', within: ranges === undefined || isUnknown(ranges) ? undefined : ranges };
 }
 
 export function hop(step: Step, detail: string, outcome: HopOutcome, fact?: FactId, extra?: { cause?: Cause; origin?: Origin; confidence?: 'assumed'; unknown?: UnknownValue }): Hop {
@@ -104,6 +133,14 @@ export function planLegs(
         vpcExitFact: 'cloudsql-proxy-public-ip-via-vpc',
       };
       const proxyHop = hop('PROXY_CONNECTION', `built-in Cloud SQL connection /cloudsql/${db.connectionName}: Admin API call, then port 3307`, 'forward', 'cloudsql-proxy-path');
+      if (isUnknownAddress(db.publicIp)) {
+        // The proxy takes the public IP whatever its value: the path follows without it.
+        const ipHop = hop('PROXY_CONNECTION', `${db.name} has a public IP whose address is not known (${db.publicIp.reason}): the proxy connects to it`, 'forward', 'cloudsql-socket-ip-choice');
+        return {
+          hops: [proxyHop, ipHop],
+          legs: [admin, { label: `${db.name} public IP`, host: ADDRESS_NOT_KNOWN, ip: undefined, port: 3307, googleApi: false, internal: { kind: 'address' }, admission: undefined, vpcExitFact: 'cloudsql-proxy-public-ip-via-vpc', unknownAddress: { scope: 'public' } }],
+        };
+      }
       if (isUnknown(db.publicIp)) {
         const unknown = unknownValue(`database:${db.name}.publicIp`, `database ${db.name}: public IP`, db.publicIp.reason, db.origin);
         return { stop: [proxyHop, hop('PROXY_CONNECTION', `whether ${db.name} has a public IP is unknown (${db.publicIp.reason}), so the proxy's path cannot be chosen`, 'undetermined', 'cloudsql-socket-ip-choice', { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin, unknown })] };
@@ -114,6 +151,11 @@ export function planLegs(
           hops: [proxyHop, ipHop],
           legs: [admin, { label: `${db.name} public IP`, host: db.publicIp, ip: parseIpv4(db.publicIp), port: 3307, googleApi: false, internal: { kind: 'address' }, admission: undefined, vpcExitFact: 'cloudsql-proxy-public-ip-via-vpc' }],
         };
+      }
+      const privateLeg = isUnknown(db.privateIp) ? privateLegWithoutAddress(topology, db, 3307) : undefined;
+      if (isUnknown(db.privateIp) && privateLeg) {
+        const detail = `${db.name} has no public IP: the proxy connects to its private IP in network ${db.privateNetwork ?? '?'}, whose address is not known (${db.privateIp.reason})`;
+        return { hops: [proxyHop, hop('PROXY_CONNECTION', detail, 'forward', 'cloudsql-private-ip-from-psa')], legs: [admin, privateLeg] };
       }
       if (isUnknown(db.privateIp)) {
         const unknown = unknownValue(`database:${db.name}.privateIp`, `database ${db.name}: private IP`, db.privateIp.reason, db.origin);
@@ -134,6 +176,12 @@ export function planLegs(
       const stateStop = databaseStateStop(db);
       if (stateStop) return { stop: [stateStop] };
       const ip = target.address === 'private-ip' ? db.privateIp : db.publicIp;
+      const admission: Admission = { ranges: db.authorizedNetworks.map((a) => a.cidr), what: `${db.name}'s authorized networks`, cause: 'CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS', fact: 'cloudsql-authorized-networks', origin: db.origin };
+      if (target.address === 'public-ip' && isUnknownAddress(ip)) {
+        return { hops: [], legs: [{ label: `${db.name} public IP`, host: ADDRESS_NOT_KNOWN, ip: undefined, port: target.port, googleApi: false, internal: { kind: 'address' }, admission, unknownAddress: { scope: 'public' } }] };
+      }
+      const privateLeg = target.address === 'private-ip' && isUnknown(ip) ? privateLegWithoutAddress(topology, db, target.port) : undefined;
+      if (privateLeg) return { hops: [], legs: [privateLeg] };
       if (isUnknown(ip)) {
         const unknown = unknownValue(`database:${db.name}.${target.address === 'private-ip' ? 'privateIp' : 'publicIp'}`, `database ${db.name}: ${target.address}`, ip.reason, db.origin);
         return { stop: [hop('ARRIVE_AT_DESTINATION', `the ${target.address} of ${db.name} is unknown (${ip.reason})`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: db.origin, unknown })] };
@@ -151,7 +199,7 @@ export function planLegs(
               port: target.port,
               googleApi: false,
               internal: { kind: 'address' },
-              admission: { ranges: db.authorizedNetworks.map((a) => a.cidr), what: `${db.name}'s authorized networks`, cause: 'CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS', fact: 'cloudsql-authorized-networks', origin: db.origin },
+              admission,
             };
       return { hops: [], legs: [leg] };
     }
@@ -167,8 +215,8 @@ export function planLegs(
         return { stop: [hop('ARRIVE_AT_DESTINATION', `${cache.name} is ${cache.state}, not READY`, 'drop', undefined, { cause: 'REDIS_INSTANCE_NOT_RUNNING', origin: cache.origin })] };
       }
       if (isUnknown(cache.host)) {
-        const unknown = unknownValue(`cache:${cache.name}.host`, `cache ${cache.name}: host`, cache.host.reason, cache.origin);
-        return { stop: [hop('ARRIVE_AT_DESTINATION', `the address of ${cache.name} is unknown: ${cache.host.reason}`, 'undetermined', undefined, { cause: 'UNKNOWN_CONFIGURATION', origin: cache.origin, unknown })] };
+        // The address lies in the instance's range, routed from its authorized network: the path follows without it.
+        return { hops: [], legs: [{ label: cache.name, host: ADDRESS_NOT_KNOWN, ip: undefined, port: target.port, googleApi: false, internal: { kind: 'cache', cache }, admission: undefined, unknownAddress: cacheAddressScope(topology, cache) }] };
       }
       return { hops: [], legs: [{ label: cache.name, host: cache.host, ip: parseIpv4(cache.host), port: target.port, googleApi: false, internal: { kind: 'cache', cache }, admission: undefined }] };
     }

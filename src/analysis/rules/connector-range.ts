@@ -5,7 +5,7 @@ import type { Finding, Rule } from './rule.js';
 
 const ID = 'connector-range';
 
-// Each connector needs its own /28, overlapping no range in use (reference/gcp-facts.md §3.1).
+// Each connector needs its own /28, overlapping no range in use (fact connector-range).
 const CONNECTOR_PREFIX = 28;
 
 const at = (origin: Origin, ...keys: (string | number)[]): Origin => ({ ...origin, path: [...origin.path, ...keys] });
@@ -23,7 +23,7 @@ function overlap(key: string, connector: Connector, cidr: Cidr, origin: Origin, 
     ruleId: ID,
     key,
     severity: 'critical',
-    message: `connector ${connector.name}'s range ${cidr.text} overlaps ${other} in network ${connector.network}: a connector's /28 must not overlap any range in use. Choose an unused /28 for it.`,
+    message: `connector ${connector.name}'s range ${cidr.text} overlaps ${other} in network ${connector.network}: a connector's /28 must not overlap any range in use, so it cannot be created. Choose an unused /28 for it.`,
     origin,
   };
 }
@@ -34,7 +34,7 @@ export const connectorRange: Rule = {
   category: 'configuration',
   severity: 'critical',
   rationale:
-    'A Serverless VPC Access connector needs its own /28: an unused subnet, or a custom range that overlaps no range in use in its network (subnets, private services access, other connectors). Google requires both, and traffic through the connector enters the VPC from that range.',
+    'A Serverless VPC Access connector needs its own /28: an unused subnet, or a custom range that overlaps no range in use in its network (subnets, private services access, other connectors). Google requires both, and traffic through the connector enters the VPC from that range. A connector whose range breaks either requirement cannot be created, so every path through it is UNREACHABLE (VPC_CONNECTOR_INVALID_RANGE); of two overlapping connectors, the later one in the topology is reported.',
   sources: ['https://cloud.google.com/vpc/docs/serverless-vpc-access', 'https://cloud.google.com/functions/docs/connecting-vpc'],
   check({ topology }) {
     const connectors = [...topology.connectors.values()];
@@ -45,8 +45,8 @@ export const connectorRange: Rule = {
         findings.push({
           ruleId: ID,
           key: `connector:${connector.name}:size`,
-          severity: 'warning',
-          message: `connector ${connector.name} uses ${range.what}, a /${range.cidr.prefix}, but a connector needs exactly a /${CONNECTOR_PREFIX} (16 addresses): give it a /${CONNECTOR_PREFIX}.`,
+          severity: 'critical',
+          message: `connector ${connector.name} uses ${range.what}, a /${range.cidr.prefix}, but a connector needs exactly a /${CONNECTOR_PREFIX} (16 addresses), so it cannot be created: give it a /${CONNECTOR_PREFIX}.`,
           origin: range.origin,
         });
       }

@@ -16,6 +16,7 @@ describe('gcloud sql instances create', () => {
         region: 'europe-west1',
         privateNetwork: 'vpc',
         privateIp: 'unknown',
+        ipv4Enabled: true,
         publicIp: 'unknown',
         requireSsl: true,
         authorizedNetworks: [{ cidr: '203.0.113.7/32' }, { cidr: '198.51.100.0/24' }],
@@ -29,7 +30,7 @@ describe('gcloud sql instances create', () => {
 
   it('says gcloud creates MySQL 8.0 when no version is given', () => {
     const fragment = read('gcloud sql instances create legacy --no-assign-ip\n');
-    assert.deepEqual(fragment.data.databases, [{ name: 'legacy', engine: 'mysql', publicIp: null }]);
+    assert.deepEqual(fragment.data.databases, [{ name: 'legacy', engine: 'mysql', ipv4Enabled: false, publicIp: null }]);
     assert.deepEqual(fragment.notes, ['databases[legacy].engine: no --database-version; gcloud creates MYSQL_8_0']);
   });
 
@@ -46,13 +47,13 @@ describe('gcloud sql instances create', () => {
 describe('gcloud sql instances patch', () => {
   it('changes only what it names: flags, the public IP, SSL', () => {
     const fragment = read('gcloud sql instances patch main --database-flags=max_connections=200,cloudsql.iam_authentication=on --no-require-ssl --no-assign-ip\n');
-    assert.deepEqual(fragment.data.databases, [{ name: 'main', publicIp: null, requireSsl: false, flags: { max_connections: '200', 'cloudsql.iam_authentication': 'on' } }]);
+    assert.deepEqual(fragment.data.databases, [{ name: 'main', ipv4Enabled: false, publicIp: null, requireSsl: false, flags: { max_connections: '200', 'cloudsql.iam_authentication': 'on' } }]);
     assert.deepEqual(fragment.locate(['databases', 0, 'flags', 'max_connections']), { file: 'db.sh', line: 1, column: 33 });
   });
 
   it('applies a patch after the create in the same script', () => {
     const fragment = read('gcloud sql instances create main --database-version=POSTGRES_15 --database-flags=max_connections=100\ngcloud sql instances patch main --assign-ip --clear-authorized-networks --database-flags=max_connections=250\n');
-    assert.deepEqual(fragment.data.databases, [{ name: 'main', engine: 'postgres', publicIp: 'unknown', flags: { max_connections: '250' }, authorizedNetworks: [] }]);
+    assert.deepEqual(fragment.data.databases, [{ name: 'main', engine: 'postgres', ipv4Enabled: true, publicIp: 'unknown', flags: { max_connections: '250' }, authorizedNetworks: [] }]);
     assert.equal(fragment.unknownReason(['databases', 0, 'publicIp']), '--assign-ip gives the instance a public IP; its address is allocated by Google');
   });
 

@@ -56,10 +56,14 @@ export function applySqlInstance(r: CommandReader): void {
     db.setUnknown('privateIp', `allocated by Google when \`${r.title}\` gives the instance a private IP on ${resourceName(network.value)}`, network.at);
   }
   const assign = r.command.flags.filter((f) => f.name === 'assign-ip' || f.name === 'no-assign-ip').pop();
-  if (assign?.name === 'no-assign-ip') db.set('publicIp', null, r.located(assign.at));
-  else if (assign !== undefined || create) {
-    // "By default, Cloud SQL assigns a public IP address to a new instance" (cloud.google.com/sql/docs/postgres/connect-run).
+  if (assign?.name === 'no-assign-ip') {
+    db.set('ipv4Enabled', false, r.located(assign.at));
+    db.set('publicIp', null, r.located(assign.at));
+  } else if (assign !== undefined || create) {
+    // A new instance gets a public IP unless --no-assign-ip (fact cloudsql-public-ip-default): it
+    // has one, whose address Google assigns.
     const why = assign === undefined ? `\`${r.title}\` assigns a public IP unless --no-assign-ip` : '--assign-ip gives the instance a public IP';
+    db.set('ipv4Enabled', true, r.located(assign?.at ?? r.command.at));
     db.setUnknown('publicIp', `${why}; its address is allocated by Google`, r.located(assign?.at ?? r.command.at));
   }
 

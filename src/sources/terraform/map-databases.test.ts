@@ -8,15 +8,23 @@ const sql = (values: Record<string, unknown>, unknown?: Record<string, string>) 
 describe('terraformFragment: Cloud SQL', () => {
   it('has no public IP when ipv4 is disabled and no private IP without a private network', () => {
     const fragment = fragmentOf([sql({ database_version: 'MYSQL_8_0', settings: [{ tier: 'db-f1-micro', ip_configuration: [{ ipv4_enabled: false }] }] })]);
-    assert.deepEqual(fragment.data.databases, [{ name: 'db', region: 'europe-west1', engine: 'mysql', publicIp: null, privateIp: null, tier: 'db-f1-micro' }]);
+    assert.deepEqual(fragment.data.databases, [{ name: 'db', region: 'europe-west1', engine: 'mysql', ipv4Enabled: false, publicIp: null, privateIp: null, tier: 'db-f1-micro' }]);
   });
 
   it('keeps Google-assigned addresses that the input does not hold (HCL) as unknown', () => {
     const fragment = fragmentOf([sql({ settings: [{ ip_configuration: [{ private_network: 'projects/acme/global/networks/vpc', require_ssl: true }] }] })]);
     assert.deepEqual(fragment.data.databases, [
-      { name: 'db', region: 'europe-west1', engine: 'postgres', publicIp: 'unknown', privateIp: 'unknown', privateNetwork: 'vpc', requireSsl: true },
+      { name: 'db', region: 'europe-west1', engine: 'postgres', ipv4Enabled: true, publicIp: 'unknown', privateIp: 'unknown', privateNetwork: 'vpc', requireSsl: true },
     ]);
     assert.equal(fragment.unknownReason(['databases', 0, 'publicIp']), 'google_sql_database_instance.db.public_ip_address is assigned by Google and is not in the input');
+  });
+
+  it('ipv4_enabled, true when absent, says there is a public IP even while its address is not known', () => {
+    const absent = fragmentOf([sql({})]);
+    const [db] = absent.data.databases ?? [];
+    assert.deepEqual([db?.ipv4Enabled, db?.publicIp], [true, 'unknown']);
+    const unknown = fragmentOf([sql({ settings: [{ ip_configuration: [{}] }] }, { 'settings[0].ip_configuration[0].ipv4_enabled': 'known after apply' })]);
+    assert.equal(unknown.data.databases?.[0]?.ipv4Enabled, undefined, 'an unknown ipv4_enabled says nothing');
   });
 
   it('builds the connection name from the instance project and region when it is known only after apply', () => {
@@ -42,6 +50,7 @@ describe('terraformFragment: Cloud SQL', () => {
         name: 'db',
         region: 'europe-west1',
         engine: 'postgres',
+        ipv4Enabled: true,
         publicIp: '34.1.2.3',
         privateIp: null,
         requireSsl: false,
@@ -74,6 +83,12 @@ describe('terraformFragment: Memorystore for Redis', () => {
       { name: 'cache', host: 'unknown', region: 'europe-west1', authorizedNetwork: 'vpc', connectMode: 'DIRECT_PEERING', authEnabled: false, transitEncryption: 'DISABLED' },
     ]);
     assert.equal(fragment.unknownReason(['caches', 0, 'host']), 'google_redis_instance.cache.host is assigned by Google and is not in the input');
+  });
+
+  it("reads a DIRECT_PEERING instance's reserved range; a private services access range name is left out", () => {
+    const withRange = (mode: string, range: string) => fragmentOf([resource('google_redis_instance.cache', { name: 'cache', region: 'europe-west1', connect_mode: mode, reserved_ip_range: range })]).data.caches?.[0]?.reservedIpRange;
+    assert.equal(withRange('DIRECT_PEERING', '10.0.0.0/29'), '10.0.0.0/29');
+    assert.equal(withRange('PRIVATE_SERVICE_ACCESS', 'google-managed-services-vpc'), undefined);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { KeyPath } from '../document.js';
-import { parseIpv4 } from '../../model/ip.js';
+import { parseCidr, parseIpv4 } from '../../model/ip.js';
 import type { Emit, MappingContext } from './map-context.js';
 import { blocks, describeAttribute, isBoolean, isNumber, isString, read, type Read, type ResourcesOfType } from './map-read.js';
 import type { TerraformResource } from './resource.js';
@@ -45,6 +45,7 @@ function mapSqlInstance(ctx: MappingContext, r: TerraformResource): void {
     connectionName: connectionName(ctx, e, name),
     region: ctx.region(e, ['region']),
     engine: ctx.field(e, 'engine', ['database_version'], engine === undefined ? (version.kind === 'unknown' ? version : { kind: 'absent' }) : { kind: 'known', value: engine }),
+    ipv4Enabled: ipv4Enabled(ctx, e, ip),
     publicIp: publicIp(ctx, e, ip),
     privateIp: privateIp(ctx, e, ip, privateNetwork),
     privateNetwork: ctx.field(e, 'privateNetwork', [...ip, 'private_network'], privateNetwork, 'its private IP cannot be placed in a network'),
@@ -57,6 +58,7 @@ function mapSqlInstance(ctx: MappingContext, r: TerraformResource): void {
 }
 
 const isIpv4 = (v: unknown): v is string => typeof v === 'string' && parseIpv4(v) !== undefined;
+const isCidr = (v: unknown): v is string => typeof v === 'string' && v.includes('/') && parseCidr(v) !== undefined;
 
 /** An activation policy of NEVER keeps the instance stopped; ALWAYS and ON_DEMAND say nothing about its state. */
 function activationState(ctx: MappingContext, e: Emit): 'STOPPED' | undefined {
@@ -80,6 +82,20 @@ function connectionName(ctx: MappingContext, e: Emit, name: string): string | un
   if (project.kind !== 'known' || region.kind !== 'known') return undefined; // build derives it from the top-level project and region
   ctx.record([...e.path, 'connectionName'], e.resource, ['name']);
   return `${project.value}:${region.value}:${name}`;
+}
+
+/**
+ * ipv4_enabled, true when absent (fact cloudsql-public-ip-default): with it, the instance has a
+ * public IP even while its address is known only after apply.
+ */
+function ipv4Enabled(ctx: MappingContext, e: Emit, ip: KeyPath): boolean | undefined {
+  const enabled = read(e.resource, [...ip, 'ipv4_enabled'], isBoolean);
+  if (enabled.kind === 'unknown') return undefined;
+  if (enabled.kind === 'absent') {
+    ctx.record([...e.path, 'ipv4Enabled'], e.resource);
+    return true;
+  }
+  return ctx.field(e, 'ipv4Enabled', [...ip, 'ipv4_enabled'], enabled);
 }
 
 /** ipv4_enabled (default true) decides whether there is a public IP at all; Google assigns it. */
@@ -143,6 +159,8 @@ function mapRedisInstance(ctx: MappingContext, r: TerraformResource): void {
   ctx.lists.caches.push({
     name,
     host: ctx.fieldOrUnknown(e, 'host', ['host'], computed(r, ['host'], isIpv4)) ?? 'unknown',
+    // With DIRECT_PEERING, a CIDR; with private services access, the name of an allocated range (left out).
+    reservedIpRange: ctx.field(e, 'reservedIpRange', ['reserved_ip_range'], read(r, ['reserved_ip_range'], isCidr)),
     port: ctx.field(e, 'port', ['port'], read(r, ['port'], isNumber)),
     region: ctx.region(e, ['region']),
     authorizedNetwork: ctx.field(e, 'authorizedNetwork', ['authorized_network'], ctx.nameAt(r, ['authorized_network'], ['google_compute_network'])),

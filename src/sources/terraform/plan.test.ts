@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { analyzeTopology } from '../../analysis/analyze.js';
 import { buildTopology } from '../../model/build.js';
 import { topologyFileSchema } from '../../model/schema.js';
+import { isUnknownAddress } from '../../model/topology.js';
 import { importTerraformPlan, isTerraformPlan } from './plan.js';
 
 const FIXTURES = 'test/fixtures/import/terraform-plan';
@@ -41,6 +42,7 @@ describe('importTerraformPlan: a staging plan', () => {
           connectionName: 'acme-staging:europe-west1:staging-db',
           region: 'europe-west1',
           engine: 'postgres',
+          ipv4Enabled: true,
           publicIp: '34.77.1.2',
           privateIp: '10.100.0.3',
           privateNetwork: 'staging-vpc',
@@ -174,11 +176,12 @@ describe('importTerraformPlan: values known only after apply', () => {
     ]);
   });
 
-  it('analyses to UNDETERMINED for the service that uses the new database', () => {
+  it('analyses the service that uses the new database without its address: ipv4_enabled says it has a public IP, which the proxy takes', () => {
     const { topology, issues } = buildTopology(topologyFileSchema.parse(data), file);
     assert.deepEqual(issues, []);
+    assert.ok(isUnknownAddress(topology.databases.get('orders-db')?.publicIp), 'a public IP that exists, address unknown');
     const paths = analyzeTopology(topology).paths.map((p) => [p.service, p.dependency, p.verdict]);
-    assert.deepEqual(paths, [['orders', 'orders-db', 'UNDETERMINED']]);
+    assert.deepEqual(paths, [['orders', 'orders-db', 'REACHABLE']]);
   });
 });
 
