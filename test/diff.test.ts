@@ -34,9 +34,9 @@ describe('lifeline diff', () => {
       'backend→anthropic REACHABLE→UNREACHABLE',
       'auth→postgres REACHABLE→UNREACHABLE',
       'backend→internet REACHABLE→UNREACHABLE',
-      'backend→google-apis REACHABLE→UNREACHABLE',
+      'backend→google-apis REACHABLE→UNDETERMINED',
       'auth→internet REACHABLE→UNREACHABLE',
-      'auth→google-apis REACHABLE→UNREACHABLE',
+      'auth→google-apis REACHABLE→UNDETERMINED',
     ]);
     const backend = report.worse[0];
     assert.ok(backend);
@@ -57,9 +57,9 @@ describe('lifeline diff', () => {
         'unreachable-dependency backend→anthropic',
         'unreachable-dependency auth→postgres',
         'unreachable-destination backend→internet',
-        'unreachable-destination backend→google-apis',
         'unreachable-destination auth→internet',
-        'unreachable-destination auth→google-apis',
+        'unconfirmed-path backend→google-apis',
+        'unconfirmed-path auth→google-apis',
       ],
     );
   });
@@ -76,9 +76,9 @@ describe('lifeline diff', () => {
       'backend→anthropic UNREACHABLE→REACHABLE',
       'auth→postgres UNREACHABLE→REACHABLE',
       'backend→internet UNREACHABLE→REACHABLE',
-      'backend→google-apis UNREACHABLE→REACHABLE',
+      'backend→google-apis UNDETERMINED→REACHABLE',
       'auth→internet UNREACHABLE→REACHABLE',
-      'auth→google-apis UNREACHABLE→REACHABLE',
+      'auth→google-apis UNDETERMINED→REACHABLE',
     ]);
     assert.ok(report.resolved.some((f) => f.ruleId === 'connection-capacity'));
   });
@@ -93,7 +93,7 @@ describe('lifeline diff', () => {
         'api→openai REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS',
         'api→main-db REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS',
         'api→internet REACHABLE→UNREACHABLE NO_EXTERNAL_ADDRESS',
-        'api→google-apis UNDETERMINED→UNDETERMINED',
+        'api→google-apis REACHABLE→UNDETERMINED UNKNOWN_CONFIGURATION',
       ],
     );
     assert.equal(report.worse[1]?.target, '/cloudsql/acme-prod:europe-west1:main-db');
@@ -213,7 +213,7 @@ describe('lifeline diff --base REV', () => {
     assert.equal(uncommitted.status, 1);
     assert.equal(uncommitted.report.base.label, 'main');
     assert.equal(uncommitted.report.head.label, 'the work tree');
-    assert.deepEqual(uncommitted.report.worse.map((p) => `${p.dependency} ${p.after ?? '-'}`), ['openai UNREACHABLE', 'main-db UNREACHABLE', 'internet UNREACHABLE', 'google-apis UNREACHABLE']);
+    assert.deepEqual(uncommitted.report.worse.map((p) => `${p.dependency} ${p.after ?? '-'}`), ['openai UNREACHABLE', 'main-db UNREACHABLE', 'internet UNREACHABLE', 'google-apis UNDETERMINED']);
     assert.deepEqual(uncommitted.report.worse[0]?.changes[0]?.location, { file: 'deploy/deploy.py', line: 20, column: 9, text: '        "--vpc-egress", "all-traffic",' });
 
     git('commit', '-q', '-am', 'all-traffic egress');

@@ -27,10 +27,10 @@ describe('inference rules, end to end', () => {
       .map((p) => [p.dependency, p.target, p.source.kind === 'inferred' ? (p.source as { rule?: string }).rule : p.source.kind, p.verdict]);
     assert.deepEqual(rows, [
       ['redis', '10.8.0.40:6379', 'host-port-pair', 'REACHABLE'],
-      ['sqladmin', 'sqladmin.googleapis.com:443', 'cloudsql-connector', 'UNREACHABLE'],
+      ['sqladmin', 'sqladmin.googleapis.com:443', 'cloudsql-connector', 'UNDETERMINED'],
       ['orders', 'orders public IP 198.51.100.20:3307 (Cloud SQL connector)', 'cloudsql-connector', 'UNREACHABLE'],
       ['mongodb', 'mongodb+srv://app:***@cluster0.abc.mongodb.net/shop', 'mongodb-srv', 'UNREACHABLE'],
-      ['storage', 'storage.googleapis.com:443', 'bucket-variable', 'UNREACHABLE'],
+      ['storage', 'storage.googleapis.com:443', 'bucket-variable', 'UNDETERMINED'],
       ['openai', 'https://api.openai.com', 'saas-api-key', 'UNREACHABLE'],
     ]);
     assert.equal(run.stdout.includes('not-a-password'), false, 'the MongoDB password is never printed');

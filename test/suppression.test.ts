@@ -34,7 +34,7 @@ describe('inline suppressions', () => {
     assert.deepEqual(r.suppressed.map((s) => s.key).sort(), ['backend→anthropic', 'backend→clickhouse', 'backend→openai', 'backend→postgres']);
     assert.ok(r.suppressed.every((s) => s.reason === 'NAT rollout tracked in OPS-12' && s.expires === '2099-01-01' && s.by === 'inline'));
     assert.deepEqual(r.findings.filter((f) => f.ruleId === 'unreachable-dependency').map((f) => f.key), ['auth→postgres']);
-    assert.equal(r.summary.critical, 6, 'auth → postgres, connection capacity, and the internet and Google APIs of both services (another rule)');
+    assert.equal(r.summary.critical, 4, 'auth → postgres, connection capacity, and the internet of both services (another rule)');
     assert.equal(status, 1);
   });
 

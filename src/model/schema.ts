@@ -204,7 +204,7 @@ const probeSchema = z.strictObject({
 
 const serviceSchema = z.strictObject({
   name,
-  region: region.optional(),
+  region: unknownable(region).optional().describe('Defaults to the top-level region; `unknown` when the deploy gives it at run time (a CI secret, say).'),
   egress: unknownable(egressModeSchema)
     .optional()
     .describe('--vpc-egress. @default private-ranges-only (only meaningful with a connector or Direct VPC).'),

@@ -30,6 +30,11 @@ export function applyRunService(r: CommandReader): void {
   r.model.services.set(resource.name, service);
   const region = r.region('run/region', `${label}.region`);
   if (region !== undefined) service.set('region', region.value, region.at);
+  else {
+    // --region given at run time (a CI secret, an unset variable) is unknown: never the region of some other input.
+    const flag = r.last('region');
+    if (flag?.value !== undefined) service.setUnknown('region', `--region is given by ${describeUnknown(r.unknownOf(flag))}`, r.located(flag.at));
+  }
   applyConnector(r, service, label);
   applyEgress(r, service);
   applyDirectVpc(r, service, label);

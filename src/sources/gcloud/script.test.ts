@@ -175,9 +175,9 @@ describe('importGcloudScript: commands in different branches', () => {
     assert.equal(fragment.unknownReason(['services', 0, 'egress']), `--vpc-egress is private-ranges-only at deploy.sh:1 and all-traffic at deploy.sh:2 ${UNSETTLED}`);
   });
 
-  it('leaves out a field that cannot be unknown, with a note', () => {
+  it('a region set differently on two branches is unknown, with a note', () => {
     const fragment = importGcloudScript('deploy.sh', 'case "$ENV" in\n  prod) gcloud run deploy api --region europe-west1 --max-instances 20 ;;\n  *) gcloud run deploy api --region us-east1 --max-instances 20 ;;\nesac\n');
-    assert.deepEqual(fragment.data, { services: [{ name: 'api', maxInstances: 20 }] });
+    assert.deepEqual(fragment.data, { services: [{ name: 'api', region: 'unknown', maxInstances: 20 }] });
     assert.deepEqual(fragment.notes, [`services[api].region: --region is europe-west1 at deploy.sh:2 and us-east1 at deploy.sh:3 ${UNSETTLED}; not imported`]);
   });
 
