@@ -63,10 +63,11 @@ interface JsonReport {
   diagnostics?: { message?: string }[];
 }
 
-function firstErrorLine(report: JsonReport | undefined, stderr: string): string | undefined {
+function firstErrorLine(report: JsonReport | undefined, stderr: string, root: string): string | undefined {
   const fromReport = report?.errors?.[0]?.message ?? report?.diagnostics?.[0]?.message ?? report?.error?.message;
   const line = (fromReport ?? stderr).split('\n').find((l) => l.trim() !== '');
-  const text = line?.trim();
+  // Paths are shown relative to the checkouts' directory (`owner+name/…`) before the line is cut.
+  const text = line?.trim().replaceAll(`${root}/`, '');
   // A directory with nothing recognised lists every ignored file: the first clause says enough.
   return text !== undefined && text.length > 240 ? `${text.slice(0, 240)}…` : text;
 }
@@ -87,7 +88,7 @@ export async function checkEntry(root: string, entry: CorpusEntry): Promise<Corp
     paths,
     unknowns: Array.isArray(unknowns) ? unknowns.length : unknowns,
     // Paths in messages are shown relative to the checkouts' directory, as `owner+name/…`.
-    error: run.code === 0 || run.code === 1 ? undefined : firstErrorLine(report, run.stderr)?.replaceAll(`${root}/`, ''),
+    error: run.code === 0 || run.code === 1 ? undefined : firstErrorLine(report, run.stderr, root),
   };
 }
 
