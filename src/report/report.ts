@@ -286,10 +286,8 @@ function sourceOf(provenance: PathResult['provenance']): ReportPath['source'] {
     case 'declared':
     case 'implicit':
       return { kind: provenance.kind };
-    case 'inferred': {
-      const rule = (provenance as { rule?: unknown }).rule;
-      return { kind: 'inferred', from: provenance.detail, ...(typeof rule === 'string' ? { rule } : {}) };
-    }
+    case 'inferred':
+      return { kind: 'inferred', from: provenance.detail, rule: provenance.rule };
   }
 }
 
@@ -311,9 +309,7 @@ function buildCoverage(analysis: Analysis, topology: Topology, locate: (origin: 
         continue;
       }
       inferred++;
-      const rule = (d.provenance as { rule?: unknown }).rule;
-      const name = typeof rule === 'string' ? rule : d.provenance.from;
-      byRule[name] = (byRule[name] ?? 0) + 1;
+      byRule[d.provenance.rule] = (byRule[d.provenance.rule] ?? 0) + 1;
     }
   }
   // Unknowns that decided verdicts, from the incomplete rule's findings, then every other unknown
