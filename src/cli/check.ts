@@ -2,10 +2,11 @@ import { readFile, writeFile, rename } from 'node:fs/promises';
 import { analyzeTopology } from '../analysis/analyze.js';
 import type { Severity } from '../analysis/rules/rule.js';
 import type { Origin, Topology } from '../model/topology.js';
-import { buildReport, exitCodeFor, type Location, type Report } from '../report/report.js';
+import { buildReport, combineReports, exitCodeFor, type Location, type Report } from '../report/report.js';
 import { applySuppressions } from '../report/suppress.js';
 import { workTree, type FileView } from '../sources/file-view.js';
-import { loadInputs, type LoadedInputs } from '../sources/load.js';
+import { loadResolved, projectGroups, type LoadedInputs } from '../sources/load.js';
+import { resolveInputs } from '../sources/inputs.js';
 import { unresolvedOf } from '../sources/unresolved.js';
 import { InputError } from '../sources/errors.js';
 import { inlineSuppressions, loadBaseline, renderBaseline, type Suppression } from '../sources/suppressions.js';
@@ -49,28 +50,29 @@ async function readSecretValues(topology: Topology): Promise<Map<string, string>
 
 /**
  * `lifeline check [INPUT…]`: reads every input (files, directories, a lifeline.yaml), merges them
- * into one model, analyses it, applies suppressions, renders one report.
+ * into one model per project they deploy to, analyses each, applies suppressions, renders one
+ * report.
  */
 export async function runCheck(names: readonly string[], options: CheckOptions): Promise<{ output: string; exitCode: 0 | 1; report: Report }> {
-  const loaded = await loadInputs(options.view ?? workTree, names, options.config, { exclude: options.exclude ?? [] });
-  const suppressions: Suppression[] = [...loaded.documents.values()].flatMap((document) => inlineSuppressions(document));
-  const baseline = options.baseline ?? loaded.config?.baseline;
+  const resolved = await resolveInputs(options.view ?? workTree, names, options.config, { exclude: options.exclude ?? [] });
+  const groups = projectGroups(resolved);
+  const suppressions: Suppression[] = [];
+  const reports: Report[] = [];
+  const loads: LoadedInputs[] = [];
+  for (const group of groups) {
+    const loaded = loadResolved(group.inputs);
+    loads.push(loaded);
+    if (loaded.topology.services.length === 0) continue;
+    reports.push(await reportFor(loaded, options, groups.length > 1 ? group.project : undefined));
+  }
+  const [any] = loads;
+  if (reports.length === 0 || any === undefined) throw noServiceError(any ?? loadResolved(resolved));
+  // An input shared by several projects is read once: its inline suppressions are listed once.
+  const documents = new Map(loads.flatMap((l) => [...l.documents]));
+  suppressions.push(...[...documents.values()].flatMap((document) => inlineSuppressions(document)));
+  const baseline = options.baseline ?? resolved.config?.baseline;
   if (baseline !== undefined) suppressions.push(...(await loadBaseline(baseline)));
-  const { topology } = loaded;
-  if (topology.services.length === 0) throw noServiceError(loaded);
-  const analysis = analyzeTopology(topology, await readSecretValues(topology), { unresolved: unresolvedOf(loaded.fragments) });
-  const full = buildReport(analysis, {
-    version: VERSION,
-    inputs: loaded.read.map((r) => r.file),
-    sources: { read: loaded.read, ignored: loaded.ignored, notes: loaded.fragments.flatMap((f) => f.notes) },
-    failOn: options.failOn ?? loaded.config?.failOn ?? 'critical',
-    topology,
-    locate: (origin: Origin): Location => loaded.locate(origin) ?? { file: origin.file },
-    renderChanges: (edits) => [
-      ...renderTopologyChanges(edits, topology, loaded.documents),
-      ...renderImportedChanges(edits, topology, { formatOf: (file) => loaded.read.find((r) => r.file === file)?.format, locate: (origin) => loaded.locate(origin), lineText: (origin, at) => loaded.lineText(origin, at) }),
-    ],
-  });
+  const full = combineReports(reports);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   // Inline suppressions first: a baseline lists what the file itself does not already accept,
   // including what an older baseline hid (so refreshing a baseline in place keeps its entries).
@@ -89,6 +91,25 @@ export async function runCheck(names: readonly string[], options: CheckOptions):
   }
   const output = RENDERERS[options.format](report, { color: options.color });
   return { output, exitCode: exitCodeFor(report), report };
+}
+
+/** One project's report (every input's, when they name at most one project), before suppressions. */
+async function reportFor(loaded: LoadedInputs, options: CheckOptions, project: string | undefined): Promise<Report> {
+  const { topology } = loaded;
+  const analysis = analyzeTopology(topology, await readSecretValues(topology), { unresolved: unresolvedOf(loaded.fragments) });
+  return buildReport(analysis, {
+    version: VERSION,
+    inputs: loaded.read.map((r) => r.file),
+    sources: { read: loaded.read, ignored: loaded.ignored, notes: loaded.fragments.flatMap((f) => f.notes) },
+    failOn: options.failOn ?? loaded.config?.failOn ?? 'critical',
+    topology,
+    ...(project !== undefined ? { project } : {}),
+    locate: (origin: Origin): Location => loaded.locate(origin) ?? { file: origin.file },
+    renderChanges: (edits) => [
+      ...renderTopologyChanges(edits, topology, loaded.documents),
+      ...renderImportedChanges(edits, topology, { formatOf: (file) => loaded.read.find((r) => r.file === file)?.format, locate: (origin) => loaded.locate(origin), lineText: (origin, at) => loaded.lineText(origin, at) }),
+    ],
+  });
 }
 
 /**

@@ -141,8 +141,8 @@ export interface ReportUnknown {
 
 /** What was understood, and what not: every report says how much it could judge. */
 export interface ReportCoverage {
-  /** Every service found; `region` is null when unknown (see `unknowns`). */
-  readonly services: readonly { readonly name: string; readonly region: string | null; readonly location: Location }[];
+  /** Every service found; `project` and `region` are null when unknown (see `unknowns`). */
+  readonly services: readonly { readonly name: string; readonly project: string | null; readonly region: string | null; readonly location: Location }[];
   readonly dependencies: {
     readonly declared: number;
     readonly inferred: number;
@@ -199,20 +199,27 @@ export interface ReportOptions {
   readonly renderChanges: (edits: readonly Edit[]) => FileChange[];
   /** The model analysed, for coverage (services found, unknown values). */
   readonly topology: Topology;
+  /**
+   * Set when the inputs deploy to several projects: this report is one project's, and its service
+   * names and finding keys are qualified `PROJECT:NAME` (like Cloud SQL connection names) so the projects' reports can be combined.
+   */
+  readonly project?: string;
 }
 
 export function buildReport(analysis: Analysis, options: ReportOptions): Report {
   const { locate } = options;
+  const { project } = options;
+  const q = (name: string): string => (project === undefined ? name : `${project}:${name}`);
   const count = (paths: readonly PathResult[], verdict: Verdict): number => paths.filter((p) => p.verdict === verdict).length;
   const findings = [...analysis.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
   const reportFindings: ReportFinding[] = findings.map((f) => ({
     ruleId: f.ruleId,
-    key: f.key,
-    fingerprint: findingFingerprint(f.ruleId, f.key, f.origin.file),
+    key: q(f.key),
+    fingerprint: findingFingerprint(f.ruleId, q(f.key), f.origin.file),
     severity: f.severity,
     message: f.message,
     location: locate(f.origin),
-    ...(f.service !== undefined ? { service: f.service } : {}),
+    ...(f.service !== undefined ? { service: q(f.service) } : {}),
     ...(f.dependency !== undefined ? { dependency: f.dependency } : {}),
     ...(f.unjudged ? { unjudged: true as const } : {}),
   }));
@@ -248,10 +255,10 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
       },
       ...countFindings(reportFindings),
     },
-    coverage: buildCoverage(analysis, options.topology, locate),
+    coverage: buildCoverage(analysis, options.topology, locate, q),
     paths: all.map((p) => ({
       destination: p.destination,
-      service: p.service,
+      service: q(p.service),
       dependency: p.dependency,
       kind: p.kind ?? null,
       target: p.target,
@@ -272,7 +279,7 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
       title: f.title,
       recommended: f.recommended,
       edits: f.edits,
-      resolves: f.resolves,
+      resolves: f.resolves.map((r) => ({ ...r, service: q(r.service) })),
       changes: options.renderChanges(f.edits),
     })),
     rejectedFixes: analysis.rejected.map((r) => ({ title: r.title, reason: r.reason })),
@@ -298,7 +305,7 @@ export function countFindings(findings: readonly Pick<ReportFinding, 'severity' 
   return { critical: bySeverity('critical'), warning: bySeverity('warning'), info: bySeverity('info'), unjudged: findings.length - judged.length };
 }
 
-function buildCoverage(analysis: Analysis, topology: Topology, locate: (origin: Origin) => Location): ReportCoverage {
+function buildCoverage(analysis: Analysis, topology: Topology, locate: (origin: Origin) => Location, q: (name: string) => string): ReportCoverage {
   const byRule: Record<string, number> = {};
   let declared = 0;
   let inferred = 0;
@@ -325,7 +332,7 @@ function buildCoverage(analysis: Analysis, topology: Topology, locate: (origin: 
     if (seen.has(key)) return;
     seen.add(key);
     const cause = unknownCause(reason);
-    unknowns.push({ key, subject, cause, reason, where: UNKNOWN_CAUSES[cause].where, location: locate(origin), affects: count });
+    unknowns.push({ key: q(key), subject, cause, reason, where: UNKNOWN_CAUSES[cause].where, location: locate(origin), affects: count });
   };
   for (const p of [...analysis.paths, ...analysis.implicit]) {
     const u = unjudgedBy(p);
@@ -334,10 +341,61 @@ function buildCoverage(analysis: Analysis, topology: Topology, locate: (origin: 
   for (const f of analysis.findings) if (f.unjudged && !seen.has(f.key)) add(f.key, f.key, f.message, f.origin, 0);
   for (const u of unknownsInModel(topology)) add(u.key, u.subject, u.reason, u.origin, 0);
   return {
-    services: topology.services.map((s) => ({ name: s.name, region: isUnknown(s.region) ? null : s.region, location: locate(s.origin) })),
+    services: topology.services.map((s) => ({ name: q(s.name), project: topology.project ?? null, region: isUnknown(s.region) ? null : s.region, location: locate(s.origin) })),
     dependencies: { declared, inferred, byRule },
     implicitPaths: analysis.implicit.length,
     unknowns,
+  };
+}
+
+/**
+ * One report from the reports of several projects (each built with `project` set): lists joined,
+ * counts added, the status recomputed from every finding.
+ */
+export function combineReports(reports: readonly Report[]): Report {
+  const [first] = reports;
+  if (first === undefined) throw new TypeError('combineReports: no report');
+  if (reports.length === 1) return first;
+  const unique = <T>(items: readonly T[], key: (item: T) => string): T[] => [...new Map(items.map((i) => [key(i), i])).values()];
+  const add = (pick: (r: Report) => number): number => reports.reduce((sum, r) => sum + pick(r), 0);
+  const findings = reports.flatMap((r) => r.findings).sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  const byRule: Record<string, number> = {};
+  for (const r of reports) for (const [rule, n] of Object.entries(r.coverage.dependencies.byRule)) byRule[rule] = (byRule[rule] ?? 0) + n;
+  const sources = reports.flatMap((r) => (r.sources ? [r.sources] : []));
+  const implicit = (v: keyof Report['summary']['implicit']): number => add((r) => r.summary.implicit[v]);
+  return {
+    ...first,
+    status: statusFor(findings),
+    inputs: [...new Set(reports.flatMap((r) => r.inputs))],
+    ...(sources.length > 0
+      ? {
+          sources: {
+            read: unique(sources.flatMap((s) => s.read), (r) => r.file),
+            ignored: unique(sources.flatMap((s) => s.ignored), (i) => i.file),
+            notes: [...new Set(sources.flatMap((s) => s.notes))],
+          },
+        }
+      : {}),
+    summary: {
+      paths: add((r) => r.summary.paths),
+      reachable: add((r) => r.summary.reachable),
+      unreachable: add((r) => r.summary.unreachable),
+      ambiguous: add((r) => r.summary.ambiguous),
+      undetermined: add((r) => r.summary.undetermined),
+      implicit: { paths: implicit('paths'), reachable: implicit('reachable'), unreachable: implicit('unreachable'), ambiguous: implicit('ambiguous'), undetermined: implicit('undetermined') },
+      ...countFindings(findings),
+    },
+    coverage: {
+      services: reports.flatMap((r) => r.coverage.services),
+      dependencies: { declared: add((r) => r.coverage.dependencies.declared), inferred: add((r) => r.coverage.dependencies.inferred), byRule },
+      implicitPaths: add((r) => r.coverage.implicitPaths),
+      unknowns: unique(reports.flatMap((r) => r.coverage.unknowns), (u) => u.key),
+    },
+    paths: reports.flatMap((r) => r.paths),
+    findings,
+    fixes: reports.flatMap((r) => r.fixes).map((f, i) => ({ ...f, id: `fix-${i + 1}` })),
+    rejectedFixes: reports.flatMap((r) => r.rejectedFixes),
+    suppressed: reports.flatMap((r) => r.suppressed),
   };
 }
 

@@ -22,7 +22,27 @@ export interface LoadedInputs extends ResolvedInputs {
 }
 
 export async function loadInputs(view: FileView, names: readonly string[], configFile?: string, options: ResolveOptions = {}): Promise<LoadedInputs> {
-  const resolved = await resolveInputs(view, names, configFile, options);
+  return loadResolved(await resolveInputs(view, names, configFile, options));
+}
+
+/**
+ * The inputs grouped by the project they deploy to: services are identified by project, region and
+ * name, so a prod and a staging file that both deploy `api` describe two services, each analysed
+ * with its own project's networks. An input that names no project (a shared network description, a
+ * script whose project comes at run time) belongs to every group. One group when at most one
+ * project is named.
+ */
+export function projectGroups(resolved: ResolvedInputs): { readonly project: string | undefined; readonly inputs: ResolvedInputs }[] {
+  const projects = [...new Set(resolved.fragments.map((f) => f.data.project).filter((p): p is string => typeof p === 'string' && p !== 'unknown'))];
+  if (projects.length <= 1) return [{ project: projects[0], inputs: resolved }];
+  return projects.map((project) => {
+    const fragments = resolved.fragments.filter((f) => f.data.project === undefined || f.data.project === 'unknown' || f.data.project === project);
+    return { project, inputs: { ...resolved, fragments } };
+  });
+}
+
+/** Merges, validates and builds inputs already read. */
+export function loadResolved(resolved: ResolvedInputs): LoadedInputs {
   const merged = mergeFragments(resolved.fragments);
   const fragmentOf = (file: string) => resolved.fragments.find((f) => f.file === file);
   const diagnose = (path: KeyPath, message: string, options?: { key?: boolean }): Diagnostic => {

@@ -69,6 +69,34 @@ const IDENTITY: Readonly<Record<string, (item: Record<string, unknown>) => unkno
   backends: (i) => i.service,
 };
 
+/** Lists (by path from the root, `*` for each item) whose entities fall back to the top-level region. */
+const REGIONAL = [['addresses'], ['connectors'], ['databases'], ['caches'], ['services'], ['networks', '*', 'subnets'], ['networks', '*', 'routers']] as const;
+
+/** The data with its top-level region set on every regional entity that names none, and removed from the top. */
+function withOwnRegions(data: TopologyInput): TopologyInput {
+  const region = (data as Record<string, unknown>).region;
+  if (typeof region !== 'string') return data;
+  const copy = structuredClone(data) as Record<string, unknown>;
+  delete copy.region;
+  const visit = (node: unknown, path: readonly string[]): void => {
+    const [head, ...rest] = path;
+    if (head === undefined) {
+      if (Array.isArray(node)) for (const item of node) if (isRecord(item) && item.region === undefined) item.region = region;
+      return;
+    }
+    if (head === '*') {
+      if (Array.isArray(node)) for (const item of node) visit(item, rest);
+    } else if (isRecord(node)) visit(node[head], rest);
+  };
+  for (const path of REGIONAL) visit(copy, path);
+  return copy as TopologyInput;
+}
+
+/** A service's region when its input gives it (not `unknown`). */
+const regionOf = (item: unknown): string | undefined => {
+  const region = isRecord(item) ? item.region : undefined;
+  return typeof region === 'string' && region !== 'unknown' ? region : undefined;
+};
 const keyOf = (path: KeyPath): string => path.join('\u0000');
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -146,6 +174,7 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
   function mergeEntities(contributions: readonly Contribution[], path: KeyPath, identity: (item: Record<string, unknown>) => unknown): unknown[] {
     const groups = new Map<string, Contribution[]>();
     const loose: Contribution[] = [];
+    const services = path.length === 1 && path[0] === 'services';
     for (const c of contributions) {
       const seen = new Map<string, Contribution>();
       (c.value as unknown[]).forEach((item, index) => {
@@ -156,8 +185,10 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
           loose.push(entry);
           return;
         }
-        // The same name twice in one input is that input's mistake, not two views of one entity.
-        const twin = seen.get(id);
+        // The same name twice in one input is that input's mistake, not two views of one entity
+        // (a service of one name in two regions is two services).
+        const own = services ? `${id}\u0000${regionOf(item) ?? ''}` : id;
+        const twin = seen.get(own);
         if (twin) {
           const at = where(entry);
           conflicts.push({
@@ -168,24 +199,31 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
           });
           return;
         }
-        seen.set(id, entry);
+        seen.set(own, entry);
         groups.set(id, [...(groups.get(id) ?? []), entry]);
       });
     }
     const out: unknown[] = [];
-    const services = path.length === 1 && path[0] === 'services';
-    for (const [id, list] of groups) {
+    const add = (id: string, list: readonly Contribution[], name?: string): void => {
       const before = conflicts.length;
       const at = [...path, out.length];
-      out.push(merge(list, at));
+      const merged = merge(list, at);
+      out.push(name !== undefined && isRecord(merged) ? { ...merged, name } : merged);
       // Two descriptions of one service that differ are drift: keep the first, record the rest.
       if (services && list.length > 1 && conflicts.length > before) {
         const found = conflicts.splice(before);
         // The same name twice in one input stays that input's error.
         conflicts.push(...found.filter((c) => c.base.fragment === c.other.fragment));
         const differing = found.filter((c) => c.base.fragment !== c.other.fragment);
-        if (differing.length > 0) drift.push(serviceDrift(id, out.length - 1, list, differing));
+        if (differing.length > 0) drift.push(serviceDrift(name ?? id, out.length - 1, list, differing));
       }
+    };
+    for (const [id, list] of groups) {
+      // Services are identified by region and name: one name in several known regions is several
+      // services, named REGION:NAME; a description whose region is unknown may be any of them.
+      const regions = services ? [...new Set(list.map((c) => regionOf(c.value)).filter((r): r is string => r !== undefined))] : [];
+      if (regions.length <= 1) add(id, list);
+      else for (const region of regions) add(id, list.filter((c) => { const r = regionOf(c.value); return r === undefined || r === region; }), `${region}:${id}`);
     }
     for (const entry of loose) out.push(merge([entry], [...path, out.length]));
     return out;
@@ -214,8 +252,11 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
     };
   }
 
+  // Inputs with different default regions (a file per region): each input's default goes onto
+  // its own entities, so none is taken for another input's region.
+  const regions = new Set(fragments.map((f) => f.data.region).filter((r) => typeof r === 'string'));
   const data = merge(
-    fragments.map((fragment) => ({ value: fragment.data, fragment, path: [] })),
+    fragments.map((fragment) => ({ value: regions.size > 1 ? withOwnRegions(fragment.data) : fragment.data, fragment, path: [] })),
     [],
   ) as TopologyInput;
   if (conflicts.length > 0) throw new InputError(conflicts.slice(0, 50).map((c) => c.diagnostic));
