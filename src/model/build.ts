@@ -137,6 +137,7 @@ export function buildTopology(file: TopologyFile, from: string | BuildSource): B
       privateServicesAccess: privateServicesRanges(net.privateServicesAccess?.ranges, [...base, 'privateServicesAccess', 'ranges']),
       peerings: net.peerings.map((p, i) => ({ ...p, origin: at([...base, 'peerings', i]) })),
       firewall,
+      googleApisDns: maybe(net.googleApisDns, [...base, 'googleApisDns']),
       origin: at(base),
     });
   }

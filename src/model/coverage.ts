@@ -80,6 +80,7 @@ export function unknownsInModel(topology: Topology): UnknownInModel[] {
   };
   for (const network of topology.networks.values()) {
     visit('network', network, network.privateServicesAccess, 'privateServicesAccess');
+    visit('network', network, network.googleApisDns, 'googleApisDns');
     for (const router of network.routers) for (const nat of router.nats) visit('nat', nat, nat.natIps, 'natIps');
   }
   each('address', topology.addresses.values());

@@ -56,8 +56,9 @@ const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(range);
 const RFC6598 = range('100.64.0.0/10');
 const CLASS_E = range('240.0.0.0/4');
 const LOOPBACK = range('127.0.0.0/8');
-// private.googleapis.com and restricted.googleapis.com
-const GOOGLE_API_VIPS = ['199.36.153.8/30', '199.36.153.4/30'].map(range);
+/** The Private Google Access VIPs (fact googleapis-private-dns). */
+export const GOOGLE_API_VIP_RANGES = { private: '199.36.153.8/30', restricted: '199.36.153.4/30' } as const;
+const GOOGLE_API_VIPS = Object.values(GOOGLE_API_VIP_RANGES).map(range);
 
 /**
  * How Cloud Run's egress selector sees a destination address.

@@ -63,6 +63,9 @@ const networkSchema = z.strictObject({
     .describe('Private services access (servicenetworking peering). Absent: none.'),
   peerings: z.array(z.strictObject({ name, peerNetwork: name })).default([]),
   firewall: z.array(firewallSchema).default([]),
+  googleApisDns: unknownable(z.enum(['default', 'private', 'restricted']))
+    .default('default')
+    .describe('How *.googleapis.com resolves in this network: `private` or `restricted` when a private Cloud DNS zone for googleapis.com points it at private.googleapis.com (199.36.153.8/30) or restricted.googleapis.com (199.36.153.4/30). @default default'),
 });
 
 const addressSchema = z.strictObject({

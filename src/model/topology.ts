@@ -87,8 +87,15 @@ export interface Network {
   readonly privateServicesAccess: Maybe<readonly Cidr[]> | undefined;
   readonly peerings: readonly { readonly name: string; readonly peerNetwork: string; readonly origin: Origin }[];
   readonly firewall: readonly FirewallRule[];
+  /**
+   * Where `*.googleapis.com` resolves from this network: its public addresses (`default`), or the
+   * private.googleapis.com / restricted.googleapis.com VIPs a private DNS zone points it at.
+   */
+  readonly googleApisDns: Maybe<GoogleApisDns>;
   readonly origin: Origin;
 }
+
+export type GoogleApisDns = 'default' | 'private' | 'restricted';
 
 export interface Address {
   readonly name: string;

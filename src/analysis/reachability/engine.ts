@@ -1,4 +1,4 @@
-import { cidrContains, cidrsOverlap, classifyAddress, isInternalClass, parseIpv4, type AddressClass, type Cidr } from '../../model/ip.js';
+import { cidrContains, cidrsOverlap, classifyAddress, GOOGLE_API_VIP_RANGES, isInternalClass, parseIpv4, type AddressClass, type Cidr } from '../../model/ip.js';
 import type { Database, Dependency, EgressMode, FirewallRule, Nat, Network, Router, Service, Topology } from '../../model/topology.js';
 import { isUnknown } from '../../model/topology.js';
 import { invalidConnectorRange } from './connector-range.js';
@@ -375,8 +375,12 @@ function routeLeg(
   consult: (key: string) => void,
   notes: string[],
 ): Hop[] {
-  const cls = classify(leg);
-  const dest = `${leg.label} (${leg.host}${leg.port === undefined ? '' : `:${leg.port}`})`;
+  // A private DNS zone for googleapis.com in the network the service enters sends API traffic to
+  // the private.googleapis.com or restricted.googleapis.com VIPs (fact googleapis-private-dns).
+  const dns = leg.googleApi && 'entry' in entryResult ? entryResult.entry.network.googleApisDns : 'default';
+  const vip = dns === 'private' || dns === 'restricted' ? dns : undefined;
+  const cls = vip ? 'google-vip' : classify(leg);
+  const dest = `${leg.label} (${leg.host}${leg.port === undefined ? '' : `:${leg.port}`}${vip ? `, which the network's DNS resolves to ${vip}.googleapis.com ${GOOGLE_API_VIP_RANGES[vip]}` : ''})`;
   const hops: Hop[] = [];
   if (cls === 'public-host') notes.push(`assumes ${leg.host} resolves to a public address`);
   const internal = isInternalClass(cls) || cls === 'internal-host';
@@ -396,6 +400,10 @@ function routeLeg(
     return [...hops, ...admit(leg, { kind: 'shared' })];
   }
 
+  if (mode === 'private-ranges-only' && leg.googleApi && isUnknown(dns) && 'entry' in entryResult) {
+    // To the VIPs the traffic enters the VPC; to the public addresses it does not.
+    return [hop('SELECT_EGRESS', `${dest}: private-ranges-only sends it into the VPC only if the network's DNS resolves it to the private or restricted VIPs, and where it resolves is not known`, 'undetermined', 'googleapis-private-dns', { cause: 'UNKNOWN_CONFIGURATION', origin: service.egressOrigin, unknown: googleApisDnsUnknown(entryResult.entry.network, dns) })];
+  }
   const intoVpc = mode === 'all-traffic' || cls === 'rfc1918' || cls === 'google-vip';
   if (mode === 'private-ranges-only' && (cls === 'rfc6598' || cls === 'class-e')) {
     return [hop('SELECT_EGRESS', `${dest} is in ${cls === 'rfc6598' ? 'RFC 6598' : 'Class E'} space; whether private-ranges-only sends it into the VPC is not documented`, 'undetermined', 'egress-other-private-ranges', { cause: 'UNKNOWN_CONFIGURATION', origin: service.egressOrigin })];
@@ -422,10 +430,30 @@ function routeLeg(
 
   if (cls === 'google-api' || cls === 'google-vip') {
     if (entry.privateGoogleAccess) {
-      hops.push(hop('PRIVATE_GOOGLE_ACCESS', `subnet ${entry.subnetName ?? '?'} has Private Google Access: ${leg.host} is reached internally`, 'forward', 'private-google-access'));
+      hops.push(hop('PRIVATE_GOOGLE_ACCESS', `subnet ${entry.subnetName ?? '?'} has Private Google Access: ${leg.host} is reached internally`, 'forward', vip ? 'googleapis-private-dns' : 'private-google-access'));
       return [...hops, ...admit(leg, { kind: 'internal' })];
     }
     const nat = findNat(index, entry);
+    if (vip && !entry.hidden) {
+      return [
+        ...hops,
+        hop('PRIVATE_GOOGLE_ACCESS', `${dest}: the VIPs are reached only with Private Google Access, which subnet ${entry.subnetName ?? '?'} does not have${nat ? ' (Cloud NAT does not carry traffic to them)' : ''}`, 'drop', 'googleapis-private-dns', {
+          cause: 'PRIVATE_GOOGLE_ACCESS_DISALLOWED',
+          origin: service.egressOrigin,
+        }),
+      ];
+    }
+    if (leg.googleApi && isUnknown(dns) && nat) {
+      // Through NAT when *.googleapis.com resolves to its public addresses, not when a private zone points it at the VIPs.
+      return [
+        ...hops,
+        hop('PRIVATE_GOOGLE_ACCESS', `${dest}: subnet ${entry.subnetName ?? '?'} has no Private Google Access; Cloud NAT reaches Google APIs at their public addresses, but not the private VIPs a DNS zone may point them at`, 'undetermined', 'googleapis-private-dns', {
+          cause: 'UNKNOWN_CONFIGURATION',
+          origin: service.egressOrigin,
+          unknown: googleApisDnsUnknown(entry.network, dns),
+        }),
+      ];
+    }
     if (!nat && entry.hidden) {
       // Nothing says whether Private Google Access applies to a hidden subnet (fact connector-hidden-subnet-pga).
       return [
@@ -475,6 +503,11 @@ function regionUnknown(service: Service, what: string): Hop {
     origin: service.origin,
     unknown: unknownValue(`service:${service.name}.region`, `service ${service.name}: region`, region.reason, service.origin),
   });
+}
+
+/** Where `*.googleapis.com` resolves in a network, not known (keyed as coverage lists the model's unknowns). */
+function googleApisDnsUnknown(network: Network, dns: { readonly reason: string }): UnknownValue {
+  return unknownValue(`network:${network.name}.googleApisDns`, `network ${network.name}: where *.googleapis.com resolves`, dns.reason, network.origin);
 }
 
 function hostUnknown(host: string): UnknownValue {

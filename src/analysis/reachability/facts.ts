@@ -70,6 +70,12 @@ export const FACTS = {
     confidence: 'documented',
     source: 'https://cloud.google.com/run/docs/configuring/networking-best-practices',
   },
+  'googleapis-private-dns': {
+    statement:
+      'Where a private DNS zone maps *.googleapis.com to private.googleapis.com (199.36.153.8/30) or restricted.googleapis.com (199.36.153.4/30), API traffic goes to those VIPs: an internal destination, sent into the VPC under either egress mode, reached only from a subnet with Private Google Access; the VIPs are not announced to the internet, so Cloud NAT does not reach them.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/vpc-service-controls/docs/set-up-private-connectivity',
+  },
   'connector-region': {
     statement: 'A connector must be in the same region as the service that uses it.',
     confidence: 'documented',

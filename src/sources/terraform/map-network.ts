@@ -1,5 +1,5 @@
 import type { KeyPath } from '../document.js';
-import { parseIpv4 } from '../../model/ip.js';
+import { cidrContains, GOOGLE_API_VIP_RANGES, parseCidr, parseIpv4 } from '../../model/ip.js';
 import type { Emit, MappingContext, NetworkEntry } from './map-context.js';
 import { blocks, isBoolean, isNumber, isString, lastSegment, read, resourceName, type ResourcesOfType } from './map-read.js';
 import type { TerraformResource } from './resource.js';
@@ -30,6 +30,7 @@ export function mapNetworks(ctx: MappingContext, ofType: ResourcesOfType): void 
   for (const r of ofType('google_compute_address')) mapAddress(ctx, r);
   mapPrivateServicesAccess(ctx, ofType('google_compute_global_address'), ofType('google_service_networking_connection'));
   for (const r of ofType('google_compute_network_peering')) mapPeering(ctx, r);
+  for (const r of ofType('google_dns_managed_zone')) mapGoogleApisZone(ctx, r, ofType('google_dns_record_set'));
 }
 
 /** The network an entity names in `attribute`, found or created; a note and undefined when it cannot be named. */
@@ -204,4 +205,50 @@ function mapPeering(ctx: MappingContext, r: TerraformResource): void {
   ctx.record(path, r);
   ctx.record([...path, 'peerNetwork'], r, ['peer_network']);
   peerings.push({ name, peerNetwork: peer });
+}
+
+/**
+ * A private Cloud DNS zone for `googleapis.com.` (registry.terraform.io/providers/hashicorp/google/
+ * latest/docs/resources/dns_managed_zone) changes where every Google API resolves in the networks
+ * it is visible to: to private.googleapis.com or restricted.googleapis.com, as its
+ * `*.googleapis.com.` record says (a CNAME to either name, or A records in either VIP range).
+ */
+function mapGoogleApisZone(ctx: MappingContext, zone: TerraformResource, records: readonly TerraformResource[]): void {
+  const dnsName = read(zone, ['dns_name'], isString);
+  if (dnsName.kind !== 'known' || dnsName.value.replace(/\.$/, '') !== 'googleapis.com') return;
+  if (zone.values.visibility !== 'private') return;
+  const zoneName = resourceName(zone);
+  const own = records.filter((record) => {
+    const name = ctx.nameAt(record, ['managed_zone'], ['google_dns_managed_zone']);
+    return name.kind === 'known' && name.value === zoneName;
+  });
+  const target = googleApisTarget(zone, own);
+  blocks(zone, ['private_visibility_config']).forEach((_, i) => {
+    const networks = blocks(zone, ['private_visibility_config', i, 'networks']);
+    networks.forEach((__, j) => {
+      const attribute = ['private_visibility_config', i, 'networks', j, 'network_url'];
+      const network = networkOf(ctx, zone, `${zone.address} (DNS for googleapis.com)`, attribute);
+      if (network === undefined) return;
+      const e: Emit = { resource: zone, path: network.path, label: `networks[${network.name}]` };
+      network.entry.googleApisDns = ctx.fieldOrUnknown(e, 'googleApisDns', ['dns_name'], target) ?? 'unknown';
+    });
+  });
+}
+
+function googleApisTarget(zone: TerraformResource, records: readonly TerraformResource[]): { kind: 'known'; value: 'private' | 'restricted' } | { kind: 'unknown'; reason: string } {
+  const wildcard = records.find((r) => r.values.name === '*.googleapis.com.');
+  if (wildcard === undefined) return { kind: 'unknown', reason: `${zone.address} is a private zone for googleapis.com, and no *.googleapis.com. record of it is in the input: where Google APIs resolve is not known` };
+  const rrdatas = read(wildcard, ['rrdatas'], (v): v is string[] => Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string'));
+  if (rrdatas.kind === 'unknown') return rrdatas;
+  const values = rrdatas.kind === 'known' ? rrdatas.value : [];
+  for (const vip of ['private', 'restricted'] as const) {
+    const range = parseCidr(GOOGLE_API_VIP_RANGES[vip]);
+    const cname = values.every((v) => v.replace(/\.$/, '') === `${vip}.googleapis.com`);
+    const addresses = values.every((v) => {
+      const ip = parseIpv4(v);
+      return ip !== undefined && range !== undefined && cidrContains(range, ip);
+    });
+    if (values.length > 0 && (cname || addresses)) return { kind: 'known', value: vip };
+  }
+  return { kind: 'unknown', reason: `${wildcard.address} points *.googleapis.com at ${values.join(', ') || 'nothing the input gives'}, neither private.googleapis.com nor restricted.googleapis.com` };
 }
