@@ -23,9 +23,11 @@ const MIB = 1024 * 1024;
 const MAX_CHECK_TO_PARSE = 3;
 /** Per-service check time growing more than this from one size to the next (10×) is not linear. */
 const MAX_PER_SERVICE_GROWTH = 2;
+/** Judging every service's egress (implicit destinations) may add this much to check time at the largest size. */
+const MAX_IMPLICIT_OVERHEAD = 0.1;
 
 interface Row extends GeneratedFile {
-  readonly m: Measurement;
+  readonly m: Measurement & { readonly baseSeconds: number };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -36,6 +38,7 @@ function isMeasurement(v: unknown): v is Measurement {
     isRecord(v) &&
     isNumber(v['parseSeconds']) &&
     isNumber(v['checkSeconds']) &&
+    isNumber(v['implicitPaths']) &&
     isNumber(v['peakRssMb']) &&
     isNumber(v['paths']) &&
     isNumber(v['findings']) &&
@@ -46,12 +49,18 @@ function isMeasurement(v: unknown): v is Measurement {
   );
 }
 
-async function measureInChild(file: string): Promise<Measurement> {
-  const { stdout } = await run(process.execPath, ['--expose-gc', MEASURE, file], { maxBuffer: 16 * MIB });
-  const last = stdout.trim().split('\n').pop() ?? '';
-  const parsed: unknown = JSON.parse(last);
-  if (!isMeasurement(parsed)) throw new Error(`unexpected output from ${MEASURE} ${file}: ${last.slice(0, 200)}`);
-  return parsed;
+async function lastLine(args: readonly string[]): Promise<unknown> {
+  const { stdout } = await run(process.execPath, ['--expose-gc', MEASURE, ...args], { maxBuffer: 16 * MIB });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as unknown;
+}
+
+/** The full check in one child, the check without implicit destinations in another. */
+async function measureInChild(file: string): Promise<Row['m']> {
+  const parsed = await lastLine([file]);
+  if (!isMeasurement(parsed)) throw new Error(`unexpected output from ${MEASURE} ${file}: ${JSON.stringify(parsed).slice(0, 200)}`);
+  const base = await lastLine([file, '--base']);
+  if (!isRecord(base) || !isNumber(base['baseSeconds'])) throw new Error(`unexpected output from ${MEASURE} ${file} --base`);
+  return { ...parsed, baseSeconds: base['baseSeconds'] };
 }
 
 const round = (n: number, digits: number): number => Number(n.toFixed(digits));
@@ -69,8 +78,9 @@ function describe(row: Row): string {
     `parse=${m.parseSeconds.toFixed(3).padStart(7)} s`,
     `check=${m.checkSeconds.toFixed(3).padStart(7)} s`,
     `check/parse=${(m.checkSeconds / m.parseSeconds).toFixed(1).padStart(6)}x`,
+    `implicit=+${(((m.checkSeconds - m.baseSeconds) / m.baseSeconds) * 100).toFixed(1).padStart(5)}%`,
     `peakRSS=${m.peakRssMb.toFixed(1).padStart(7)} MB`,
-    `| ${m.paths} paths (${verdicts}); ${m.findings} findings, ${m.fixes} fixes, ${m.rejectedFixes} rejected`,
+    `| ${m.paths} paths (${verdicts}), ${m.implicitPaths} implicit; ${m.findings} findings, ${m.fixes} fixes, ${m.rejectedFixes} rejected`,
   ].join('  ');
 }
 
@@ -121,7 +131,14 @@ async function main(): Promise<void> {
       notes.push(`${r.format} ${r.services}: check is ${(r.m.checkSeconds / r.m.parseSeconds).toFixed(1)}x parse (expected within ${MAX_CHECK_TO_PARSE}x)`);
     }
   }
+  for (const format of BENCH_FORMATS) {
+    const { m } = find(largest, format);
+    const overhead = (m.checkSeconds - m.baseSeconds) / m.baseSeconds;
+    if (overhead > MAX_IMPLICIT_OVERHEAD) notes.push(`${format} ${largest}: implicit destinations add ${(overhead * 100).toFixed(1)}% to check time (expected within ${MAX_IMPLICIT_OVERHEAD * 100}%)`);
+  }
   for (const note of notes) console.log(`SLOW: ${note}`);
+  // Non-linear growth or a costly egress judgement fails the run, so CI and people notice.
+  if (notes.length > 0) process.exitCode = 1;
 
   const yaml = find(largest, 'yaml').m;
   const json = find(largest, 'json').m;
@@ -135,6 +152,7 @@ async function main(): Promise<void> {
       services: largest,
       format: 'json',
       checkSeconds: round(json.checkSeconds, 3),
+      implicitOverhead: round((json.checkSeconds - json.baseSeconds) / json.baseSeconds, 3),
       parseSeconds: round(json.parseSeconds, 3),
       peakRssMb: round(json.peakRssMb, 1),
     }),

@@ -1,15 +1,19 @@
 /**
  * One benchmark run, in its own process so that peak RSS belongs to this file alone.
- * Usage: node --expose-gc dist/bench/measure.js FILE
+ * Usage: node --expose-gc dist/bench/measure.js FILE [--base]
  * Prints one JSON line (a Measurement) on stdout.
  *
  * parse = readTextFile + parseSource (read the file, parse it to a value with positions available).
- * check = loadTopologyFile + analyzeTopology + JSON.stringify of paths and findings (the whole
- *         `lifeline check` pipeline as a library, with stringify standing in for rendering).
+ * check = loadTopologyFile + analyzeTopology + buildReport + JSON.stringify of the report (the
+ *         whole `lifeline check` pipeline as a library, with stringify standing in for rendering).
+ * base  = with --base, only the check without the implicit destinations (internet, Google APIs,
+ *         private ranges), in its own process so that neither run inherits the other's heap: the
+ *         difference is what judging every service's egress costs.
  * Each is timed after one warm-up run; the median of 3 runs is reported.
  */
 import { performance } from 'node:perf_hooks';
 import { analyzeTopology } from '../src/analysis/analyze.js';
+import { buildReport } from '../src/report/report.js';
 import { parseSource, readTextFile } from '../src/sources/document.js';
 import { loadTopologyFile } from '../src/sources/topology-file.js';
 
@@ -18,6 +22,7 @@ export interface Measurement {
   readonly checkSeconds: number;
   readonly parseRuns: readonly number[];
   readonly checkRuns: readonly number[];
+  readonly implicitPaths: number;
   /** process.resourceUsage().maxRSS, converted from KiB to MiB. */
   readonly peakRssMb: number;
   readonly paths: number;
@@ -59,15 +64,28 @@ async function parseOnce(file: string): Promise<number> {
   return doc.text.length;
 }
 
-async function checkOnce(file: string): Promise<{ output: string; analysis: ReturnType<typeof analyzeTopology> }> {
+async function checkOnce(file: string, implicit = true): Promise<{ output: string; analysis: ReturnType<typeof analyzeTopology> }> {
   const { topology } = await loadTopologyFile(file);
-  const analysis = analyzeTopology(topology);
-  const output = JSON.stringify({ paths: analysis.paths, findings: analysis.findings });
+  const analysis = analyzeTopology(topology, new Map(), { implicit });
+  const report = buildReport(analysis, {
+    version: 'bench',
+    inputs: [file],
+    failOn: 'critical',
+    topology,
+    locate: (origin) => ({ file: origin.file }),
+    renderChanges: () => [],
+  });
+  const output = JSON.stringify(report);
   return { output, analysis };
 }
 
 async function main(file: string): Promise<void> {
   const parse = await measure(() => parseOnce(file));
+  if (process.argv.includes('--base')) {
+    const base = await measure(() => checkOnce(file, false));
+    console.log(JSON.stringify({ baseSeconds: median(base.runs), baseRuns: base.runs }));
+    return;
+  }
   const check = await measure(() => checkOnce(file));
   const { analysis, output } = check.last;
   const verdicts: Record<string, number> = {};
@@ -77,6 +95,7 @@ async function main(file: string): Promise<void> {
     checkSeconds: median(check.runs),
     parseRuns: parse.runs,
     checkRuns: check.runs,
+    implicitPaths: analysis.implicit.length,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     paths: analysis.paths.length,
     verdicts,

@@ -19,12 +19,17 @@ export interface Analysis extends FixProposals {
 export function analyzeTopology(
   topology: Topology,
   secretValues: ReadonlyMap<string, string> = new Map(),
-  options: { readonly fixes?: boolean; readonly unresolved?: readonly Unresolved[] } = {},
+  options: {
+    readonly fixes?: boolean;
+    readonly unresolved?: readonly Unresolved[];
+    /** Trace each service's implicit destinations (internet, Google APIs, private ranges). @default true */
+    readonly implicit?: boolean;
+  } = {},
 ): Analysis {
   const index = indexTopology(topology);
   const drift = topology.drift ?? [];
   const paths = reconcileDescriptions(index, drift, analyzeReachability(index));
-  const implicit = reconcileDescriptions(index, drift, analyzeImplicitDestinations(index));
+  const implicit = options.implicit === false ? [] : reconcileDescriptions(index, drift, analyzeImplicitDestinations(index));
   const unresolved = options.unresolved ?? [];
   const findings = RULES.flatMap((rule) => rule.check({ topology, paths, implicitPaths: implicit, unresolved, secretValues }, defaultOptions(rule)));
   // diff compares verdicts and findings only: proposing (and verifying) fixes is check's job.

@@ -33,7 +33,7 @@ const CAUSE_WORDS: readonly (readonly [UnknownCause, RegExp])[] = [
   ['after-apply', /known after apply|after apply/i],
   ['ci-secret', /\bsecrets?\.|ci secret|from a secret/i],
   ['module-not-resolved', /module\b.*\b(not (resolved|fetched|found|read)|unresolved)/i],
-  ['variable-without-value', /variable\b.*\b(no value|without a value|not set|has no default)/i],
+  ['variable-without-value', /(variable|\bvar\.[\w-]+)\b.*\b(no value|without a value|not set|has no default)/i],
   ['expression-not-evaluated', /not evaluated|cannot be evaluated|not evaluate/i],
   ['conflicting-branches', /may not both run|both (branches|set)|two commands/i],
   ['run-time', /run[ -]?time|environment variable|not defined in the script|from the environment|\$\{?[A-Z_]+\}? is not set/i],

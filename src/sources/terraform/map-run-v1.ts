@@ -1,7 +1,7 @@
 import type { KeyPath } from '../document.js';
 import type { Emit, MappingContext, ServiceEntryInput } from './map-context.js';
 import { isNumber, isString, read, type Read } from './map-read.js';
-import { addCloudSqlInstances, applyVpcAccess, connectionNameOf, environment, startupProbe } from './map-service.js';
+import { addCloudSqlInstances, applyVpcAccess, connectionNameOf, environment, serviceRegion, startupProbe } from './map-service.js';
 import type { TerraformResource } from './resource.js';
 
 /**
@@ -24,8 +24,8 @@ export function mapRunV1Service(ctx: MappingContext, r: TerraformResource): void
   ctx.record(e.path, r);
   const entry: ServiceEntryInput = { name };
   ctx.lists.services.push(entry);
-  entry.region = ctx.region(e, ['location']);
   const connectorAt = annotation('run.googleapis.com/vpc-access-connector');
+  entry.region = serviceRegion(ctx, e, [connectorAt]);
   const interfacesAt = annotation('run.googleapis.com/network-interfaces');
   const connector = ctx.nameAt(r, connectorAt, ['google_vpc_access_connector']);
   const interfaces = read(r, interfacesAt, isString);

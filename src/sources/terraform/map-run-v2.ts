@@ -1,7 +1,7 @@
 import type { Emit, MappingContext, ServiceEntryInput } from './map-context.js';
 import { blocks, isNumber, isStringList, read, type Read, type ResourcesOfType } from './map-read.js';
 import { mapRunV1Service } from './map-run-v1.js';
-import { addCloudSqlInstances, applyVpcAccess, durationSeconds, environment, sqlConnectionNames, startupProbe } from './map-service.js';
+import { addCloudSqlInstances, applyVpcAccess, durationSeconds, environment, serviceRegion, sqlConnectionNames, startupProbe } from './map-service.js';
 import type { TerraformResource } from './resource.js';
 
 /**
@@ -26,8 +26,8 @@ function mapRunV2Service(ctx: MappingContext, r: TerraformResource): void {
   const entry: ServiceEntryInput = { name };
   ctx.lists.services.push(entry);
   const t = ['template', 0];
-  entry.region = ctx.region(e, ['location']);
   const vpc = [...t, 'vpc_access', 0];
+  entry.region = serviceRegion(ctx, e, [[...vpc, 'connector'], [...vpc, 'network_interfaces', 0, 'subnetwork']]);
   if (blocks(r, [...t, 'vpc_access']).length > 0) {
     const egress = read(r, [...vpc, 'egress'], isEgress);
     const ni = [...vpc, 'network_interfaces', 0];

@@ -9,6 +9,19 @@ const v1 = (annotations: Record<string, unknown>, spec: Record<string, unknown> 
   resource('google_cloud_run_service.worker', { name: 'worker', location: 'europe-west1', template: [{ metadata: [{ annotations }], spec: [spec] }] }, { unknown, refs });
 
 describe('terraformFragment: google_cloud_run_v2_service', () => {
+  it('takes an unknown location\'s region from the connector path, and otherwise keeps it unknown with its reason', () => {
+    const unknown = { location: 'var.region has no default and no value in terraform.tfvars' };
+    const located = resource('google_cloud_run_v2_service.api', { name: 'api', template: [{ vpc_access: [{ connector: 'projects/p/locations/us-central1/connectors/c1', egress: 'ALL_TRAFFIC' }] }] }, { unknown });
+    const fragment = fragmentOf([located]);
+    assert.equal(fragment.data.services?.[0]?.region, 'us-central1');
+    assert.match(fragment.notes.join('\n'), /region: var\.region has no default .*; us-central1 from google_cloud_run_v2_service\.api\.template\.vpc_access\.connector/);
+    const bare = fragmentOf([resource('google_cloud_run_v2_service.api', { name: 'api', template: [{}] }, { unknown })]);
+    assert.equal(bare.data.services?.[0]?.region, 'unknown');
+    assert.equal(bare.unknownReason(['services', 0, 'region']), unknown.location);
+    // No location at all: the provider's region applies, so nothing is recorded here.
+    assert.equal(fragmentOf([resource('google_cloud_run_v2_service.api', { name: 'api', template: [{}] })]).data.services?.[0]?.region, undefined);
+  });
+
   it('makes the egress unknown when the connector cannot be named, rather than dropping VPC access', () => {
     const fragment = fragmentOf([v2({ vpc_access: [{ egress: 'ALL_TRAFFIC' }] }, { 'template[0].vpc_access[0].connector': 'known after apply (google_cloud_run_v2_service.api.template[0].vpc_access[0].connector)' })]);
     assert.deepEqual(fragment.data.services, [{ name: 'api', region: 'europe-west1', egress: 'unknown' }]);

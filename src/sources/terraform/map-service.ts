@@ -166,3 +166,43 @@ export function addCloudSqlInstances(ctx: MappingContext, e: Emit, entry: Servic
     entry.cloudSqlInstances.push(name);
   }
 }
+
+/**
+ * A service's region: its `location`; when that is not known, the region its connector or
+ * subnetwork names (`projects/p/locations/R/connectors/c`, `…/regions/R/subnetworks/s`, or the
+ * `region` of the connector resource referred to), since a connector must be in its service's
+ * region (fact connector-region); else unknown with the location's reason. Absent: the provider's
+ * region applies.
+ */
+export function serviceRegion(ctx: MappingContext, e: Emit, access: readonly KeyPath[]): string | 'unknown' | undefined {
+  const r = e.resource;
+  const location = read(r, ['location'], isString);
+  if (location.kind === 'known') return ctx.field(e, 'region', ['location'], location);
+  for (const at of access) {
+    const found = regionNamedAt(ctx, r, at);
+    if (found === undefined) continue;
+    ctx.record([...e.path, 'region'], r, at);
+    ctx.note(`${e.label}.region: ${location.kind === 'unknown' ? `${location.reason}; ` : ''}${found} from ${describeAt(r, at)} (a connector is in its service's region)`);
+    return found;
+  }
+  if (location.kind === 'absent') return undefined;
+  return ctx.fieldOrUnknown(e, 'region', ['location'], location);
+}
+
+function describeAt(r: TerraformResource, at: KeyPath): string {
+  return `${r.address}.${at.filter((k) => typeof k === 'string').join('.')}`;
+}
+
+/** The region in a resource path (`projects/P/locations/R/…`, `projects/P/regions/R/…`) or of the resource an expression refers to. */
+function regionNamedAt(ctx: MappingContext, r: TerraformResource, at: KeyPath): string | undefined {
+  const value = read(r, at, isString);
+  if (value.kind === 'known') {
+    const segments = value.value.split('/');
+    const i = segments.findIndex((s) => s === 'locations' || s === 'regions');
+    const region = i >= 0 ? segments[i + 1] : undefined;
+    return region !== undefined && region !== '' ? region : undefined;
+  }
+  const [target] = ctx.referenced(r, at, ['google_vpc_access_connector', 'google_compute_subnetwork']);
+  const region = target?.values.region;
+  return typeof region === 'string' && region !== '' ? region : undefined;
+}
