@@ -86,7 +86,9 @@ resource "google_cloud_run_v2_service" "api" {
 
 describe('Google APIs where a private DNS zone points them at the VIPs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lifeline-googleapis-dns-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('by default, private-ranges-only keeps Google APIs on Cloud Run\'s own path: reachable without Private Google Access', () => {
     writeFileSync(join(dir, 'default.yaml'), topology(undefined, false));
@@ -97,10 +99,10 @@ describe('Google APIs where a private DNS zone points them at the VIPs', () => {
     writeFileSync(join(dir, 'private.yaml'), topology('private', false));
     const path = googleApis(check(dir, 'private.yaml'));
     assert.equal(path?.verdict, 'UNREACHABLE');
-    assert.equal(path?.cause, 'PRIVATE_GOOGLE_ACCESS_DISALLOWED');
-    const last = path?.hops.at(-1);
+    assert.equal(path.cause, 'PRIVATE_GOOGLE_ACCESS_DISALLOWED');
+    const last = path.hops.at(-1);
     assert.equal(last?.fact?.id, 'googleapis-private-dns');
-    assert.match(last?.detail ?? '', /private\.googleapis\.com 199\.36\.153\.8\/30/);
+    assert.match(last.detail, /private\.googleapis\.com 199\.36\.153\.8\/30/);
     writeFileSync(join(dir, 'private-pga.yaml'), topology('private', true));
     assert.equal(googleApis(check(dir, 'private-pga.yaml'))?.verdict, 'REACHABLE');
   });
@@ -116,7 +118,7 @@ describe('Google APIs where a private DNS zone points them at the VIPs', () => {
     writeFileSync(join(tf, 'main.tf'), terraform('  type = "CNAME"\n  ttl = 300\n  rrdatas = ["private.googleapis.com."]'));
     const path = googleApis(check(dir, 'cname'));
     assert.equal(path?.verdict, 'UNREACHABLE');
-    assert.equal(path?.cause, 'PRIVATE_GOOGLE_ACCESS_DISALLOWED');
+    assert.equal(path.cause, 'PRIVATE_GOOGLE_ACCESS_DISALLOWED');
   });
 
   it('Terraform: A records in the restricted range say restricted; a record pointing elsewhere leaves the DNS unknown, named in coverage', () => {

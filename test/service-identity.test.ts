@@ -25,7 +25,9 @@ const verdicts = (report: Report): string[] =>
 
 describe('services are identified by project, region and name', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lifeline-identity-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('prod and staging files deploying the same names are two sets of services, not drift and not a conflict', () => {
     // The same topology in two projects: staging after the bad deploy, prod still before it.

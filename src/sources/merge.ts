@@ -89,7 +89,7 @@ function withOwnRegions(data: TopologyInput): TopologyInput {
     } else if (isRecord(node)) visit(node[head], rest);
   };
   for (const path of REGIONAL) visit(copy, path);
-  return copy as TopologyInput;
+  return copy;
 }
 
 /** A service's region when its input gives it (not `unknown`). */

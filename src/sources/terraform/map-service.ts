@@ -174,7 +174,7 @@ export function addCloudSqlInstances(ctx: MappingContext, e: Emit, entry: Servic
  * region (fact connector-region); else unknown with the location's reason. Absent: the provider's
  * region applies.
  */
-export function serviceRegion(ctx: MappingContext, e: Emit, access: readonly KeyPath[]): string | 'unknown' | undefined {
+export function serviceRegion(ctx: MappingContext, e: Emit, access: readonly KeyPath[]): string | undefined {
   const r = e.resource;
   const location = read(r, ['location'], isString);
   if (location.kind === 'known') return ctx.field(e, 'region', ['location'], location);
