@@ -31,10 +31,11 @@ export interface FixProposals {
  * else, and adds no security finding. Only services whose paths consulted an edited entity are
  * re-analysed, which keeps this linear in the size of what the edit can affect.
  */
+const SECURITY_RULES = RULES.filter((r) => r.category === 'security');
+
 export function proposeFixes(topology: Topology, paths: readonly PathResult[]): FixProposals {
   const failed = paths.filter((p) => p.verdict !== 'REACHABLE');
   if (failed.length === 0) return { fixes: [], rejected: [] };
-  const baselineSecurity = securityFindings(topology);
   const seen = new Set<string>();
   const fixes: Omit<Fix, 'recommended'>[] = [];
   const rejected: RejectedFix[] = [];
@@ -59,12 +60,17 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
     seen.add(key);
     const title = edits.map(describeEdit).join('; ');
     const edited = applyEdits(topology, edits);
-    const newHoles = securityFindings(edited).filter((f) => !baselineSecurity.includes(f));
+    const touched = edits.flatMap(editTouches);
+    const affectedNames = new Set(touched.flatMap((k) => [...(servicesByKey.get(k) ?? [])]));
+    // A service's security findings change only when an edit touches it or what its paths consulted:
+    // compare those services (and every shared entity) before and after, not the whole topology.
+    for (const k of touched) if (k.startsWith('service:')) affectedNames.add(k.slice('service:'.length));
+    const secureBefore = new Set(securityFindings(topology, affectedNames));
+    const newHoles = securityFindings(edited, affectedNames).filter((f) => !secureBefore.has(f));
     if (newHoles.length > 0) {
       rejected.push({ edits, title, reason: `opens a security hole: ${newHoles.join('; ')} (run lifeline explain on the rule for why)` });
       continue;
     }
-    const affectedNames = new Set(edits.flatMap(editTouches).flatMap((k) => [...(servicesByKey.get(k) ?? [])]));
     // Edits keep the order of services, so positions found once on the original stay valid.
     const affected = [...affectedNames].flatMap((name) => {
       const at = positionOf.get(name);
@@ -89,10 +95,13 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
   return { fixes: fixes.map((f, i) => ({ ...f, recommended: i === 0 })), rejected };
 }
 
-/** Critical security findings: a fix may never add one (an authorized network of 0.0.0.0/0, say). */
-function securityFindings(topology: Topology): string[] {
-  return RULES.filter((r) => r.category === 'security')
-    .flatMap((r) => r.check({ topology, paths: [], implicitPaths: [], unresolved: [], secretValues: new Map() }, defaultOptions(r)))
+/**
+ * Critical security findings: a fix may never add one (an authorized network of 0.0.0.0/0, say).
+ * Of the services, only those named are checked; every other entity is.
+ */
+function securityFindings(topology: Topology, services: ReadonlySet<string>): string[] {
+  const scoped: Topology = { ...topology, services: topology.services.filter((s) => services.has(s.name)) };
+  return SECURITY_RULES.flatMap((r) => r.check({ topology: scoped, paths: [], implicitPaths: [], unresolved: [], secretValues: new Map() }, defaultOptions(r)))
     .filter((f) => f.severity === 'critical')
     .map((f) => `${f.ruleId}:${f.key}`);
 }
