@@ -13,6 +13,7 @@ import { inlineSuppressions, loadBaseline, renderBaseline, type Suppression } fr
 import { renderImportedChanges } from '../sources/imported-patch.js';
 import { renderTopologyChanges } from '../sources/topology-patch.js';
 import { VERSION } from '../version.js';
+import { runSecrets } from '../model/secret-registry.js';
 import { RENDERERS, type OutputFormat } from './formats.js';
 
 export interface CheckOptions {
@@ -40,7 +41,9 @@ async function readSecretValues(topology: Topology): Promise<Map<string, string>
   for (const secret of topology.secrets.values()) {
     if (secret.file === undefined) continue;
     try {
-      values.set(secret.name, (await readFile(secret.file, 'utf8')).replace(/\r?\n$/, ''));
+      const value = (await readFile(secret.file, 'utf8')).replace(/\r?\n$/, '');
+      runSecrets.add(value);
+      values.set(secret.name, value);
     } catch {
       // An unreadable file leaves the format unchecked; it is not a configuration error.
     }
@@ -82,7 +85,7 @@ export async function runCheck(names: readonly string[], options: CheckOptions):
     // Written whole to a temporary name, then renamed: never half a baseline.
     const { file, reason, expires } = options.writeBaseline;
     try {
-      await writeFile(`${file}.tmp`, renderBaseline(inline.findings, reason, expires));
+      await writeFile(`${file}.tmp`, runSecrets.redact(renderBaseline(inline.findings, reason, expires)));
       await rename(`${file}.tmp`, file);
     } catch (error: unknown) {
       const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';

@@ -22,15 +22,22 @@ export interface ErrorDocument {
   readonly errors: readonly ErrorEntry[];
 }
 
-/** The errors of an input problem, redacted: the source line (code frame) is left out. */
+/** Entries a document lists; the rest are counted in one last entry. */
+const MAX_ENTRIES = 200;
+const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** The errors of an input problem, redacted and bounded: the source line (code frame) is left out. */
 export function errorEntries(diagnostics: readonly Diagnostic[]): ErrorEntry[] {
-  return diagnostics.map((d) => ({
+  const entries: ErrorEntry[] = diagnostics.slice(0, MAX_ENTRIES).map((d) => ({
     file: redactUrlPasswords(d.file),
     line: d.line ?? null,
     column: d.line === undefined ? null : (d.column ?? 1),
-    keyPath: d.keyPath === undefined ? null : redactUrlPasswords(d.keyPath),
-    message: redactUrlPasswords(d.message),
+    keyPath: d.keyPath === undefined ? null : cut(redactUrlPasswords(d.keyPath), 200),
+    message: cut(redactUrlPasswords(d.message), 4000),
   }));
+  const more = diagnostics.length - MAX_ENTRIES;
+  if (more > 0) entries.push({ file: null, line: null, column: null, keyPath: null, message: `… and ${more} more errors` });
+  return entries;
 }
 
 /** A usage mistake as an error entry: no file. */

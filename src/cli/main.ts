@@ -2,7 +2,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { topologyJsonSchema } from '../model/schema.js';
 import { redactUrlPasswords } from '../model/redact.js';
-import { InputError, formatDiagnostic } from '../sources/errors.js';
+import { runSecrets } from '../model/secret-registry.js';
+import { InputError, formatDiagnostics } from '../sources/errors.js';
 import { VERSION } from '../version.js';
 import type { Severity } from '../analysis/rules/rule.js';
 import { runCheck } from './check.js';
@@ -38,6 +39,10 @@ interface RunState {
   usageMessage: string | undefined;
 }
 
+function writeErr(text: string): void {
+  process.stderr.write(runSecrets.redact(text));
+}
+
 function buildProgram(write: (text: string) => void, state: RunState): Command {
   const program = new Command()
     .name('lifeline')
@@ -48,7 +53,7 @@ function buildProgram(write: (text: string) => void, state: RunState): Command {
       writeOut: write,
       writeErr: (text) => {
         state.usageMessage ??= text.replace(/^error: /, '').trim();
-        process.stderr.write(text);
+        writeErr(text);
       },
     })
     .showSuggestionAfterError();
@@ -182,13 +187,14 @@ function buildProgram(write: (text: string) => void, state: RunState): Command {
     .action(() => {
       write(`${JSON.stringify(topologyJsonSchema(), null, 2)}\n`);
     });
-  registerExplainCommand(program, { write, writeErr: (text) => process.stderr.write(text) });
+  registerExplainCommand(program, { write, writeErr });
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // Every byte written passes the run's secret registry: a value read as secret never leaves.
   const write = (text: string): void => {
-    process.stdout.write(text);
+    process.stdout.write(runSecrets.redact(text));
   };
   const state: RunState = { format: undefined, usageMessage: undefined };
   const program = buildProgram(write, state);
@@ -207,16 +213,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : failWith([usageEntry(state.usageMessage ?? error.message)]);
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`lifeline: ${error.message}\n`);
+      writeErr(`lifeline: ${error.message}\n`);
       return failWith([usageEntry(error.message)]);
     }
     if (error instanceof InputError) {
-      process.stderr.write(`${error.diagnostics.map(formatDiagnostic).join('\n')}\n`);
+      writeErr(`${formatDiagnostics(error.diagnostics)}\n`);
       return failWith(errorEntries(error.diagnostics));
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`lifeline: internal error: ${redactUrlPasswords(message)}\n`);
-    if (process.env.LIFELINE_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${redactUrlPasswords(error.stack)}\n`);
+    writeErr(`lifeline: internal error: ${redactUrlPasswords(message)}\n`);
+    if (process.env.LIFELINE_DEBUG && error instanceof Error && error.stack) writeErr(`${redactUrlPasswords(error.stack)}\n`);
     return EXIT.internal;
   }
 }

@@ -11,7 +11,7 @@ import {
   type InferenceRuleId,
   type TargetIndex,
 } from './infer.js';
-import { isSecretKey, redactConnectionString } from './redact.js';
+import { isCredentialKey, redactConnectionString } from './redact.js';
 import { saasApiForKey } from './saas-apis.js';
 import type { Dependency, DependencyKind, EnvVar, Origin, SecretRef, Target } from './topology.js';
 
@@ -84,7 +84,7 @@ function fromVariable(variable: EnvVar, input: InferenceInput, index: TargetInde
   const glued = !HOST_SUFFIX.test(name) ? GLUED_HOST.exec(name) : null;
   const connection = isConnectionVariable(name) || glued !== null;
   // SPRING_DATASOURCE_PASSWORD: a password's value is never parsed, so no part of it reaches a message.
-  if (!connection && (!CONNECTION_STRING_VARIABLE.test(name) || isSecretKey(name))) return [];
+  if (!connection && (!CONNECTION_STRING_VARIABLE.test(name) || isCredentialKey(name))) return [];
   const source: Source = { from: 'env', detail: `env ${name}`, origin: variable.origin };
   const rule: InferenceRuleId = URL_SUFFIX.test(name) ? 'url-variable' : HOST_SUFFIX.test(name) || glued ? 'host-variable' : 'endpoint-variable';
   const hostOnly = rule === 'host-variable' && kindFromVariable(glued ? `${glued[1] ?? ''}_HOST` : name) !== 'redis' && !hasPortVariable(name, glued, input.env);

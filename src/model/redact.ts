@@ -8,32 +8,41 @@ export const REDACTED = '***';
 // scheme://user:password@host — the password runs to the last '@' before a space, quote or comma
 // (a raw '@' inside a password is common enough; over-redacting a query string is the safe error).
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s"',]*:)([^\s"',]*)(@)/gi;
-const SECRET_KEY = /(pass(word)?|passwd|secret|token|api[_-]?key|private[_-]?key|credential|auth[_-]?string)/i;
 
 /**
- * Replaces the password of every URL found in `text` with `***`. A URL never spans a line break,
- * so only the lines holding an `@` are searched: a large report costs one scan for `@`.
+ * Replaces credentials in free text with `***`: the password of every URL (and a user name that is a
+ * token), and the value of every `key=value` property whose key looks secret — URL queries
+ * (`?api_key=…`), JDBC/ODBC properties (`;password=…`) and libpq strings (`password=… host=…`).
+ * Neither spans a line break, so only lines holding an `@` or `=` are searched: a large report
+ * costs one scan.
  */
 export function redactUrlPasswords(text: string): string {
-  let at = text.indexOf('@');
-  if (at < 0) return text;
-  if (!text.includes('\n')) return redactUrlLine(text);
+  const marker = /[@=]/g;
+  let found = marker.exec(text);
+  if (found === null) return text;
+  if (!text.includes('\n')) return redactLine(text);
   const parts: string[] = [];
   let done = 0;
-  while (at >= 0) {
-    const start = text.lastIndexOf('\n', at) + 1;
-    const newline = text.indexOf('\n', at);
+  while (found !== null) {
+    const start = text.lastIndexOf('\n', found.index) + 1;
+    const newline = text.indexOf('\n', found.index);
     const end = newline < 0 ? text.length : newline;
-    parts.push(text.slice(done, start), redactUrlLine(text.slice(start, end)));
+    parts.push(text.slice(done, start), redactLine(text.slice(start, end)));
     done = end;
-    at = text.indexOf('@', end);
+    marker.lastIndex = end;
+    found = marker.exec(text);
   }
   parts.push(text.slice(done));
   return parts.join('');
 }
 
-function redactUrlLine(text: string): string {
-  return text
+// A `key=value` property after a separator (start, space, `?`, `&`, `;`): quoted, or up to the next separator.
+const SECRET_PROPERTY = /(^|[\s?&;])([A-Za-z_][A-Za-z0-9_.-]*)=('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;#"',]*)/g;
+
+function redactLine(text: string): string {
+  const properties = text.includes('=') ? text.replace(SECRET_PROPERTY, (m, sep: string, key: string, value: string) => (value !== '' && value !== REDACTED && isSecretKey(key) ? `${sep}${key}=${REDACTED}` : m)) : text;
+  if (!properties.includes('@')) return properties;
+  return properties
     .replace(URL_PASSWORD, (_m, head: string, password: string, at: string) => (password === '' ? `${head}${at}` : `${head}${REDACTED}${at}`))
     .replace(URL_TOKEN_USER, (m, head: string, user: string) => (looksLikeToken(user) ? `${head}${REDACTED}@` : m));
 }
@@ -57,9 +66,52 @@ export function redactConnectionString(text: string): string {
   return redactUrlPasswords(text).replace(PROPERTY, (m, sep: string, key: string, value: string) => (isSecretKey(key) && value !== '' ? `${sep}${key}=${REDACTED}` : m));
 }
 
-/** True when a key's name says its value is a secret (PASSWORD, API_KEY, TOKEN…). */
+/** A name's words, upper-cased: `dbPassword` → DB PASSWORD, `STRIPE_SECRET_KEY` → STRIPE SECRET KEY. */
+function nameWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter((w) => w !== '');
+}
+
+// Parts that make a name a credential's wherever they stand in it (`DBPASSWORD`, `GH_TOKENS`).
+const CREDENTIAL_PARTS = ['PASSWORD', 'PASSWD', 'SECRET', 'TOKEN', 'CREDENTIAL', 'PRIVATEKEY', 'APIKEY', 'AUTHSTRING'];
+// Words after KEY that make it a key's name or place rather than the key (`KMS_KEY_ID`, `KEY_FILE`).
+const NOT_THE_KEY = new Set(['ID', 'IDS', 'NAME', 'NAMES', 'FILE', 'PATH', 'DIR', 'RING', 'VERSION', 'PREFIX', 'ALIAS', 'ARN', 'URI', 'URL']);
+
+/**
+ * True when a name says its value is a credential: PASSWORD, PASSWD, PWD, SECRET, TOKEN, CREDENTIAL,
+ * JWT…, and KEY as the key itself (`STRIPE_KEY`, `SIGNING_KEY`, `API_KEY_PRIMARY`), not its id, name
+ * or place (`KMS_KEY_ID`, `KEY_FILE`) and not a public key. What a rule may call a secret.
+ */
+export function isCredentialKey(key: string): boolean {
+  const words = nameWords(key);
+  const joined = words.join('');
+  if (CREDENTIAL_PARTS.some((part) => joined.includes(part))) return true;
+  if (words.some((w) => w === 'PASS' || w === 'PWD' || w.endsWith('PWD') || w === 'CREDS' || w.startsWith('JWT'))) return true;
+  return words.some((w, i) => w === 'KEY' && words[i - 1] !== 'PUBLIC' && !NOT_THE_KEY.has(words[i + 1] ?? ''));
+}
+
+const AUTH_VALUES = new Set(['HEADER', 'VALUE', 'STRING', 'CODE', 'INFO', 'DATA']);
+
+/**
+ * True when a name says its value may be secret, for redaction: every credential name, and
+ * AUTHORIZATION, AUTH as the value (`AUTH_HEADER`, `BASIC_AUTH`) and DSN (`SENTRY_DSN`: a URL with a key in it). Hiding a value
+ * that was not secret is the safe error.
+ */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  if (isCredentialKey(key)) return true;
+  const words = nameWords(key);
+  return words.some(
+    (w, i) =>
+      w === 'AUTHORIZATION' ||
+      w === 'DSN' ||
+      w === 'COOKIE' ||
+      // BASIC_AUTH, HTTP_AUTH, AUTH_HEADER — not authSource or AUTH_URL, which name where to authenticate.
+      (w.endsWith('AUTH') && i === words.length - 1) ||
+      (w === 'AUTH' && AUTH_VALUES.has(words[i + 1] ?? '')),
+  );
 }
 
 /** The displayable form of an env var's literal value. */

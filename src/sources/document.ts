@@ -151,7 +151,7 @@ function parseYamlStream(file: string, text: string, lines: ReturnType<typeof sp
     throw new InputError(
       errors.map((e): Diagnostic => {
         const pos = nonBlankPosition(lines, positionOf(lines.starts, e.pos[0]));
-        return { file, ...pos, keyPath: undefined, message: `YAML syntax: ${e.message.split('\n')[0] ?? e.code}`, sourceLine: lines.text(pos.line) };
+        return { file, ...pos, keyPath: undefined, message: `YAML syntax: ${yamlHeadline(e.message.split('\n')[0] ?? e.code)}`, sourceLine: lines.text(pos.line) };
       }),
       { syntax: true },
     );
@@ -253,4 +253,13 @@ export function diagnosticAt(doc: SourceDocument, path: KeyPath, message: string
     message,
     sourceLine: pos ? doc.lineText(pos.line) : undefined,
   };
+}
+
+/**
+ * A YAML error's first line without the token it quotes (`Unexpected double-quoted-scalar token
+ * in YAML stream: "\"hunter2\""`): the token may be a secret, and the code frame shows the place.
+ */
+function yamlHeadline(line: string): string {
+  const quote = line.indexOf('"');
+  return quote < 0 ? line : line.slice(0, quote).replace(/[\s:]+$/, '');
 }

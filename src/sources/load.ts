@@ -1,4 +1,5 @@
 import { buildTopology } from '../model/build.js';
+import { runSecrets } from '../model/secret-registry.js';
 import type { Origin, ServiceDrift, Topology } from '../model/topology.js';
 import type { BuildSource } from '../model/build.js';
 import { redactData, redactUrlPasswords } from '../model/redact.js';
@@ -43,6 +44,8 @@ export function projectGroups(resolved: ResolvedInputs): { readonly project: str
 
 /** Merges, validates and builds inputs already read. */
 export function loadResolved(resolved: ResolvedInputs): LoadedInputs {
+  // What the inputs say is secret is registered before anything about them is written.
+  for (const f of resolved.fragments) registerSettings(f.data, '');
   const merged = mergeFragments(resolved.fragments);
   const fragmentOf = (file: string) => resolved.fragments.find((f) => f.file === file);
   const diagnose = (path: KeyPath, message: string, options?: { key?: boolean }): Diagnostic => {
@@ -112,4 +115,11 @@ function setAt(root: unknown, path: readonly (string | number)[], value: unknown
   for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
   const last = path[path.length - 1];
   if (last !== undefined) node[last] = value;
+}
+
+/** Registers every string of an input's data by the key it stands under (env values, URLs, …). */
+function registerSettings(value: unknown, key: string): void {
+  if (typeof value === 'string') runSecrets.addSetting(key, value);
+  else if (Array.isArray(value)) for (const item of value) registerSettings(item, key);
+  else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) registerSettings(v, k);
 }

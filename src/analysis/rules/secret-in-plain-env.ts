@@ -1,4 +1,4 @@
-import { isSecretKey, redactUrlPasswords } from '../../model/redact.js';
+import { isCredentialKey, redactUrlPasswords } from '../../model/redact.js';
 import type { EnvVar } from '../../model/topology.js';
 import type { Rule } from './rule.js';
 
@@ -8,7 +8,7 @@ function secretReason(variable: EnvVar): string | undefined {
   // $(VAR) and ${VAR} are placeholders filled elsewhere, not the secret itself.
   if (/\$[({]/.test(value)) return undefined;
   if (redactUrlPasswords(value) !== value) return 'a URL with its password';
-  if (!isSecretKey(variable.name)) return undefined;
+  if (!isCredentialKey(variable.name)) return undefined;
   // Not secrets, though their names say PASSWORD or TOKEN: empty values, numbers and booleans
   // (TOKEN_TTL=3600), paths (a mounted secret's file), and names or paths of secrets.
   if (value === '' || /^(\d+|true|false)$/i.test(value) || value.startsWith('/')) return undefined;

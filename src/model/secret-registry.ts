@@ -1,0 +1,92 @@
+import { isSecretKey, REDACTED } from './redact.js';
+
+/**
+ * The secret values met while reading a run's inputs, so that every writer can replace them
+ * wherever they appear — in a message, a code frame, a diff, a probe error — not only where a key
+ * name gives them away. Each value is registered with its URL-encoded and base64 forms.
+ */
+export class SecretRegistry {
+  readonly #values = new Set<string>();
+  #pattern: RegExp | undefined;
+
+  /** Values shorter than this are not registered: replacing every `1` or `ab` would garble the output. */
+  static readonly MIN_LENGTH = 4;
+
+  add(value: string): void {
+    const forms = [value, encodeURIComponent(value), Buffer.from(value).toString('base64'), Buffer.from(value).toString('base64').replace(/=+$/, '')];
+    for (const form of forms) {
+      if (form.length < SecretRegistry.MIN_LENGTH || form === REDACTED || this.#values.has(form)) continue;
+      this.#values.add(form);
+      this.#pattern = undefined;
+    }
+  }
+
+  /** Registers what a literal setting reveals: its value under a secret-looking name, and the credentials inside a connection string. */
+  addSetting(name: string, value: string): void {
+    if (isSecretKey(name)) this.add(value);
+    for (const credential of credentialsIn(value)) this.add(credential);
+  }
+
+  get size(): number {
+    return this.#values.size;
+  }
+
+  /** `text` with every registered value replaced by `***`, in one linear pass. */
+  redact(text: string): string {
+    if (this.#values.size === 0) return text;
+    // Longest first, so a value is replaced whole rather than a shorter value inside it.
+    this.#pattern ??= new RegExp([...this.#values].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+    return text.replace(this.#pattern, REDACTED);
+  }
+
+  clear(): void {
+    this.#values.clear();
+    this.#pattern = undefined;
+  }
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+/**
+ * The credentials a connection string holds: a URL's user information (password, and a user name
+ * that is the only credential), and the values of secret-named properties (`?password=`, `;pwd=`,
+ * libpq `password=…`). Read with the WHATWG URL parser, which takes any characters in a password.
+ */
+export function credentialsIn(value: string): string[] {
+  const found: string[] = [];
+  const scheme = value.indexOf('://');
+  if (scheme > 0) {
+    try {
+      const url = new URL(value.trim());
+      if (url.password !== '') found.push(url.password, safeDecode(url.password));
+      else if (url.username !== '') found.push(url.username, safeDecode(url.username));
+      for (const [key, v] of url.searchParams) if (v !== '' && isSecretKey(key)) found.push(v);
+    } catch {
+      // Not a URL the parser accepts: the userinfo is what lies between :// and the last @ before the host.
+      const rest = value.slice(scheme + 3);
+      const at = rest.lastIndexOf('@');
+      const colon = rest.indexOf(':');
+      if (at > 0 && colon >= 0 && colon < at) found.push(rest.slice(colon + 1, at));
+    }
+  }
+  // key=value pairs separated by spaces or semicolons (libpq, JDBC, ODBC).
+  for (const pair of value.split(/[\s;&?]+/)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) continue;
+    const key = pair.slice(0, eq);
+    const v = pair.slice(eq + 1).replace(/^'(.*)'$/, '$1');
+    if (v !== '' && isSecretKey(key)) found.push(v);
+  }
+  return found.filter((v) => v.length >= SecretRegistry.MIN_LENGTH);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The registry of this process: one run of the command line. */
+export const runSecrets = new SecretRegistry();
