@@ -1,4 +1,5 @@
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { readTextFile } from '../sources/document.js';
+import { writeFileSafely } from './safe-write.js';
 import { analyzeTopology } from '../analysis/analyze.js';
 import type { Severity } from '../analysis/rules/rule.js';
 import type { Origin, Topology } from '../model/topology.js';
@@ -41,7 +42,7 @@ async function readSecretValues(topology: Topology): Promise<Map<string, string>
   for (const secret of topology.secrets.values()) {
     if (secret.file === undefined) continue;
     try {
-      const value = (await readFile(secret.file, 'utf8')).replace(/\r?\n$/, '');
+      const value = (await readTextFile(secret.file)).replace(/\r?\n$/, '');
       runSecrets.add(value);
       values.set(secret.name, value);
     } catch {
@@ -84,13 +85,7 @@ export async function runCheck(names: readonly string[], options: CheckOptions):
   if (options.writeBaseline) {
     // Written whole to a temporary name, then renamed: never half a baseline.
     const { file, reason, expires } = options.writeBaseline;
-    try {
-      await writeFile(`${file}.tmp`, runSecrets.redact(renderBaseline(inline.findings, reason, expires)));
-      await rename(`${file}.tmp`, file);
-    } catch (error: unknown) {
-      const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
-      throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message: `cannot write the baseline here (${code}); choose a writable path`, sourceLine: undefined }]);
-    }
+    await writeFileSafely(file, runSecrets.redact(renderBaseline(inline.findings, reason, expires)), 'the baseline');
   }
   const output = RENDERERS[options.format](report, { color: options.color });
   return { output, exitCode: exitCodeFor(report), report };

@@ -43,6 +43,8 @@ export async function readTextFile(file: string): Promise<string> {
     return fail(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'unknown error'})`);
   }
   if (info.isDirectory()) return fail('is a directory; expected a topology file (.yaml, .yml or .json)');
+  // A FIFO would block the read forever and a device never end: only regular files are read.
+  if (!info.isFile()) return fail('is not a regular file (a pipe, device or socket); expected a file');
   const size = info.size;
   if (size > MAX_INPUT_BYTES) {
     return fail(`is ${(size / 1024 / 1024).toFixed(1)} MiB, larger than the ${MAX_INPUT_BYTES / 1024 / 1024} MiB limit for one input; split the topology into several files`);

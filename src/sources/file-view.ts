@@ -38,7 +38,8 @@ export const workTree: FileView = {
   async kind(path) {
     try {
       const info = await stat(path);
-      return info.isDirectory() ? 'directory' : info.isFile() ? 'file' : undefined;
+      // A pipe, device or socket named here is a file that reading will refuse, with its reason.
+      return info.isDirectory() ? 'directory' : 'file';
     } catch {
       return undefined;
     }

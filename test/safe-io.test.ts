@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const after_ = join(root, 'examples/incident/after.yaml');
+
+function lifeline(args: readonly string[], cwd: string): { status: number | null; stderr: string } {
+  // A hang would fail the test by its timeout rather than block the suite.
+  const run = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd, timeout: 20_000 });
+  return { status: run.status, stderr: run.stderr };
+}
+
+describe('writes are whole, never through a planted link, never onto a device', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lifeline-safe-io-'));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a FILE.tmp symlink beside the baseline is left alone and its target untouched', () => {
+    writeFileSync(join(dir, 'victim.txt'), 'precious\n');
+    symlinkSync(join(dir, 'victim.txt'), join(dir, 'baseline.yaml.tmp'));
+    const run = lifeline(['check', after_, '--write-baseline', 'baseline.yaml', '--reason', 'accepted for the test'], dir);
+    // Exit 1: the incident's findings stand; the baseline is written all the same.
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(readFileSync(join(dir, 'victim.txt'), 'utf8'), 'precious\n');
+    assert.match(readFileSync(join(dir, 'baseline.yaml'), 'utf8'), /accepted for the test/);
+    // No temporary file is left behind.
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp') && f !== 'baseline.yaml.tmp'), []);
+  });
+
+  it('a baseline that is a symbolic link stays a link, and the file it points to is rewritten', () => {
+    writeFileSync(join(dir, 'real-baseline.yaml'), 'old\n');
+    symlinkSync('real-baseline.yaml', join(dir, 'linked.yaml'));
+    const run = lifeline(['check', after_, '--write-baseline', 'linked.yaml', '--reason', 'through the link'], dir);
+    // Exit 1: the incident's findings stand; the baseline is written all the same.
+    assert.equal(run.status, 1, run.stderr);
+    assert.ok(lstatSync(join(dir, 'linked.yaml')).isSymbolicLink());
+    assert.equal(readlinkSync(join(dir, 'linked.yaml')), 'real-baseline.yaml');
+    assert.match(readFileSync(join(dir, 'real-baseline.yaml'), 'utf8'), /through the link/);
+  });
+
+  it('a device as the baseline is refused, and nothing is written', () => {
+    const run = lifeline(['check', after_, '--write-baseline', '/dev/null', '--reason', 'x'], dir);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /\/dev\/null: error: cannot write the baseline here: it exists and is not a regular file/);
+    assert.ok(lstatSync('/dev/null').isCharacterDevice());
+  });
+
+  it('a FIFO or a device as an input is refused at once, located, instead of blocking', () => {
+    const fifo = join(dir, 'pipe.yaml');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const run = lifeline(['check', fifo], dir);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /pipe\.yaml: error: is not a regular file/);
+    const device = lifeline(['check', '/dev/zero'], dir);
+    assert.equal(device.status, 2);
+    assert.match(device.stderr, /\/dev\/zero: error: is not a regular file|not a recognised input/);
+    const baseline = lifeline(['check', after_, '--baseline', fifo], dir);
+    assert.equal(baseline.status, 2);
+    assert.match(baseline.stderr, /is not a regular file/);
+  });
+});
