@@ -111,6 +111,15 @@ services:
     assert.match(outputs[0] ?? '', /Lifeline check/);
   });
 
+  it('names of Secret Manager secrets are structure, not values: findings still name them', () => {
+    writeFileSync(
+      join(dir, 'refs.yaml'),
+      'version: 1\nproject: p\nregion: europe-west1\nsecrets:\n  - name: orders-db-url\n    versions: [1]\nservices:\n  - name: api\n    secrets:\n      - env: DATABASE_URL\n        secret: orders-db-url\n        version: 2\n',
+    );
+    const run = spawnSync(process.execPath, [cli, 'check', 'refs.yaml'], { encoding: 'utf8', cwd: dir });
+    assert.match(run.stdout, /orders-db-url/);
+  });
+
   it('a YAML syntax error does not quote the token it stopped at', () => {
     writeFileSync(join(dir, 'syntax.yaml'), 'services:\n  - name: api\n    env: { PASSWORD: "canary-yaml-token" "x" }\n');
     const run = spawnSync(process.execPath, [cli, 'check', 'syntax.yaml'], { encoding: 'utf8', cwd: dir });

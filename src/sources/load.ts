@@ -1,5 +1,5 @@
 import { buildTopology } from '../model/build.js';
-import { runSecrets } from '../model/secret-registry.js';
+import { credentialsIn, runSecrets } from '../model/secret-registry.js';
 import type { Origin, ServiceDrift, Topology } from '../model/topology.js';
 import type { BuildSource } from '../model/build.js';
 import { redactData, redactUrlPasswords } from '../model/redact.js';
@@ -117,9 +117,20 @@ function setAt(root: unknown, path: readonly (string | number)[], value: unknown
   if (last !== undefined) node[last] = value;
 }
 
-/** Registers every string of an input's data by the key it stands under (env values, URLs, …). */
+/**
+ * Registers what an input's data reveals as secret: each environment value under a secret-looking
+ * name, and the credentials inside any string (a URL's password, `password=` pairs). Other keys are
+ * structure, not values: `secret: orders-db-url` names a Secret Manager secret and stays shown.
+ */
 function registerSettings(value: unknown, key: string): void {
-  if (typeof value === 'string') runSecrets.addSetting(key, value);
-  else if (Array.isArray(value)) for (const item of value) registerSettings(item, key);
-  else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) registerSettings(v, k);
+  if (typeof value === 'string') {
+    for (const credential of credentialsIn(value)) runSecrets.add(credential);
+  } else if (Array.isArray(value)) {
+    for (const item of value) registerSettings(item, key);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      if (key === 'env' && typeof v === 'string') runSecrets.addSetting(k, v);
+      else registerSettings(v, k);
+    }
+  }
 }
