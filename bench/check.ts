@@ -27,7 +27,7 @@ const MAX_PER_SERVICE_GROWTH = 2;
 const MAX_IMPLICIT_OVERHEAD = 0.1;
 
 interface Row extends GeneratedFile {
-  readonly m: Measurement & { readonly baseSeconds: number };
+  readonly m: Measurement & { readonly baseSeconds: number; readonly baseJsonSeconds: number };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -39,6 +39,8 @@ function isMeasurement(v: unknown): v is Measurement {
     isNumber(v['parseSeconds']) &&
     isNumber(v['checkSeconds']) &&
     isNumber(v['implicitPaths']) &&
+    isNumber(v['jsonSeconds']) &&
+    isNumber(v['jsonBytes']) &&
     isNumber(v['peakRssMb']) &&
     isNumber(v['paths']) &&
     isNumber(v['findings']) &&
@@ -59,11 +61,12 @@ async function measureInChild(file: string): Promise<Row['m']> {
   const parsed = await lastLine([file]);
   if (!isMeasurement(parsed)) throw new Error(`unexpected output from ${MEASURE} ${file}: ${JSON.stringify(parsed).slice(0, 200)}`);
   const base = await lastLine([file, '--base']);
-  if (!isRecord(base) || !isNumber(base['baseSeconds'])) throw new Error(`unexpected output from ${MEASURE} ${file} --base`);
-  return { ...parsed, baseSeconds: base['baseSeconds'] };
+  if (!isRecord(base) || !isNumber(base['baseSeconds']) || !isNumber(base['baseJsonSeconds'])) throw new Error(`unexpected output from ${MEASURE} ${file} --base`);
+  return { ...parsed, baseSeconds: base['baseSeconds'], baseJsonSeconds: base['baseJsonSeconds'] };
 }
 
 const round = (n: number, digits: number): number => Number(n.toFixed(digits));
+const percent = (value: number, base: number): string => `${value >= base ? '+' : ''}${(((value - base) / base) * 100).toFixed(1)}%`;
 
 function describe(row: Row): string {
   const { m } = row;
@@ -78,7 +81,8 @@ function describe(row: Row): string {
     `parse=${m.parseSeconds.toFixed(3).padStart(7)} s`,
     `check=${m.checkSeconds.toFixed(3).padStart(7)} s`,
     `check/parse=${(m.checkSeconds / m.parseSeconds).toFixed(1).padStart(6)}x`,
-    `implicit=+${(((m.checkSeconds - m.baseSeconds) / m.baseSeconds) * 100).toFixed(1).padStart(5)}%`,
+    `json=+${m.jsonSeconds.toFixed(3).padStart(6)} s (${(m.jsonBytes / MIB).toFixed(0)} MB)`,
+    `implicit=${percent(m.checkSeconds, m.baseSeconds)} (json ${percent(m.checkSeconds + m.jsonSeconds, m.baseSeconds + m.baseJsonSeconds)})`,
     `peakRSS=${m.peakRssMb.toFixed(1).padStart(7)} MB`,
     `| ${m.paths} paths (${verdicts}), ${m.implicitPaths} implicit; ${m.findings} findings, ${m.fixes} fixes, ${m.rejectedFixes} rejected`,
   ].join('  ');
@@ -135,6 +139,7 @@ async function main(): Promise<void> {
     const { m } = find(largest, format);
     const overhead = (m.checkSeconds - m.baseSeconds) / m.baseSeconds;
     if (overhead > MAX_IMPLICIT_OVERHEAD) notes.push(`${format} ${largest}: implicit destinations add ${(overhead * 100).toFixed(1)}% to check time (expected within ${MAX_IMPLICIT_OVERHEAD * 100}%)`);
+    console.log(`implicit destinations at ${largest} ${format}: check ${percent(m.checkSeconds, m.baseSeconds)}; with the JSON report ${percent(m.checkSeconds + m.jsonSeconds, m.baseSeconds + m.baseJsonSeconds)} (every trace serialised)`);
   }
   for (const note of notes) console.log(`SLOW: ${note}`);
   // Non-linear growth or a costly egress judgement fails the run, so CI and people notice.
@@ -153,6 +158,7 @@ async function main(): Promise<void> {
       format: 'json',
       checkSeconds: round(json.checkSeconds, 3),
       implicitOverhead: round((json.checkSeconds - json.baseSeconds) / json.baseSeconds, 3),
+      jsonSeconds: round(json.jsonSeconds, 3),
       parseSeconds: round(json.parseSeconds, 3),
       peakRssMb: round(json.peakRssMb, 1),
     }),

@@ -4,8 +4,9 @@
  * Prints one JSON line (a Measurement) on stdout.
  *
  * parse = readTextFile + parseSource (read the file, parse it to a value with positions available).
- * check = loadTopologyFile + analyzeTopology + buildReport + JSON.stringify of the report (the
- *         whole `lifeline check` pipeline as a library, with stringify standing in for rendering).
+ * check = loadTopologyFile + analyzeTopology + buildReport + renderText: the whole of
+ *         `lifeline check` as a library, with its default output.
+ * json  = JSON.stringify of that report, timed apart: what `--format json` adds.
  * base  = with --base, only the check without the implicit destinations (internet, Google APIs,
  *         private ranges), in its own process so that neither run inherits the other's heap: the
  *         difference is what judging every service's egress costs.
@@ -13,7 +14,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { analyzeTopology } from '../src/analysis/analyze.js';
-import { buildReport } from '../src/report/report.js';
+import { buildReport, type Report } from '../src/report/report.js';
+import { renderText } from '../src/report/text.js';
 import { parseSource, readTextFile } from '../src/sources/document.js';
 import { loadTopologyFile } from '../src/sources/topology-file.js';
 
@@ -23,6 +25,9 @@ export interface Measurement {
   readonly parseRuns: readonly number[];
   readonly checkRuns: readonly number[];
   readonly implicitPaths: number;
+  /** JSON.stringify of the report, timed apart from check. */
+  readonly jsonSeconds: number;
+  readonly jsonBytes: number;
   /** process.resourceUsage().maxRSS, converted from KiB to MiB. */
   readonly peakRssMb: number;
   readonly paths: number;
@@ -64,7 +69,7 @@ async function parseOnce(file: string): Promise<number> {
   return doc.text.length;
 }
 
-async function checkOnce(file: string, implicit = true): Promise<{ output: string; analysis: ReturnType<typeof analyzeTopology> }> {
+async function checkOnce(file: string, implicit = true): Promise<{ output: string; report: Report; analysis: ReturnType<typeof analyzeTopology> }> {
   const { topology } = await loadTopologyFile(file);
   const analysis = analyzeTopology(topology, new Map(), { implicit });
   const report = buildReport(analysis, {
@@ -75,19 +80,26 @@ async function checkOnce(file: string, implicit = true): Promise<{ output: strin
     locate: (origin) => ({ file: origin.file }),
     renderChanges: () => [],
   });
-  const output = JSON.stringify(report);
-  return { output, analysis };
+  const output = renderText(report, { color: false });
+  return { output, report, analysis };
+}
+
+async function jsonOnce(report: Report): Promise<number> {
+  await Promise.resolve();
+  return JSON.stringify(report).length;
 }
 
 async function main(file: string): Promise<void> {
-  const parse = await measure(() => parseOnce(file));
   if (process.argv.includes('--base')) {
     const base = await measure(() => checkOnce(file, false));
-    console.log(JSON.stringify({ baseSeconds: median(base.runs), baseRuns: base.runs }));
+    const json = await measure(() => jsonOnce(base.last.report));
+    console.log(JSON.stringify({ baseSeconds: median(base.runs), baseRuns: base.runs, baseJsonSeconds: median(json.runs) }));
     return;
   }
+  const parse = await measure(() => parseOnce(file));
   const check = await measure(() => checkOnce(file));
-  const { analysis, output } = check.last;
+  const { analysis, output, report } = check.last;
+  const json = await measure(() => jsonOnce(report));
   const verdicts: Record<string, number> = {};
   for (const p of analysis.paths) verdicts[p.verdict] = (verdicts[p.verdict] ?? 0) + 1;
   const result: Measurement = {
@@ -95,6 +107,8 @@ async function main(file: string): Promise<void> {
     checkSeconds: median(check.runs),
     parseRuns: parse.runs,
     checkRuns: check.runs,
+    jsonSeconds: median(json.runs),
+    jsonBytes: json.last,
     implicitPaths: analysis.implicit.length,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     paths: analysis.paths.length,

@@ -65,8 +65,10 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
     // A service's security findings change only when an edit touches it or what its paths consulted:
     // compare those services (and every shared entity) before and after, not the whole topology.
     for (const k of touched) if (k.startsWith('service:')) affectedNames.add(k.slice('service:'.length));
-    const secureBefore = new Set(securityFindings(topology, affectedNames));
-    const newHoles = securityFindings(edited, affectedNames).filter((f) => !secureBefore.has(f));
+    // Edits keep the order of services, so positions found once on the original stay valid.
+    const positions = [...affectedNames].flatMap((name) => positionOf.get(name) ?? []);
+    const secureBefore = new Set(securityFindings(topology, positions));
+    const newHoles = securityFindings(edited, positions).filter((f) => !secureBefore.has(f));
     if (newHoles.length > 0) {
       rejected.push({ edits, title, reason: `opens a security hole: ${newHoles.join('; ')} (run lifeline explain on the rule for why)` });
       continue;
@@ -97,10 +99,10 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
 
 /**
  * Critical security findings: a fix may never add one (an authorized network of 0.0.0.0/0, say).
- * Of the services, only those named are checked; every other entity is.
+ * Of the services, only those at `positions` are checked; every other entity is.
  */
-function securityFindings(topology: Topology, services: ReadonlySet<string>): string[] {
-  const scoped: Topology = { ...topology, services: topology.services.filter((s) => services.has(s.name)) };
+function securityFindings(topology: Topology, positions: readonly number[]): string[] {
+  const scoped: Topology = { ...topology, services: positions.flatMap((i) => topology.services[i] ?? []) };
   return SECURITY_RULES.flatMap((r) => r.check({ topology: scoped, paths: [], implicitPaths: [], unresolved: [], secretValues: new Map() }, defaultOptions(r)))
     .filter((f) => f.severity === 'critical')
     .map((f) => `${f.ruleId}:${f.key}`);
