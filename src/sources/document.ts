@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { findNodeAtLocation, parse as parseJsonc, ParseErrorCode, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parse as parseJsonc, ParseErrorCode, parseTree, printParseErrorCode, visit, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { InputError, formatKeyPath, type Diagnostic } from './errors.js';
 
@@ -207,6 +207,12 @@ function yamlSourceDocument(file: string, text: string, lines: ReturnType<typeof
 }
 
 function parseJson(file: string, text: string, lines: ReturnType<typeof splitLines>): SourceDocument {
+  // Before any recursive reader (the position parser, the model's walks) sees it.
+  const tooDeep = jsonNestingTooDeep(text);
+  if (tooDeep !== undefined) {
+    const pos = positionOf(lines.starts, tooDeep);
+    throw new InputError([{ file, ...pos, keyPath: undefined, message: `nested more than ${MAX_NESTING} levels deep; no topology needs that`, sourceLine: lines.text(pos.line) }]);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -221,6 +227,7 @@ function parseJson(file: string, text: string, lines: ReturnType<typeof splitLin
       { syntax: true },
     );
   }
+  checkJsonStructure(file, text, lines);
   // Positions are needed only for findings and errors: build the position tree on first use.
   let tree: JsonNode | undefined;
   return {
@@ -242,6 +249,58 @@ function parseJson(file: string, text: string, lines: ReturnType<typeof splitLin
       return undefined;
     },
   };
+}
+
+/** Nesting deeper than this is refused: no configuration needs it, and every later walk would recurse that deep. */
+export const MAX_NESTING = 200;
+
+/** The offset where JSON text opens its (MAX_NESTING + 1)th nested array or object, in one pass without recursion. */
+function jsonNestingTooDeep(text: string): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_NESTING) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return undefined;
+}
+
+/**
+ * What JSON.parse accepts silently: a key given twice in one object (the last would win) is an
+ * error at the second.
+ */
+function checkJsonStructure(file: string, text: string, lines: ReturnType<typeof splitLines>): void {
+  const problems: Diagnostic[] = [];
+  const keys: Set<string>[] = [];
+  const at = (offset: number, message: string): void => {
+    const pos = positionOf(lines.starts, offset);
+    problems.push({ file, ...pos, keyPath: undefined, message, sourceLine: lines.text(pos.line) });
+  };
+  visit(
+    text,
+    {
+      onObjectBegin: () => {
+        keys.push(new Set());
+      },
+      onObjectEnd: () => {
+        keys.pop();
+      },
+      onObjectProperty: (property, offset) => {
+        const own = keys[keys.length - 1];
+        if (own === undefined || problems.length >= 20) return;
+        if (own.has(property)) at(offset, `duplicate key ${JSON.stringify(property).slice(0, 80)} in this object: JSON keeps only the last, so one of them would be silently lost`);
+        own.add(property);
+      },
+    },
+    { disallowComments: true },
+  );
+  if (problems.length > 0) throw new InputError(problems);
 }
 
 /** A diagnostic at a key path of a document. */

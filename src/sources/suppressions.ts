@@ -29,7 +29,8 @@ export function inlineSuppressions(doc: SourceDocument): Suppression[] {
   if (doc.format !== 'yaml') return [];
   const out: Suppression[] = [];
   const problems: Diagnostic[] = [];
-  const lines = doc.text.split('\n');
+  // CRLF too: a \r left on the line would keep the comment from matching.
+  const lines = doc.text.split(/\r?\n/);
   lines.forEach((text, index) => {
     const match = INLINE.exec(text);
     if (!match) return;
