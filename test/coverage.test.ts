@@ -66,3 +66,17 @@ describe('coverage: nothing judged is not healthy', () => {
     assert.match(none.stderr, /found no Cloud Run service in these inputs: read examples\/latent\/network\.yaml \(topology\)/);
   });
 });
+
+describe('implicit destinations shared by services with the same egress', () => {
+  it('each service\'s trace points at its own egress and connector lines, not the first service\'s', () => {
+    const { report } = check('examples/incident/after.yaml');
+    const lines = (service: string) =>
+      report.paths
+        .find((p) => p.service === service && p.dependency === 'internet')
+        ?.hops.filter((h) => h.step === 'SELECT_EGRESS' || h.step === 'ARRIVE_AT_VPC_CONNECTOR')
+        .map((h) => h.location?.line);
+    // backend's egress is on line 72 and its connector on 71; auth's on 97 and 96.
+    assert.deepEqual(lines('backend'), [72, 71]);
+    assert.deepEqual(lines('auth'), [97, 96]);
+  });
+});

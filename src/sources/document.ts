@@ -6,6 +6,20 @@ import { InputError, formatKeyPath, type Diagnostic } from './errors.js';
 /** Largest input read, in bytes. Larger files are refused before they are read. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Tighter limits for inputs whose parsers need memory or depth in proportion: the HCL parser (one
+ * large heredoc ran it out of memory) and the script readers. No real file comes near them.
+ */
+export const INPUT_LIMITS = { terraform: 4 * 1024 * 1024, script: 2 * 1024 * 1024 } as const;
+
+/** An error when `text` is over the limit for its kind of input, saying the limit. */
+export function checkInputSize(file: string, text: string, kind: keyof typeof INPUT_LIMITS): void {
+  const limit = INPUT_LIMITS[kind];
+  if (text.length <= limit) return;
+  const what = kind === 'terraform' ? 'one Terraform file' : 'one script';
+  throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message: `is ${(text.length / 1024 / 1024).toFixed(1)} MiB, larger than the ${limit / 1024 / 1024} MiB limit for ${what}; split it, or leave it out with --exclude`, sourceLine: undefined }]);
+}
+
 export type KeyPath = readonly (string | number)[];
 
 export interface Position {

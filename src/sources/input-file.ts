@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import { diagnosticAt, parseSourceDocuments, type SourceDocument } from './document.js';
+import { checkInputSize, diagnosticAt, parseSourceDocuments, type SourceDocument } from './document.js';
 import { InputError, type Diagnostic } from './errors.js';
 import type { Fragment } from './fragment.js';
 import { cloudRunKind, importCloudRunDocument } from './cloud-run.js';
@@ -74,6 +74,13 @@ function fail(file: string, message: string): never {
 }
 
 function readScript(file: string, text: string, explicit: boolean): FileRead | NotAnInput {
+  try {
+    checkInputSize(file, text, 'script');
+  } catch (error: unknown) {
+    // Too large to read safely: fatal when named, skipped with the reason in a directory.
+    if (explicit || !(error instanceof InputError)) throw error;
+    return { ignored: [error.diagnostics[0]?.message ?? 'too large'] };
+  }
   if (!explicit && !containsGcloudCommand(text)) return { ignored: ['a script with no gcloud command'] };
   try {
     return { fragment: importGcloudScript(file, text), ignoredDocuments: [] };

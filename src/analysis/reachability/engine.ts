@@ -1,5 +1,5 @@
 import { cidrContains, cidrsOverlap, classifyAddress, GOOGLE_API_VIP_RANGES, isInternalClass, parseIpv4, type AddressClass, type Cidr } from '../../model/ip.js';
-import type { Database, Dependency, EgressMode, FirewallRule, Nat, Network, Router, Service, Topology } from '../../model/topology.js';
+import type { Database, Dependency, EgressMode, FirewallRule, Nat, Network, Origin, Router, Service, Topology } from '../../model/topology.js';
 import { isUnknown } from '../../model/topology.js';
 import { invalidConnectorRange } from './connector-range.js';
 import { FACTS } from './facts.js';
@@ -62,7 +62,7 @@ export function analyzeImplicitDestinations(index: ReachabilityIndex, services: 
     const key = egressKey(service);
     let shared = traces.get(key);
     if (!shared) {
-      shared = implicitDestinations(index, service).map((destination) => ({ destination, ...trace(index, service, { hops: [], legs: [destination.leg] }) }));
+      shared = implicitDestinations(index, service).map((destination) => ({ destination, owner: service, ...trace(index, service, { hops: [], legs: [destination.leg] }) }));
       traces.set(key, shared);
     }
     for (const t of shared) results.push(implicitResult(service, t));
@@ -72,6 +72,26 @@ export function analyzeImplicitDestinations(index: ReachabilityIndex, services: 
 
 interface Traced extends TraceResult {
   readonly destination: ImplicitDestination;
+  /** The service the trace was made for; others with the same egress reuse it. */
+  readonly owner: Service;
+}
+
+/**
+ * A shared trace's hops as `service`'s own: a hop that points at the owner's egress, connector or
+ * service entry points at this service's instead (shared entities — NATs, networks — stay).
+ */
+function ownHops(service: Service, t: Traced): Hop[] {
+  const tail = t.hops.slice(1);
+  if (service === t.owner) return tail;
+  const own = new Map<Origin, Origin>([
+    [t.owner.egressOrigin, service.egressOrigin],
+    [t.owner.origin, service.origin],
+  ]);
+  if (t.owner.vpcAccess.kind !== 'none' && service.vpcAccess.kind !== 'none') own.set(t.owner.vpcAccess.origin, service.vpcAccess.origin);
+  return tail.map((h) => {
+    const origin = h.origin === undefined ? undefined : own.get(h.origin);
+    return origin === undefined ? h : { ...h, origin };
+  });
 }
 
 /** Everything an implicit trace depends on: services that agree on it share one trace. */
@@ -83,7 +103,7 @@ function egressKey(service: Service): string {
 
 function implicitResult(service: Service, t: Traced): PathResult {
   const start = startHop(service);
-  const hops = [start, ...t.hops.slice(1)];
+  const hops = [start, ...ownHops(service, t)];
   const { verdict, cause, decisive } = verdictOf(hops);
   return {
     service: service.name,

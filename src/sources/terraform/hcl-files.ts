@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Position } from '../document.js';
+import { checkInputSize, type Position } from '../document.js';
 import { InputError, type Diagnostic } from '../errors.js';
 import type { FileView } from '../file-view.js';
 import { lineOf } from '../fragment.js';
@@ -38,7 +38,9 @@ export class ConfigReader {
   }
 
   async read(file: string): Promise<string> {
-    return this.#given.get(file) ?? (await this.#view.readText(file));
+    const text = this.#given.get(file) ?? (await this.#view.readText(file));
+    checkInputSize(file, text, 'terraform');
+    return text;
   }
 }
 
