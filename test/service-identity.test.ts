@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -75,5 +75,27 @@ describe('services are identified by project, region and name', () => {
     const { report } = check(dir, ['terraform-view.yaml', 'redeploy.yaml']);
     assert.deepEqual(verdicts(report), ['auth AMBIGUOUS', 'backend AMBIGUOUS']);
     assert.ok(report.findings.some((f) => f.ruleId === 'config-drift' && f.service === 'backend'));
+  });
+});
+
+describe('diff across projects', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lifeline-identity-diff-'));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('compares project by project: the staging change is worse, prod is untouched, names are PROJECT:NAME', () => {
+    for (const side of ['base', 'head']) mkdirSync(join(dir, side));
+    writeFileSync(join(dir, 'base', 'staging.yaml'), before);
+    writeFileSync(join(dir, 'head', 'staging.yaml'), after_);
+    for (const side of ['base', 'head']) writeFileSync(join(dir, side, 'prod.yaml'), before.replaceAll('acme-staging', 'acme-prod'));
+    const run = spawnSync(process.execPath, [cli, 'diff', 'base', 'head', '--format', 'json'], { encoding: 'utf8', cwd: dir });
+    assert.equal(run.stderr, '');
+    assert.equal(run.status, 1);
+    const report = JSON.parse(run.stdout) as { worse: { service: string; dependency: string }[] };
+    const worse = report.worse.map((p) => p.service);
+    assert.ok(worse.length > 0);
+    assert.ok(worse.every((s) => s.startsWith('acme-staging:')), worse.join(', '));
+    assert.ok(worse.includes('acme-staging:backend'));
   });
 });
