@@ -11,7 +11,9 @@ import { parseCidr, parseIpv4 } from './ip.js';
 const UNKNOWN = z.literal('unknown').describe('The value is not known (e.g. Terraform "known after apply").');
 const unknownable = <T extends z.ZodType>(schema: T) => z.union([schema, UNKNOWN]);
 
-const name = z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'a name of letters, digits, "-", "_", "." or ":"');
+/** What the topology accepts as a name; readers check names against it before they use them. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+const name = z.string().min(1).regex(NAME_PATTERN, 'a name of letters, digits, "-", "_", "." or ":"');
 const cidr = z.string().refine((s) => parseCidr(s) !== undefined, 'an IPv4 CIDR range such as 10.8.0.0/28');
 const ipv4 = z.string().refine((s) => parseIpv4(s) !== undefined, 'an IPv4 address such as 10.20.0.3');
 const port = z.number().int().min(1).max(65535);

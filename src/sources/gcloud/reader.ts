@@ -1,4 +1,5 @@
 import { redactUrlPasswords } from '../../model/redact.js';
+import { NAME_PATTERN as RESOURCE_NAME } from '../../model/schema.js';
 import type { Position } from '../document.js';
 import { lineOf, type Located } from '../fragment.js';
 import type { FlagUse, GcloudCommand } from './flags.js';
@@ -82,9 +83,18 @@ export class CommandReader {
       return undefined;
     }
     const unknown = firstUnknown(word.pieces);
-    if (unknown === undefined) return { name: resourceName(literalText(word.pieces) ?? ''), at: word.at };
-    this.note(`${where}: ${this.title}: the ${kind} name is given by ${describeUnknown(unknown)}; the command is not imported`);
-    return undefined;
+    // What the command deploys is not judged: the note says it was left out, so the run is INCOMPLETE.
+    if (unknown !== undefined) {
+      this.note(`${where}: ${this.title}: the ${kind} name is given by ${describeUnknown(unknown)}; the command is left out`);
+      return undefined;
+    }
+    const name = resourceName(literalText(word.pieces) ?? '');
+    // A CI substitution or template the reader does not expand (`${_SERVICE}`, `{{ .name }}`).
+    if (!RESOURCE_NAME.test(name)) {
+      this.note(`${where}: ${this.title}: the ${kind} name ${JSON.stringify(name.slice(0, 60))} is not a name but a substitution or template filled in elsewhere; the command is left out`);
+      return undefined;
+    }
+    return { name, at: word.at };
   }
 
   /** `--project`, else CLOUDSDK_CORE_PROJECT, else `gcloud config set project`. An unknown `--project` is noted where the command is read. */

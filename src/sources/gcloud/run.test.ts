@@ -104,7 +104,7 @@ describe('gcloud run deploy: scaling and timeouts', () => {
     const fragment = read('gcloud run deploy "$1" --vpc-egress all-traffic\ngcloud run deploy api $EXTRA_FLAGS\n');
     assert.deepEqual(fragment.data.services, [{ name: 'api' }]);
     assert.deepEqual(fragment.notes, [
-      'deploy.sh:1: gcloud run deploy: the service name is given by $1, which is an argument the script is given at run time; the command is not imported',
+      'deploy.sh:1: gcloud run deploy: the service name is given by $1, which is an argument the script is given at run time; the command is left out',
       'deploy.sh:2: gcloud run deploy: $EXTRA_FLAGS, which is not set in deploy.sh stands where flags are expected; any flags it holds are not imported',
     ]);
   });

@@ -66,6 +66,12 @@ export function environment(ctx: MappingContext, e: Emit, entry: ServiceEntryInp
       if (blocks(r, ref.slice(0, -1)).length > 0) {
         const secret = secretReference(ctx, { ...e, label: `${e.label}.secrets[${name}]` }, ref, shape);
         if (secret === undefined) return;
+        // Several containers (a sidecar) may take the same variable: the service's model has one.
+        const twin = entry.secrets?.find((s) => s.env === name);
+        if (twin !== undefined) {
+          if (twin.secret !== secret.secret || twin.version !== secret.version) ctx.note(`${e.label}.secrets[${name}]: container ${c} references another secret than an earlier container; the first reference is checked`);
+          return;
+        }
         entry.secrets ??= [];
         const path = [...e.path, 'secrets', entry.secrets.length];
         ctx.record(path, r, at);
