@@ -16,6 +16,20 @@ export interface Lifeline {
   readonly mode: Mode;
   /** Runs every check now (single-flight per dependency) and waits for them. */
   checkNow(): Promise<void>;
+  /**
+   * A failure the application itself saw on a dependency (a query that lost its connection, a
+   * breaker of its own that opened): the dependency is down at once, so readiness reacts now
+   * rather than at the next check; a real check follows and brings it back when it answers.
+   */
+  reportFailure(dependency: string, error: unknown): void;
+  /**
+   * Reports every `error` event of an emitter (a `pg.Pool`, an ioredis client) as a failure of the
+   * dependency. Dispose to stop.
+   *
+   * @example
+   * lifeline.watch('database', pool); // pool.on('error') → database down at once
+   */
+  watch(dependency: string, emitter: { on(event: 'error', listener: (error: unknown) => void): unknown; off(event: 'error', listener: (error: unknown) => void): unknown }): Disposable;
   /** Servers to close (stop accepting) during shutdown, after the drain delay. */
   attachServer(server: Server): void;
   /**

@@ -224,6 +224,23 @@ export function createLifeline(options: LifelineOptions): Lifeline {
     checkEvents.emit({ dependency: name, outcome, breaker: dependency.breakerState });
   };
 
+  /**
+   * A failure the application saw itself (a pool's `error` event, a query that lost its
+   * connection): the dependency is down now, not at the next check. A real check follows, after
+   * any already in flight, and brings it back if the failure has passed.
+   */
+  const reportFailure = (name: string, error: unknown): void => {
+    const old = dependencyStates.get(name);
+    if (!old || shuttingDown) return;
+    if (old.status !== 'down') since.set(name, Date.now());
+    const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'failure reported by the application';
+    dependencyStates.set(name, { ...old, status: 'down', lastError: redactUrlPasswords(message), checkedAt: Date.now(), consecutiveFailures: old.consecutiveFailures + 1 });
+    refreshMode();
+    void (checking.get(name) ?? Promise.resolve())
+      .then(() => check(name))
+      .then(refreshMode, () => undefined);
+  };
+
   const checkAll = async (): Promise<void> => {
     await Promise.all([...checks.keys()].map(check));
     refreshMode();
@@ -343,6 +360,22 @@ export function createLifeline(options: LifelineOptions): Lifeline {
     async checkNow() {
       await checkAll();
       await reconcile();
+    },
+    reportFailure(dependency, error) {
+      if (!checks.has(dependency)) throw new RangeError(`reportFailure: no dependency named ${JSON.stringify(dependency)}`);
+      reportFailure(dependency, error);
+    },
+    watch(dependency, emitter) {
+      if (!checks.has(dependency)) throw new RangeError(`watch: no dependency named ${JSON.stringify(dependency)}`);
+      const listener = (error: unknown): void => {
+        reportFailure(dependency, error);
+      };
+      emitter.on('error', listener);
+      return {
+        dispose() {
+          emitter.off('error', listener);
+        },
+      };
     },
     attachServer(server) {
       servers.push(server);

@@ -58,6 +58,12 @@ export function createLifelineDouble(options: { phases?: readonly PhaseState[] }
     attachServer: () => {
       throw new Error('readers of a lifeline must not attach servers');
     },
+    reportFailure: () => {
+      throw new Error('readers of a lifeline must not report failures');
+    },
+    watch: () => {
+      throw new Error('readers of a lifeline must not watch emitters');
+    },
     stop: () => Promise.resolve(),
     installSignalHandlers: () => ({ dispose: () => undefined }),
     onModeChange: (listener) => subscribe(listeners.mode, listener),

@@ -40,6 +40,8 @@ export interface PostgresServer {
   kill(): Promise<void>;
   /** Fast shutdown that keeps the data, so that {@link PostgresServer.restart} can bring it back. */
   shutdown(): Promise<void>;
+  /** Immediate shutdown (SIGQUIT, as `pg_ctl stop -m immediate`): backends cut off, crash recovery on restart. */
+  immediate(): Promise<void>;
   /** Starts the server again on the same port and socket dir (after kill or shutdown; a running one is shut down first). */
   restart(): Promise<void>;
 }
@@ -195,6 +197,11 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       async shutdown() {
         if (state !== 'running') return;
         await current().terminate('SIGINT', 10_000);
+        state = 'down';
+      },
+      async immediate() {
+        if (state !== 'running') return;
+        await current().terminate('SIGQUIT', 10_000);
         state = 'down';
       },
       async restart() {
