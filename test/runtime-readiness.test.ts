@@ -74,7 +74,7 @@ describe('readiness reacts to failures the application sees', () => {
       await lifeline.start();
       lifeline.reportFailure('database', new Error('Connection terminated unexpectedly'));
       assert.equal(lifeline.snapshot().ready, false);
-      assert.equal(lifeline.snapshot().dependencies[0]?.lastError, 'Connection terminated unexpectedly');
+      assert.equal(lifeline.snapshot().dependencies[0]?.lastError, 'FAILED: Connection terminated unexpectedly');
       await until(() => lifeline.snapshot().ready, 3_000);
       assert.throws(() => {
         lifeline.reportFailure('nope', new Error('x'));

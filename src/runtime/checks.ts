@@ -1,8 +1,25 @@
 import { performance } from 'node:perf_hooks';
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
 import { redactUrlPasswords } from '../model/redact.js';
+import { classifySocketError, errorText } from '../probes/outcome.js';
 import { runProbe } from '../probes/run.js';
 import type { BreakerState, CheckOutcome, CheckSpec, DependencySpec } from './types.js';
+
+/** Characters of a failure's message an endpoint may show. */
+const MAX_FAILURE_TEXT = 200;
+
+/**
+ * A failure as the endpoints and metrics may show it: its outcome (REFUSED, RESET, TLS_FAILED…,
+ * else FAILED) and the message, redacted and cut short — never a client library's text as is.
+ * Lifeline's own probe failures already read `OUTCOME: detail`.
+ */
+export function failureText(error: unknown): string {
+  const text = redactUrlPasswords(errorText(error));
+  const outcome = classifySocketError(error);
+  const known = /^[A-Z_]+: /.test(text) && outcome === undefined;
+  const shown = known ? text : `${outcome ?? 'FAILED'}: ${text}`;
+  return shown.length > MAX_FAILURE_TEXT ? `${shown.slice(0, MAX_FAILURE_TEXT - 1)}…` : shown;
+}
 
 /** One dependency's check: a real round trip with a deadline, behind a circuit breaker. */
 export class DependencyCheck {
@@ -53,7 +70,7 @@ export class DependencyCheck {
       return { ok: true, latencyMs: latency(), ...(detail !== undefined ? { detail } : {}) };
     } catch (error: unknown) {
       if (error instanceof BrokenCircuitError) return { ok: false, latencyMs: latency(), error: 'circuit open: check skipped until the breaker half-opens', skipped: true };
-      return { ok: false, latencyMs: latency(), error: redactUrlPasswords(error instanceof Error ? error.message : String(error)) };
+      return { ok: false, latencyMs: latency(), error: failureText(error) };
     }
   }
 

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { ExponentialBackoff, TimeoutStrategy, handleAll, retry, timeout, wrap } from 'cockatiel';
 import { redactUrlPasswords } from '../model/redact.js';
 import type { Lifeline } from './api.js';
-import { DependencyCheck } from './checks.js';
+import { DependencyCheck, failureText } from './checks.js';
 import { DEFAULT_READY, computeMode, sameMode } from './mode.js';
 import type {
   CheckEvent,
@@ -233,8 +233,7 @@ export function createLifeline(options: LifelineOptions): Lifeline {
     const old = dependencyStates.get(name);
     if (!old || shuttingDown) return;
     if (old.status !== 'down') since.set(name, Date.now());
-    const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'failure reported by the application';
-    dependencyStates.set(name, { ...old, status: 'down', lastError: redactUrlPasswords(message), checkedAt: Date.now(), consecutiveFailures: old.consecutiveFailures + 1 });
+    dependencyStates.set(name, { ...old, status: 'down', lastError: failureText(error ?? 'failure reported by the application'), checkedAt: Date.now(), consecutiveFailures: old.consecutiveFailures + 1 });
     refreshMode();
     void (checking.get(name) ?? Promise.resolve())
       .then(() => check(name))
