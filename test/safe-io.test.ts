@@ -66,3 +66,23 @@ describe('writes are whole, never through a planted link, never onto a device', 
     assert.match(baseline.stderr, /is not a regular file/);
   });
 });
+
+describe('a file reached twice through links is read once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lifeline-links-'));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the file itself is read, a link to it is listed as read once, a link loop is not followed', () => {
+    writeFileSync(join(dir, 'topology.yaml'), readFileSync(after_, 'utf8'));
+    symlinkSync('topology.yaml', join(dir, 'again.yaml'));
+    symlinkSync('..', join(dir, 'loop'));
+    const run = spawnSync(process.execPath, [cli, 'check', '.', '--format', 'json'], { encoding: 'utf8', cwd: dir, timeout: 20_000 });
+    assert.equal(run.stderr, '');
+    const report = JSON.parse(run.stdout) as { sources: { read: { file: string }[]; ignored: { file: string; reason: string }[] }; coverage: { services: unknown[] } };
+    assert.deepEqual(report.sources.read.map((r) => r.file), ['topology.yaml']);
+    assert.ok(report.sources.ignored.some((i) => i.file === 'again.yaml' && /a symbolic link to topology\.yaml, which is read: read once/.test(i.reason)), JSON.stringify(report.sources.ignored));
+    assert.ok(report.sources.ignored.some((i) => i.file === 'loop' && /not followed/.test(i.reason)));
+    assert.equal(report.coverage.services.length, 2);
+  });
+});

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, posix, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { MAX_INPUT_BYTES, readTextFile } from './document.js';
@@ -26,6 +26,8 @@ export interface FileView {
   readText(path: string): Promise<string>;
   /** Entries of a directory, sorted by name. */
   list(path: string): Promise<readonly DirectoryEntry[]>;
+  /** The file a path finally names, links resolved (views without links leave it out). */
+  realPath?(path: string): Promise<string | undefined>;
 }
 
 const fail = (file: string, message: string): never => {
@@ -45,6 +47,9 @@ export const workTree: FileView = {
     }
   },
   readText: readTextFile,
+  async realPath(path) {
+    return realpath(path).catch(() => undefined);
+  },
   async list(path) {
     let entries;
     try {

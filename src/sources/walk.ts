@@ -53,6 +53,7 @@ export async function walkDirectory(view: FileView, root: string, options: WalkO
   const skipped: { file: string; reason: string }[] = [];
   let files = 0;
   let stopped = false;
+  const links: { dir: string; name: string; path: string }[] = [];
 
   // Recursion is bounded by maxDepth.
   const visit = async (dir: string, relative: string, depth: number): Promise<void> => {
@@ -81,6 +82,7 @@ export async function walkDirectory(view: FileView, root: string, options: WalkO
       }
       files++;
       names.push(entry.name);
+      if (entry.link === true) links.push({ dir, name: entry.name, path });
     }
     directories.push({ dir, relative, files: names });
     for (const sub of subdirectories) {
@@ -89,5 +91,36 @@ export async function walkDirectory(view: FileView, root: string, options: WalkO
     }
   };
   await visit(root, '.', 0);
-  return { directories, skipped };
+  return { directories: await readOnce(view, directories, links, skipped), skipped };
+}
+
+/**
+ * A file reached twice (a link to a file the walk also reads, or two links to one file) is read
+ * once: the walk keeps the file itself, or the first link, and lists the others as skipped.
+ */
+async function readOnce(view: FileView, directories: readonly WalkedDirectory[], links: readonly { dir: string; name: string; path: string }[], skipped: { file: string; reason: string }[]): Promise<WalkedDirectory[]> {
+  if (links.length === 0 || view.realPath === undefined) return [...directories];
+  const realPath = view.realPath.bind(view);
+  const linked = new Set(links.map((l) => l.path));
+  const owner = new Map<string, string>();
+  for (const d of directories) {
+    for (const name of d.files) {
+      const path = join(d.dir, name);
+      if (linked.has(path)) continue;
+      const real = await realPath(path);
+      if (real !== undefined) owner.set(real, path);
+    }
+  }
+  const drop = new Set<string>();
+  for (const link of links) {
+    const real = await realPath(link.path);
+    if (real === undefined) continue;
+    const first = owner.get(real);
+    if (first === undefined) owner.set(real, link.path);
+    else {
+      drop.add(link.path);
+      skipped.push({ file: link.path, reason: `a symbolic link to ${first}, which is read: read once` });
+    }
+  }
+  return directories.map((d) => ({ ...d, files: d.files.filter((name) => !drop.has(join(d.dir, name))) }));
 }
