@@ -128,3 +128,33 @@ services:
     assert.ok(!run.stderr.includes('canary-yaml-token'), run.stderr);
   });
 });
+
+describe('Terraform secrets are registered while the configuration is read', () => {
+  it('secret_data (a heredoc too) and passwords, not the names that refer to secrets', async () => {
+    const { importTerraformFiles } = await import('../src/sources/terraform/hcl.js');
+    const { memoryView } = await import('../src/sources/terraform/hcl-memory-view.test-helper.js');
+    const { runSecrets } = await import('../src/model/secret-registry.js');
+    const main = [
+      'resource "google_secret_manager_secret" "api" {',
+      '  secret_id = "api-token-name"',
+      '}',
+      'resource "google_secret_manager_secret_version" "v1" {',
+      '  secret      = google_secret_manager_secret.api.id',
+      '  secret_data = <<EOT',
+      'canary-heredoc-secret-data',
+      'EOT',
+      '}',
+      'resource "google_sql_user" "app" {',
+      '  name     = "app"',
+      '  instance = "db"',
+      '  password = "canary-sql-user-password"',
+      '}',
+      '',
+    ].join('\n');
+    const files = { 'cfg/main.tf': main };
+    await importTerraformFiles('cfg', new Map(Object.entries(files)), memoryView(files));
+    assert.equal(runSecrets.redact('canary-heredoc-secret-data'), '***');
+    assert.equal(runSecrets.redact('canary-sql-user-password'), '***');
+    assert.equal(runSecrets.redact('api-token-name'), 'api-token-name');
+  });
+});

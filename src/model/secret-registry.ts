@@ -13,7 +13,9 @@ export class SecretRegistry {
   static readonly MIN_LENGTH = 4;
 
   add(value: string): void {
-    const forms = [value, encodeURIComponent(value), Buffer.from(value).toString('base64'), Buffer.from(value).toString('base64').replace(/=+$/, '')];
+    // A heredoc's value ends in a newline the places it is shown may not have.
+    const trimmed = value.trim();
+    const forms = [value, trimmed, encodeURIComponent(trimmed), Buffer.from(trimmed).toString('base64'), Buffer.from(trimmed).toString('base64').replace(/=+$/, '')];
     for (const form of forms) {
       if (form.length < SecretRegistry.MIN_LENGTH || form === REDACTED || this.#values.has(form)) continue;
       this.#values.add(form);
@@ -21,9 +23,13 @@ export class SecretRegistry {
     }
   }
 
-  /** Registers what a literal setting reveals: its value under a secret-looking name, and the credentials inside a connection string. */
+  /**
+   * Registers what a literal setting reveals: its value under a secret-looking name, and the
+   * credentials inside a connection string. A name that refers to a secret rather than holding
+   * it (`secret`, `secret_id`, `DB_PASSWORD_FILE`) registers nothing by its name.
+   */
   addSetting(name: string, value: string): void {
-    if (isSecretKey(name)) this.add(value);
+    if (isSecretKey(name) && !REFERENCE_KEY.test(name)) this.add(value);
     for (const credential of credentialsIn(value)) this.add(credential);
   }
 
@@ -44,6 +50,11 @@ export class SecretRegistry {
     this.#pattern = undefined;
   }
 }
+
+// Names of a secret's name, id, version or place: `secret`, `secret_id`, `secretName`, `KEY_FILE`.
+const REFERENCE_SUFFIX = /^secrets?$|[_-](id|ids|name|names|ref|version|versions|file|path|dir|arn|uri)$/i;
+const REFERENCE_CAMEL = /[a-z](Id|Ids|Name|Names|Ref|Version|Versions|File|Path|Dir|Arn|Uri)$/;
+const REFERENCE_KEY = { test: (name: string): boolean => REFERENCE_SUFFIX.test(name) || REFERENCE_CAMEL.test(name) };
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 

@@ -1,4 +1,5 @@
 import type { Fragment, TopologyInput } from '../fragment.js';
+import { runSecrets } from '../../model/secret-registry.js';
 import { MappingContext, type TopologyLists } from './map-context.js';
 import { mapConnectors } from './map-connector.js';
 import { mapDatabases } from './map-databases.js';
@@ -30,6 +31,8 @@ export function terraformFragment(
   const ctx = new MappingContext(input);
   const byType = new Map<string, TerraformResource[]>();
   for (const resource of input.resources) {
+    // `secret_data`, passwords, tokens…: registered before anything about the input is written.
+    registerSecretAttributes(resource.values, '');
     const list = byType.get(resource.type);
     if (list === undefined) byType.set(resource.type, [resource]);
     else list.push(resource);
@@ -77,4 +80,15 @@ function withoutUndefined<T>(value: T): T {
     if (item !== undefined) out[key] = withoutUndefined(item);
   }
   return out as T;
+}
+
+/** Registers every attribute value whose name says it is secret, and the credentials in any string. */
+function registerSecretAttributes(value: unknown, key: string): void {
+  if (typeof value === 'string') {
+    runSecrets.addSetting(key, value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) registerSecretAttributes(item, key);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) registerSecretAttributes(v, k);
+  }
 }
