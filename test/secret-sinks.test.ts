@@ -120,6 +120,18 @@ services:
     assert.match(run.stdout, /orders-db-url/);
   });
 
+  it('a token in a known format is never printed, whatever name it stands under (secretlint\'s preset)', () => {
+    // Fake tokens in the GitHub and Slack formats, under names that say nothing.
+    const github = `ghp_${'wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx'}`;
+    const slack = ['xoxb', '123456789012', '1234567890123', 'AbCdEfGhIjKlMnOpQrStUvWx'].join('-');
+    writeFileSync(join(dir, 'tokens.yaml'), `version: 1\nproject: p\nregion: europe-west1\nowner: ${github}\nservices:\n  - name: api\n    maxInstances: ${slack}\n`);
+    const run = spawnSync(process.execPath, [cli, 'check', 'tokens.yaml'], { encoding: 'utf8', cwd: dir });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /tokens\.yaml:\d+:\d+: error/);
+    assert.deepEqual(leaks(run.stdout + run.stderr, [github, slack]), []);
+    assert.match(run.stderr, /\*\*\*/);
+  });
+
   it('a YAML syntax error does not quote the token it stopped at', () => {
     writeFileSync(join(dir, 'syntax.yaml'), 'services:\n  - name: api\n    env: { PASSWORD: "canary-yaml-token" "x" }\n');
     const run = spawnSync(process.execPath, [cli, 'check', 'syntax.yaml'], { encoding: 'utf8', cwd: dir });

@@ -101,3 +101,31 @@ function safeDecode(text: string): string {
 
 /** The registry of this process: one run of the command line. */
 export const runSecrets = new SecretRegistry();
+
+/** Text above this is not scanned for token formats (the key-name and URL rules still apply). */
+export const MAX_TOKEN_SCAN_BYTES = 512 * 1024;
+
+/**
+ * Registers every credential in a known token format found in an input's text (AWS and GCP keys,
+ * private keys, GitHub, Slack, OpenAI, Anthropic… tokens, basic-auth URLs, database connection
+ * strings), with secretlint's recommended rule preset rather than patterns of our own: whatever
+ * name it stands under, the value is then never printed.
+ */
+export async function registerTokens(file: string, text: string, registry: SecretRegistry = runSecrets): Promise<number> {
+  if (text.length > MAX_TOKEN_SCAN_BYTES) return 0;
+  const [{ lintSource }, { creator }] = await Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
+  const result = await lintSource({
+    source: { content: text, filePath: file, contentType: 'text' },
+    options: { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] }, noPhysicFilePath: true },
+  });
+  let found = 0;
+  for (const message of result.messages) {
+    const [start, end] = message.range;
+    const value = text.slice(start, end);
+    // A match spanning a whole connection string registers its credentials, not the string.
+    const credentials = credentialsIn(value);
+    for (const v of credentials.length > 0 ? credentials : [value]) registry.add(v);
+    found++;
+  }
+  return found;
+}

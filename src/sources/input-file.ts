@@ -1,4 +1,5 @@
 import { basename, extname } from 'node:path';
+import { registerTokens } from '../model/secret-registry.js';
 import { checkInputSize, diagnosticAt, parseSourceDocuments, type SourceDocument } from './document.js';
 import { InputError, type Diagnostic } from './errors.js';
 import type { Fragment } from './fragment.js';
@@ -56,6 +57,8 @@ export async function readInputFile(view: FileView, file: string, explicit: bool
     if (explicit || !(error instanceof InputError)) throw error;
     return ignore(error.diagnostics[0]?.message ?? 'cannot be read');
   }
+  // Tokens in known formats are secret wherever they stand: registered before anything is written.
+  await registerTokens(file, text);
   try {
     if (scriptLike || ciYaml || (ext === '' && text.startsWith('#!'))) return readScript(file, text, explicit);
     if (!dataLike) return explicit ? fail(file, 'not a recognised input (no extension and no #! line)') : ignore('not a recognised input (no extension and no #! line)');

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { registerTokens } from '../../model/secret-registry.js';
 import { checkInputSize, type Position } from '../document.js';
 import { InputError, type Diagnostic } from '../errors.js';
 import type { FileView } from '../file-view.js';
@@ -40,6 +41,7 @@ export class ConfigReader {
   async read(file: string): Promise<string> {
     const text = this.#given.get(file) ?? (await this.#view.readText(file));
     checkInputSize(file, text, 'terraform');
+    await registerTokens(file, text);
     return text;
   }
 }
