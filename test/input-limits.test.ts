@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function lifeline(args: readonly string[], cwd: string): { status: number | null; stderr: string; stdout: string } {
   const run = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
@@ -50,6 +51,20 @@ describe('hostile inputs end in a located exit 2, bounded', () => {
     const walked = lifeline(['check', 'scripts', '--format', 'json'], dir);
     assert.equal(walked.status, 2);
     assert.match(walked.stderr, /no recognised input .*ignored: scripts\/deploy\.sh \(is 2\.9 MiB, larger than the 2 MiB limit/s);
+  });
+
+  it('a 60 KB comment and a 200 KB value with a type error are checked in bounded time (redaction is linear)', () => {
+    const topology = readFileSync(join(root, 'examples/incident/after.yaml'), 'utf8');
+    writeFileSync(join(dir, 'comment.yaml'), `${topology}# ${'x'.repeat(60_000)}\n`);
+    const started = Date.now();
+    const comment = lifeline(['check', 'comment.yaml'], dir);
+    assert.equal(comment.status, 1, comment.stderr);
+    writeFileSync(join(dir, 'long-value.yaml'), topology.replace('maxInstances: 20', `maxInstances: "${'y'.repeat(200_000)}"`));
+    const value = lifeline(['check', 'long-value.yaml'], dir);
+    assert.equal(value.status, 2);
+    assert.ok(value.stderr.length < 4096, `${value.stderr.length} bytes`);
+    // Both took minutes when redaction was quadratic; this bounds a hang, it does not time the check.
+    assert.ok(Date.now() - started < 30_000);
   });
 
   it('a one-line JSON with thousands of invalid services prints a bounded error, not the line thousands of times', () => {

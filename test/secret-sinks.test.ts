@@ -122,7 +122,7 @@ services:
 
   it('a token in a known format is never printed, whatever name it stands under (secretlint\'s preset)', () => {
     // Fake tokens in the GitHub and Slack formats, under names that say nothing.
-    const github = `ghp_${'wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx'}`;
+    const github = ['ghp', 'wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx'].join('_');
     const slack = ['xoxb', '123456789012', '1234567890123', 'AbCdEfGhIjKlMnOpQrStUvWx'].join('-');
     writeFileSync(join(dir, 'tokens.yaml'), `version: 1\nproject: p\nregion: europe-west1\nowner: ${github}\nservices:\n  - name: api\n    maxInstances: ${slack}\n`);
     const run = spawnSync(process.execPath, [cli, 'check', 'tokens.yaml'], { encoding: 'utf8', cwd: dir });

@@ -7,7 +7,7 @@ export const REDACTED = '***';
 
 // scheme://user:password@host — the password runs to the last '@' before a space, quote or comma
 // (a raw '@' inside a password is common enough; over-redacting a query string is the safe error).
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s"',]*:)([^\s"',]*)(@)/gi;
+const URL_PASSWORD = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s"',]*:)([^\s"',]*)(@)/gi;
 
 /**
  * Replaces credentials in free text with `***`: the password of every URL (and a user name that is a
@@ -48,7 +48,7 @@ function redactLine(text: string): string {
 }
 
 // scheme://TOKEN@host: some APIs take a key as the user name, with no password.
-const URL_TOKEN_USER = /([a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s"',]+)@/gi;
+const URL_TOKEN_USER = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s"',]+)@/gi;
 
 /** A user name that is a credential rather than a name: long, or with a key-like prefix. */
 function looksLikeToken(user: string): boolean {
@@ -126,8 +126,10 @@ export function redactEnvValue(key: string, value: string): string {
 export function redactSourceLine(line: string): string {
   const secretValue = (m: string, quote: string, key: string, sep: string): string => (isSecretKey(key) ? `${quote}${key}${quote}${sep}${REDACTED}` : m);
   // A secret key whose value is a list or mapping loses the whole collection; then scalars.
-  const collection = /(["']?)([A-Za-z0-9_.-]+)\1(\s*[:=]\s*)(\[[^\]]*\]?|\{[^}]*\}?)/g;
-  const scalar = /(["']?)([A-Za-z0-9_.-]+)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^,{}[\]\s][^,}\]]*)/g;
+  // A key starts where a word does (the lookbehind): a long run of word characters is scanned
+  // once, not once from each of its characters, so the work is linear in the line's length.
+  const collection = /(?<![A-Za-z0-9_.-])(["']?)([A-Za-z0-9_.-]+)\1(\s*[:=]\s*)(\[[^\]]*\]?|\{[^}]*\}?)/g;
+  const scalar = /(?<![A-Za-z0-9_.-])(["']?)([A-Za-z0-9_.-]+)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^,{}[\]\s][^,}\]]*)/g;
   return redactUrlPasswords(line).replace(collection, secretValue).replace(scalar, secretValue);
 }
 
