@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { findNodeAtLocation, parse as parseJsonc, ParseErrorCode, parseTree, printParseErrorCode, visit, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parse as parseJsonc, ParseErrorCode, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { InputError, formatKeyPath, type Diagnostic } from './errors.js';
 
@@ -291,29 +291,46 @@ function jsonNestingTooDeep(text: string): number | undefined {
  */
 function checkJsonStructure(file: string, text: string, lines: ReturnType<typeof splitLines>): void {
   const problems: Diagnostic[] = [];
-  const keys: Set<string>[] = [];
-  const at = (offset: number, message: string): void => {
-    const pos = positionOf(lines.starts, offset);
-    problems.push({ file, ...pos, keyPath: undefined, message, sourceLine: lines.text(pos.line) });
-  };
-  visit(
-    text,
-    {
-      onObjectBegin: () => {
-        keys.push(new Set());
-      },
-      onObjectEnd: () => {
-        keys.pop();
-      },
-      onObjectProperty: (property, offset) => {
-        const own = keys[keys.length - 1];
-        if (own === undefined || problems.length >= 20) return;
-        if (own.has(property)) at(offset, `duplicate key ${JSON.stringify(property).slice(0, 80)} in this object: JSON keeps only the last, so one of them would be silently lost`);
-        own.add(property);
-      },
-    },
-    { disallowComments: true },
-  );
+  // Runs on text JSON.parse accepted, so one linear pass over strings and brackets is enough:
+  // a string directly followed by `:` inside an object is a key. null marks an array.
+  const stack: (Set<string> | null)[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n && problems.length < 20) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const start = i;
+      let escaped = false;
+      i++;
+      while (i < n && text.charCodeAt(i) !== 0x22) {
+        if (text.charCodeAt(i) === 0x5c) {
+          escaped = true;
+          i++;
+        }
+        i++;
+      }
+      const end = i;
+      i++;
+      const keys = stack[stack.length - 1];
+      if (keys) {
+        let j = i;
+        while (j < n && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x0a || text.charCodeAt(j) === 0x0d || text.charCodeAt(j) === 0x09)) j++;
+        if (text.charCodeAt(j) === 0x3a) {
+          const key = escaped ? (JSON.parse(text.slice(start, end + 1)) as string) : text.slice(start + 1, end);
+          if (keys.has(key)) {
+            const pos = positionOf(lines.starts, start);
+            problems.push({ file, ...pos, keyPath: undefined, message: `duplicate key ${JSON.stringify(key).slice(0, 80)} in this object: JSON keeps only the last, so one of them would be silently lost`, sourceLine: lines.text(pos.line) });
+          }
+          keys.add(key);
+        }
+      }
+      continue;
+    }
+    if (c === 0x7b) stack.push(new Set());
+    else if (c === 0x5b) stack.push(null);
+    else if (c === 0x7d || c === 0x5d) stack.pop();
+    i++;
+  }
   if (problems.length > 0) throw new InputError(problems);
 }
 
