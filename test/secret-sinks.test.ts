@@ -42,6 +42,8 @@ describe('redaction of free text', () => {
     assert.deepEqual(credentialsIn('postgres://app:pa%2Cs%27s%20w@db:5432/app').slice(0, 2), ['pa%2Cs%27s%20w', "pa,s's w"]);
     assert.deepEqual(credentialsIn('https://sk_live_canary_user_token@api.example.com'), ['sk_live_canary_user_token', 'sk_live_canary_user_token']);
     assert.deepEqual(credentialsIn('host=db password=canary-5 user=app'), ['canary-5']);
+    // A plain user name is not a credential: registering it would hide every "postgres" in a report.
+    assert.deepEqual(credentialsIn('postgres://postgres@db:5432/app'), []);
   });
 
   it('a registry replaces every registered value, URL-encoded and base64 too, in one pass', () => {

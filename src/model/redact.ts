@@ -51,7 +51,7 @@ function redactLine(text: string): string {
 const URL_TOKEN_USER = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s"',]+)@/gi;
 
 /** A user name that is a credential rather than a name: long, or with a key-like prefix. */
-function looksLikeToken(user: string): boolean {
+export function looksLikeToken(user: string): boolean {
   return user !== REDACTED && (user.length >= 20 || /^(sk|pk|rk|api|key|tok|ghp|xox)[_-]/i.test(user));
 }
 

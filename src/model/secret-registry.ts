@@ -1,4 +1,4 @@
-import { isSecretKey, REDACTED } from './redact.js';
+import { isSecretKey, looksLikeToken, REDACTED } from './redact.js';
 
 /**
  * The secret values met while reading a run's inputs, so that every writer can replace them
@@ -29,7 +29,7 @@ export class SecretRegistry {
    * it (`secret`, `secret_id`, `DB_PASSWORD_FILE`) registers nothing by its name.
    */
   addSetting(name: string, value: string): void {
-    if (isSecretKey(name) && !REFERENCE_KEY.test(name)) this.add(value);
+    if (isSecretKey(name) && !isReferenceKey(name)) this.add(value);
     for (const credential of credentialsIn(value)) this.add(credential);
   }
 
@@ -54,7 +54,7 @@ export class SecretRegistry {
 // Names of a secret's name, id, version or place: `secret`, `secret_id`, `secretName`, `KEY_FILE`.
 const REFERENCE_SUFFIX = /^secrets?$|[_-](id|ids|name|names|ref|version|versions|file|path|dir|arn|uri)$/i;
 const REFERENCE_CAMEL = /[a-z](Id|Ids|Name|Names|Ref|Version|Versions|File|Path|Dir|Arn|Uri)$/;
-const REFERENCE_KEY = { test: (name: string): boolean => REFERENCE_SUFFIX.test(name) || REFERENCE_CAMEL.test(name) };
+const isReferenceKey = (name: string): boolean => REFERENCE_SUFFIX.test(name) || REFERENCE_CAMEL.test(name);
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
@@ -70,7 +70,8 @@ export function credentialsIn(value: string): string[] {
     try {
       const url = new URL(value.trim());
       if (url.password !== '') found.push(url.password, safeDecode(url.password));
-      else if (url.username !== '') found.push(url.username, safeDecode(url.username));
+      // A user name alone is a credential only when it looks like one (`postgres://postgres@db` is not).
+      else if (looksLikeToken(url.username)) found.push(url.username, safeDecode(url.username));
       for (const [key, v] of url.searchParams) if (v !== '' && isSecretKey(key)) found.push(v);
     } catch {
       // Not a URL the parser accepts: the userinfo is what lies between :// and the last @ before the host.
