@@ -83,7 +83,7 @@ export async function runCheck(names: readonly string[], options: CheckOptions):
   const inline = applySuppressions(full, suppressions.filter((s) => s.by === 'inline'), today);
   const report = applySuppressions(inline, suppressions.filter((s) => s.by === 'baseline'), today);
   if (options.writeBaseline) {
-    // Written whole to a temporary name, then renamed: never half a baseline.
+    // Written whole beside the target, then renamed over it: never half a baseline (see safe-write.ts).
     const { file, reason, expires } = options.writeBaseline;
     await writeFileSafely(file, runSecrets.redact(renderBaseline(inline.findings, reason, expires)), 'the baseline');
   }
