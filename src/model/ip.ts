@@ -21,6 +21,11 @@ export function parseIpv4(text: string): number | undefined {
   return value;
 }
 
+/** An address as a dotted quad. */
+export function formatIpv4(ip: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(ip / 2 ** shift) % 256).join('.');
+}
+
 export function isIpv4(text: string): boolean {
   return parseIpv4(text) !== undefined;
 }

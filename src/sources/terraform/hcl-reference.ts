@@ -1,7 +1,8 @@
 import type { ResourceDeclaration } from './hcl-config.js';
-import { combine, followSteps, known, unknown, withRefs, type Evaluated } from './hcl-evaluated.js';
-import type { ModuleScope } from './hcl-scope.js';
-import type { TraversalStep } from './hcl-template.js';
+import { known, valueOf, type Evaluated } from './hcl-evaluated.js';
+import type { Bindings } from './hcl-evaluate.js';
+import { instanceSuffix, type ModuleScope } from './hcl-scope.js';
+import { ObjectReference } from './hcl-values.js';
 
 /** Resource types whose resource name is not in `name` (the default). */
 const IDENTITY_ATTRIBUTE: Readonly<Record<string, string>> = {
@@ -16,54 +17,69 @@ const IDENTITY_ATTRIBUTE: Readonly<Record<string, string>> = {
 const NAME_LIKE = new Set(['id', 'self_link', 'name']);
 
 /**
- * A reference to a resource of the same module (`google_compute_network.vpc.id`,
- * `google_sql_database_instance.main[0].private_ip_address`): its configured value when the
- * configuration says it, otherwise unknown (known only after apply). Always refers to the resource.
+ * A resource of the same module as a value (`google_compute_network.vpc`): its attributes are its
+ * configured values where the configuration says them, otherwise unknown (known only after
+ * apply). Reading any attribute refers to the resource.
  */
-export function referenceResource(scope: ModuleScope, type: string, steps: readonly TraversalStep[]): Evaluated {
-  const [first, ...after] = steps;
-  if (first?.kind !== 'attribute') return unknown(`${type} is not a reference Lifeline can evaluate`);
-  const key = `${type}.${first.name}`;
-  const address = scope.prefix + key;
-  const declared = scope.config.resources.get(key);
-  if (!declared) return unknown(`${address} is not declared in ${scope.config.dir}`);
+export function resourceValue(scope: ModuleScope, declared: ResourceDeclaration): unknown {
+  const address = scope.prefix + `${declared.type}.${declared.name}`;
   const instances = scope.instances(declared.body);
-  if (instances.kind === 'none') return unknown(`${address} is not created (${instances.reason})`, [address]);
-  // count/for_each instances are read as one: `[0]` / `["key"]` selects it.
-  const rest = after[0]?.kind === 'index' ? after.slice(1) : after;
-  const [attribute, ...deeper] = rest;
-  if (attribute?.kind !== 'attribute') return unknown(`known only after apply (${address})`, [address]);
-  const value = attributeValue(scope, declared, address, attribute.name);
-  return withRefs(followSteps(value, `${address}.${attribute.name}`, deeper, (path) => `known only after apply (${path})`), [address]);
+  const instance = (suffix: string, bindings: Bindings): ObjectReference =>
+    new ObjectReference(address + suffix, (attribute) => {
+      const result = attributeValue(scope, declared, { address: address + suffix, bindings }, attribute);
+      return { value: valueOf(result), refs: [...result.refs, address + suffix] };
+    });
+  switch (instances.kind) {
+    case 'none':
+      // No instance: as in Terraform, an empty tuple (count) or an empty object (for_each).
+      return 'count' in declared.body ? [] : {};
+    case 'single':
+      return instance('', new Map());
+    case 'unknown':
+      return instance('', instances.bindings);
+    case 'expanded': {
+      const all = instances.instances.map((i) => ({ key: i.key, value: instance(instanceSuffix(i.key), i.bindings) }));
+      return 'count' in declared.body ? all.map((i) => i.value) : Object.fromEntries(all.map((i) => [String(i.key), i.value]));
+    }
+    default:
+      return instances satisfies never;
+  }
 }
 
-function attributeValue(scope: ModuleScope, declared: ResourceDeclaration, address: string, attribute: string): Evaluated {
-  const afterApply = unknown(`known only after apply (${address}.${attribute})`);
-  if (NAME_LIKE.has(attribute)) return configured(scope, declared, IDENTITY_ATTRIBUTE[declared.type] ?? 'name') ?? afterApply;
+/** One instance of a declared resource: its address and what `count`/`each` stand for in it. */
+export interface ResourceInstance {
+  readonly address: string;
+  readonly bindings: Bindings;
+}
+
+function attributeValue(scope: ModuleScope, declared: ResourceDeclaration, instance: ResourceInstance, attribute: string): Evaluated {
+  const afterApply: Evaluated = { kind: 'unknown', reason: `known only after apply (${instance.address}.${attribute})`, refs: [] };
+  if (NAME_LIKE.has(attribute)) return configured(scope, declared, instance, IDENTITY_ATTRIBUTE[declared.type] ?? 'name') ?? afterApply;
   if (declared.type === 'google_sql_database_instance' && attribute === 'connection_name') {
-    return connectionName(scope, declared) ?? afterApply;
+    return connectionName(scope, declared, instance) ?? afterApply;
   }
-  return configured(scope, declared, attribute) ?? afterApply;
+  return configured(scope, declared, instance, attribute) ?? afterApply;
 }
 
 /** A resource argument as configured (Terraform's value for it when it is not computed). */
-function configured(scope: ModuleScope, declared: ResourceDeclaration, attribute: string): Evaluated | undefined {
+function configured(scope: ModuleScope, declared: ResourceDeclaration, instance: ResourceInstance, attribute: string): Evaluated | undefined {
   if (!Object.hasOwn(declared.body, attribute)) return undefined;
-  return scope.guard(`${declared.type}.${declared.name}.${attribute}`, () => scope.evaluate(declared.body[attribute]));
+  return scope.guard(`${instance.address.slice(scope.prefix.length)}.${attribute}`, () => scope.evaluate(declared.body[attribute], instance.bindings));
 }
 
 /**
  * Cloud SQL's connection name is `PROJECT:REGION:INSTANCE` (cloud.google.com/sql/docs/postgres/connect-run):
  * known before apply when the instance's name, region and project (its own or the provider's) are.
  */
-function connectionName(scope: ModuleScope, declared: ResourceDeclaration): Evaluated | undefined {
-  const project = configured(scope, declared, 'project') ?? googleProviderSetting(scope.root, 'project');
-  const region = configured(scope, declared, 'region') ?? googleProviderSetting(scope.root, 'region');
-  const name = configured(scope, declared, 'name');
-  if (!project || !region || !name) return undefined;
-  const joined = combine([project, region, name], (values) => values);
-  if (joined.kind === 'unknown' || !Array.isArray(joined.value) || !joined.value.every((v) => typeof v === 'string')) return undefined;
-  return known(joined.value.join(':'), joined.refs);
+function connectionName(scope: ModuleScope, declared: ResourceDeclaration, instance: ResourceInstance): Evaluated | undefined {
+  const parts = [
+    configured(scope, declared, instance, 'project') ?? googleProviderSetting(scope.root, 'project'),
+    configured(scope, declared, instance, 'region') ?? googleProviderSetting(scope.root, 'region'),
+    configured(scope, declared, instance, 'name'),
+  ];
+  const values = parts.map((p) => (p?.kind === 'known' && typeof p.value === 'string' ? p.value : undefined));
+  if (!values.every((v) => v !== undefined)) return undefined;
+  return known(values.join(':'), [...new Set(parts.flatMap((p) => p?.refs ?? []))]);
 }
 
 /**

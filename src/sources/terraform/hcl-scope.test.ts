@@ -58,11 +58,12 @@ describe('locals and expressions', () => {
     assert.equal(db.unknownReason(['region']), 'local.a refers to itself (local.a → local.b → local.a)');
   });
 
-  it('does not evaluate function calls, naming the expression with passwords redacted', async () => {
+  it('evaluates function calls; what they cannot know names its cause, and no reason quotes a password', async () => {
     const { resources } = await read({
       'main.tf': [
         'resource "google_cloud_run_v2_service" "api" {',
         '  name = lower("API")',
+        '  description = tonumber("postgres://app:hunter2@db/x")',
         '  template {',
         '    containers {',
         '      env {',
@@ -77,10 +78,14 @@ describe('locals and expressions', () => {
     });
     const api = resourceAt(resources, 'google_cloud_run_v2_service.api');
     const value = ['template', 0, 'containers', 0, 'env', 0, 'value'];
-    assert.equal(api.unknownReason(['name']), 'expression not evaluated: lower("API")');
-    assert.equal(api.unknownReason(value), 'expression not evaluated: format("postgres://app:***@%s/db", google_sql_database_instance.db.private_ip_address)');
+    assert.equal(api.values.name, 'api');
+    assert.equal(api.unknownReason(value), 'known only after apply (google_sql_database_instance.db.private_ip_address)');
+    assert.equal(
+      api.unknownReason(['description']),
+      'tonumber("postgres://app:***@db/x") cannot be evaluated: tonumber(): a string that does not read as a number is not a number',
+    );
     assert.deepEqual(api.references(value), ['google_sql_database_instance.db']);
-    assert.deepEqual(api.locate(value), { file: 'cfg/main.tf', line: 7, column: 9 });
+    assert.deepEqual(api.locate(value), { file: 'cfg/main.tf', line: 8, column: 9 });
     assert.deepEqual(api.values.template, [{ containers: [{ env: [{ name: 'DATABASE_URL' }] }] }]);
   });
 });
@@ -177,7 +182,7 @@ describe('references between resources', () => {
 });
 
 describe('count, for_each and dynamic blocks', () => {
-  it('skips count = 0, reads other counts and for_each as one instance with a note', async () => {
+  it('skips count = 0, makes one resource per count index and for_each key, and reads an unknown count as one instance with a note', async () => {
     const { resources, notes } = await read({
       'main.tf': [
         'variable "replicas" {}',
@@ -206,17 +211,20 @@ describe('count, for_each and dynamic blocks', () => {
     });
     assert.deepEqual(
       resources.map((r) => r.address),
-      ['google_compute_network.many', 'google_compute_network.three', 'google_compute_subnetwork.each'],
+      [
+        'google_compute_network.many',
+        'google_compute_network.three[0]',
+        'google_compute_network.three[1]',
+        'google_compute_network.three[2]',
+        'google_compute_subnetwork.each["a"]',
+        'google_compute_subnetwork.each["b"]',
+      ],
     );
-    const each = resourceAt(resources, 'google_compute_subnetwork.each');
-    assert.equal(each.unknownReason(['name']), 'each.key: count/for_each instances are not expanded');
-    assert.equal(each.unknownReason(['network']), 'google_compute_network.off is not created (count = 0)');
-    assert.equal(resourceAt(resources, 'google_compute_network.many').unknownReason(['name']), 'count.index: count/for_each instances are not expanded');
-    assert.deepEqual(notes, [
-      'google_compute_network.many: count is not known (var.replicas has no default and no value in terraform.tfvars); read as one instance',
-      'google_compute_network.three: count = 3; read as one instance',
-      'google_compute_subnetwork.each: for_each instances are not expanded; read as one instance',
-      'google_compute_subnetwork.each: dynamic "secondary_ip_range" blocks are not expanded; their content is not in the model',
-    ]);
+    const each = resourceAt(resources, 'google_compute_subnetwork.each["b"]');
+    assert.equal(each.values.name, 'b');
+    assert.equal(each.unknownReason(['network']), 'google_compute_network.off[0].id cannot be evaluated: google_compute_network.off[0].id: index 0 is out of range (0 elements)');
+    assert.deepEqual(each.values.secondary_ip_range, []);
+    assert.equal(resourceAt(resources, 'google_compute_network.many').unknownReason(['name']), 'count is not known (var.replicas has no default and no value in terraform.tfvars)');
+    assert.deepEqual(notes, ['google_compute_network.many: count is not known (var.replicas has no default and no value in terraform.tfvars); read as one instance']);
   });
 });

@@ -1,82 +1,173 @@
 import { redactUrlPasswords } from '../../model/redact.js';
 import type { ModuleCall, ModuleConfig } from './hcl-config.js';
-import { combine, followSteps, known, quoteExpression, unknown, type Evaluated } from './hcl-evaluated.js';
-import { referenceResource } from './hcl-reference.js';
-import { parseTraversal, splitTemplate, traversalHeads, type TraversalStep } from './hcl-template.js';
+import { evaluateExpression, type Bindings, type NameLookup } from './hcl-evaluate.js';
+import { quoteExpression, settle, unknown, valueOf, type Evaluated } from './hcl-evaluated.js';
+import { needsParsing, type ExpressionTable, type TraversalStep } from './hcl-expression.js';
+import { resourceValue } from './hcl-reference.js';
+import { EvaluationError, ObjectReference, UnknownValue } from './hcl-values.js';
 
 /** Where a module's input variables get their values. */
 export type InputSource =
   | { readonly kind: 'tfvars'; readonly values: ReadonlyMap<string, unknown> }
   | { readonly kind: 'module'; readonly parent: ModuleScope; readonly call: ModuleCall };
 
-/** How many instances of a resource or module call are read. */
-export type Instances = { readonly kind: 'none'; readonly reason: string } | { readonly kind: 'one'; readonly note: string | undefined };
+/** One instance of a resource or module call: its key (`0`, `"api"`), and what `count` or `each` stand for in it. */
+export interface Instance {
+  readonly key: string | number;
+  readonly bindings: Bindings;
+}
+
+/** The instances of a resource or module call. */
+export type Instances =
+  | { readonly kind: 'none'; readonly reason: string }
+  | { readonly kind: 'single' }
+  | { readonly kind: 'expanded'; readonly instances: readonly Instance[] }
+  /** `count` or `for_each` not known: read as one instance whose `count`/`each` are unknown. */
+  | { readonly kind: 'unknown'; readonly note: string; readonly bindings: Bindings };
+
+/** The most instances read per resource: beyond, a configuration is generated, not written. */
+export const MAX_INSTANCES = 1000;
+
+const limited = (instances: Instance[]): Instance[] => instances.slice(0, MAX_INSTANCES);
+
+const unknownBindings = (name: 'count' | 'each', reason: string): Bindings =>
+  new Map([[name, new UnknownValue(`${name} is not known (${reason})`)]]);
+
+/** `for_each` over a map or object (by key) or a set of strings (each key is its value). */
+function forEachEntries(value: unknown): (readonly [string, unknown])[] | undefined {
+  if (Array.isArray(value)) {
+    if (!value.every((item) => typeof item === 'string')) return undefined;
+    return [...new Set(value)].sort().map((item) => [item, item] as const);
+  }
+  if (typeof value !== 'object' || value === null || value instanceof UnknownValue || value instanceof ObjectReference) return undefined;
+  return Object.keys(value)
+    .sort()
+    .map((key) => [key, (value as Record<string, unknown>)[key]] as const);
+}
+
+/** `[0]` or `["api"]`, as Terraform writes an instance's key in its address. */
+export const instanceSuffix = (key: string | number): string => (typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(key)}]`);
+
+const NO_BINDINGS: Bindings = new Map();
 
 /**
- * Evaluates the expressions of one module (the root, or a local child module): variables from
- * tfvars or the calling module block, locals, references to its resources and child modules'
- * outputs. Results are cached; a value that depends on itself is unknown, naming the cycle.
+ * Evaluates the expressions of one module (the root, or a local child module) on HashiCorp's
+ * syntax tree: variables from tfvars or the calling module block, locals, references to its
+ * resources and child modules' outputs, functions, conditionals, `for` expressions. Results are
+ * cached; a value that depends on itself is unknown, naming the cycle.
  */
-export class ModuleScope {
+export class ModuleScope implements NameLookup {
   readonly config: ModuleConfig;
   /** `''` for the root, `module.net.` inside `module "net"`. */
   readonly prefix: string;
   readonly root: ModuleScope;
   readonly #inputs: InputSource;
+  readonly #table: ExpressionTable;
   readonly #stack: string[];
   readonly #cache = new Map<string, Evaluated>();
   readonly #children = new Map<string, ModuleScope>();
 
-  constructor(config: ModuleConfig, inputs: InputSource, parent?: ModuleScope, prefix = '') {
+  /** `table` holds every expression of the configuration, parsed (see {@link ExpressionTable.prepare}). */
+  constructor(config: ModuleConfig, inputs: InputSource, table: ExpressionTable, parent?: ModuleScope, prefix = '') {
     this.config = config;
     this.prefix = prefix;
     this.#inputs = inputs;
+    this.#table = table;
     this.root = parent?.root ?? this;
     this.#stack = parent ? parent.#stack : [];
   }
 
-  /** A value as hcl2json wrote it: strings are templates; lists and objects are evaluated whole. */
-  evaluate(raw: unknown): Evaluated {
-    if (typeof raw === 'string') return this.template(raw);
-    if (Array.isArray(raw)) return combine(raw.map((item) => this.evaluate(item)), (values) => values);
-    if (typeof raw === 'object' && raw !== null) {
-      const entries = Object.entries(raw);
-      return combine(entries.map(([, v]) => this.evaluate(v)), (values) => Object.fromEntries(entries.map(([k], i) => [k, values[i]])));
-    }
-    return known(raw);
+  /**
+   * A value as hcl2json wrote it (strings are templates, lists and objects hold them), evaluated;
+   * `bindings` names what `each`, `count` or a dynamic block's iterator stand for.
+   */
+  evaluate(raw: unknown, bindings: Bindings = NO_BINDINGS): Evaluated {
+    const refs = new Set<string>();
+    return settle(this.#value(raw, bindings, refs), refs);
   }
 
-  template(text: string): Evaluated {
-    if (!text.includes('{')) return known(text);
-    const parts = splitTemplate(text);
-    const only = parts[0];
-    if (parts.length === 1 && only?.kind === 'interpolation') return this.expression(only.expression);
-    const pieces = parts.map((part): Evaluated => {
-      switch (part.kind) {
-        case 'literal':
-          return known(part.text);
-        case 'directive':
-          return unknown(`template directive not evaluated: ${quoteExpression(part.text)}`);
-        case 'interpolation': {
-          const value = this.expression(part.expression);
-          if (value.kind === 'known' && !['string', 'number', 'boolean'].includes(typeof value.value)) {
-            return unknown(`${quoteExpression(part.expression)} is not a string, number or bool, so it cannot be interpolated`, value.refs);
-          }
-          return value;
-        }
-        default:
-          return part satisfies never;
+  /** A bare name as an argument (`iterator = setting`), or undefined for anything else. */
+  bareName(raw: unknown): string | undefined {
+    if (typeof raw !== 'string' || !needsParsing(raw)) return undefined;
+    const parsed = this.#table.get(raw);
+    return parsed.kind === 'parsed' && parsed.expr.kind === 'scope' && parsed.expr.steps.length === 0 ? parsed.expr.root : undefined;
+  }
+
+  #value(raw: unknown, bindings: Bindings, refs: Set<string>): unknown {
+    if (typeof raw === 'string') {
+      if (!needsParsing(raw)) return raw;
+      const parsed = this.#table.get(raw);
+      if (parsed.kind === 'failed') return new UnknownValue(`${quoteExpression(raw)}: ${parsed.reason}`);
+      try {
+        return evaluateExpression(parsed.expr, this, bindings, refs);
+      } catch (error: unknown) {
+        // `${x}` alone is the expression x: quoted as written.
+        const shown = parsed.expr.kind !== 'template' && raw.startsWith('${') && raw.endsWith('}') ? raw.slice(2, -1) : raw;
+        if (error instanceof EvaluationError) return new UnknownValue(`${quoteExpression(shown)} cannot be evaluated: ${error.message}`);
+        throw error;
       }
-    });
-    return combine(pieces, (values) => values.map((v) => String(v)).join(''));
+    }
+    if (Array.isArray(raw)) return raw.map((item) => this.#value(item, bindings, refs));
+    if (typeof raw === 'object' && raw !== null) {
+      const entries: [string, unknown][] = [];
+      for (const [k, v] of Object.entries(raw)) {
+        const key = needsParsing(k) ? this.#value(k, bindings, refs) : k;
+        // One key not known makes the whole object not known, as in Terraform.
+        if (key instanceof UnknownValue) return key;
+        entries.push([typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean' ? String(key) : k, this.#value(v, bindings, refs)]);
+      }
+      return Object.fromEntries(entries);
+    }
+    return raw;
   }
 
-  /** The expression inside `${…}`: a traversal is evaluated; anything else is unknown. */
-  expression(text: string): Evaluated {
-    const traversal = parseTraversal(text);
-    if (traversal) return this.#traversal(traversal.root, traversal.steps);
-    // Function calls, operators and conditionals are not evaluated (Lifeline never guesses).
-    return unknown(`expression not evaluated: ${quoteExpression(text)}`, this.#mentionedRefs(text));
+  /** What a name at the start of a traversal stands for in this module. */
+  lookup(root: string, steps: readonly TraversalStep[], refs: Set<string>): { readonly value: unknown; readonly rest: readonly TraversalStep[] } {
+    const [first, second] = steps;
+    const name = first?.kind === 'attribute' ? first.name : undefined;
+    const from = (result: Evaluated, used: number): { value: unknown; rest: readonly TraversalStep[] } => {
+      for (const ref of result.refs) refs.add(ref);
+      return { value: valueOf(result), rest: steps.slice(used) };
+    };
+    const notKnown = (reason: string, used = 1): { value: unknown; rest: readonly TraversalStep[] } => ({ value: new UnknownValue(reason), rest: steps.slice(used) });
+    switch (root) {
+      case 'var':
+        return name === undefined ? notKnown('var is not a value') : from(this.variable(name), 1);
+      case 'local':
+        return name === undefined ? notKnown('local is not a value') : from(this.local(name), 1);
+      case 'module':
+        if (name === undefined) return notKnown('module is not a value');
+        return { value: this.#moduleValue(name), rest: steps.slice(1) };
+      case 'data':
+        return notKnown(`data source read from the cloud during plan (data.${name ?? ''}${second?.kind === 'attribute' ? `.${second.name}` : ''})`, 2);
+      case 'count':
+      case 'each':
+        return notKnown(`${root}.${name ?? ''} is used outside a resource or block that sets it`);
+      case 'path':
+        return name === 'module' || name === 'root' ? { value: name === 'module' ? this.config.dir : this.root.config.dir, rest: steps.slice(1) } : notKnown(`path.${name ?? ''} depends on where Terraform runs`);
+      case 'terraform':
+        return notKnown(`terraform.${name ?? ''} depends on how Terraform runs (the selected workspace)`);
+      case 'self':
+        return notKnown('self is known only inside provisioners');
+      default: {
+        if (name === undefined) return notKnown(`${root} is not a value`, 0);
+        const key = `${root}.${name}`;
+        const declared = this.config.resources.get(key);
+        if (!declared) return notKnown(`${this.prefix}${key} is not declared in ${this.config.dir}`);
+        refs.add(this.prefix + key);
+        return { value: resourceValue(this, declared), rest: steps.slice(1) };
+      }
+    }
+  }
+
+  #moduleValue(name: string): unknown {
+    const call = this.config.modules.get(name);
+    const address = `${this.prefix}module.${name}`;
+    if (!call) return new UnknownValue(`module "${name}" is not declared`);
+    return new ObjectReference(address, (output) => {
+      const result = this.moduleOutput(name, output);
+      return { value: valueOf(result), refs: result.refs };
+    });
   }
 
   variable(name: string): Evaluated {
@@ -107,7 +198,7 @@ export class ModuleScope {
     if (!call?.child) return undefined;
     let scope = this.#children.get(name);
     if (!scope) {
-      scope = new ModuleScope(call.child, { kind: 'module', parent: this, call }, this, `${this.prefix}module.${name}.`);
+      scope = new ModuleScope(call.child, { kind: 'module', parent: this, call }, this.#table, this, `${this.prefix}module.${name}.`);
       this.#children.set(name, scope);
     }
     return scope;
@@ -126,24 +217,31 @@ export class ModuleScope {
   }
 
   /**
-   * `count`: 0 creates nothing; anything else is read as one instance (with a note unless it is 1).
-   * `for_each` is read as one instance unless it is known to be empty.
+   * The instances `count` or `for_each` create (developer.hashicorp.com/terraform/language/meta-arguments/count):
+   * `count = 2` makes `[0]` and `[1]`, `for_each` one per key (`["api"]`), each with its
+   * `count.index` or `each.key`/`each.value`. When the number is not known, one instance is read,
+   * its `count.index` or `each` unknown.
    */
   instances(body: Readonly<Record<string, unknown>>): Instances {
     if ('count' in body) {
       const count = this.evaluate(body.count);
-      if (count.kind === 'unknown') return { kind: 'one', note: `count is not known (${count.reason}); read as one instance` };
-      if (count.value === 0) return { kind: 'none', reason: 'count = 0' };
-      if (typeof count.value !== 'number') return { kind: 'one', note: 'count is not a number; read as one instance' };
-      return { kind: 'one', note: count.value === 1 ? undefined : `count = ${count.value}; read as one instance` };
+      if (count.kind === 'unknown') return { kind: 'unknown', note: `count is not known (${count.reason}); read as one instance`, bindings: unknownBindings('count', count.reason) };
+      const n = typeof count.value === 'number' ? count.value : typeof count.value === 'string' ? Number(count.value) : Number.NaN;
+      if (!Number.isInteger(n) || n < 0) return { kind: 'unknown', note: 'count is not a whole number; read as one instance', bindings: unknownBindings('count', 'count is not a whole number') };
+      if (n === 0) return { kind: 'none', reason: 'count = 0' };
+      return { kind: 'expanded', instances: limited(Array.from({ length: n }, (_, i) => ({ key: i, bindings: new Map([['count', { index: i }]]) }))) };
     }
     if ('for_each' in body) {
       const each = this.evaluate(body.for_each);
-      const empty = each.kind === 'known' && typeof each.value === 'object' && each.value !== null && Object.keys(each.value).length === 0;
-      if (empty) return { kind: 'none', reason: 'for_each is empty' };
-      return { kind: 'one', note: 'for_each instances are not expanded; read as one instance' };
+      const entries = each.kind === 'known' ? forEachEntries(each.value) : undefined;
+      if (each.kind === 'unknown' || !entries) {
+        const reason = each.kind === 'unknown' ? each.reason : 'for_each is not a map or a set of strings';
+        return { kind: 'unknown', note: `for_each is not known (${reason}); read as one instance`, bindings: unknownBindings('each', reason) };
+      }
+      if (entries.length === 0) return { kind: 'none', reason: 'for_each is empty' };
+      return { kind: 'expanded', instances: limited(entries.map(([key, value]) => ({ key, bindings: new Map([['each', { key, value }]]) }))) };
     }
-    return { kind: 'one', note: undefined };
+    return { kind: 'single' };
   }
 
   /** Evaluates once per key; a key met again while it is being evaluated is a cycle. */
@@ -166,42 +264,10 @@ export class ModuleScope {
   #input(name: string): Evaluated | undefined {
     const inputs = this.#inputs;
     if (inputs.kind === 'tfvars') return inputs.values.has(name) ? this.evaluate(inputs.values.get(name)) : undefined;
-    return Object.hasOwn(inputs.call.body, name) ? inputs.parent.evaluate(inputs.call.body[name]) : undefined;
-  }
-
-  #traversal(root: string, steps: readonly TraversalStep[]): Evaluated {
-    const [first, second] = steps;
-    const name = first?.kind === 'attribute' ? first.name : undefined;
-    switch (root) {
-      case 'var':
-        return name === undefined ? unknown('var is not a value') : followSteps(this.variable(name), `var.${name}`, steps.slice(1), (p) => `${p} does not exist`);
-      case 'local':
-        return name === undefined ? unknown('local is not a value') : followSteps(this.local(name), `local.${name}`, steps.slice(1), (p) => `${p} does not exist`);
-      case 'module': {
-        if (name === undefined || second?.kind !== 'attribute') return unknown(`module.${name ?? ''} is not an output reference`);
-        return followSteps(this.moduleOutput(name, second.name), `module.${name}.${second.name}`, steps.slice(2), (p) => `${p} does not exist`);
-      }
-      case 'data':
-        return unknown(`data source read from the cloud during plan (data.${name ?? ''}${second?.kind === 'attribute' ? `.${second.name}` : ''})`);
-      case 'count':
-      case 'each':
-        return unknown(`${root}.${name ?? ''}: count/for_each instances are not expanded`);
-      case 'self':
-      case 'path':
-      case 'terraform':
-        return unknown(`${root}.${name ?? ''} is not evaluated`);
-      default:
-        return referenceResource(this, root, steps);
-    }
-  }
-
-  /** The resources an expression that is not evaluated mentions, directly or through vars and locals. */
-  #mentionedRefs(text: string): string[] {
-    const refs = traversalHeads(text).flatMap(({ root, name }): readonly string[] => {
-      if (root === 'var') return this.variable(name).refs;
-      if (root === 'local') return this.local(name).refs;
-      return this.config.resources.has(`${root}.${name}`) ? [`${this.prefix}${root}.${name}`] : [];
-    });
-    return [...new Set(refs)];
+    if (!Object.hasOwn(inputs.call.body, name)) return undefined;
+    // A module called with count or for_each is read as one instance: its `count`/`each` are unknown.
+    const instances = inputs.parent.instances(inputs.call.body);
+    const bindings = instances.kind === 'single' ? NO_BINDINGS : instances.kind === 'unknown' ? instances.bindings : unknownBindings(Object.hasOwn(inputs.call.body, 'count') ? 'count' : 'each', 'module instances are not expanded');
+    return inputs.parent.evaluate(inputs.call.body[name], bindings);
   }
 }

@@ -58,7 +58,7 @@ describe('readTerraformDirectory: a staging configuration', () => {
     ]);
   });
 
-  it('leaves what is not known out of the values, with the reason and the references', async () => {
+  it('evaluates what the configuration gives (upper(var.region)) and leaves what is not known out, with the reason and the references', async () => {
     const { resources } = await readTerraformDirectory(STAGING);
     const api = resourceAt(resources, 'google_cloud_run_v2_service.api');
     const env = ['template', 0, 'containers', 0, 'env'];
@@ -70,7 +70,11 @@ describe('readTerraformDirectory: a staging configuration', () => {
         containers: [
           {
             image: 'europe-docker.pkg.dev/acme-staging/app/api:1.4.2',
-            env: [{ name: 'DATABASE_HOST' }, { name: 'DB_SOCKET', value: '/cloudsql/acme-staging:europe-west1:staging-db' }, { name: 'REGION_LABEL' }],
+            env: [
+              { name: 'DATABASE_HOST' },
+              { name: 'DB_SOCKET', value: '/cloudsql/acme-staging:europe-west1:staging-db' },
+              { name: 'REGION_LABEL', value: 'EUROPE-WEST1' },
+            ],
             volume_mounts: [{ name: 'cloudsql', mount_path: '/cloudsql' }],
           },
         ],
@@ -78,7 +82,7 @@ describe('readTerraformDirectory: a staging configuration', () => {
     ]);
     assert.equal(api.unknownReason(['template', 0, 'scaling', 0, 'max_instance_count']), 'var.max_instances has no default and no value in terraform.tfvars');
     assert.equal(api.unknownReason([...env, 0, 'value']), 'known only after apply (google_sql_database_instance.main.private_ip_address)');
-    assert.equal(api.unknownReason([...env, 2, 'value']), 'expression not evaluated: upper(var.region)');
+    assert.equal(api.unknownReason([...env, 2, 'value']), undefined);
     assert.equal(api.unknownReason([...env, 1, 'value']), undefined);
     assert.deepEqual(api.references([...env, 0, 'value']), ['google_sql_database_instance.main']);
     assert.deepEqual(api.references(['template', 0, 'vpc_access', 0, 'connector']), ['google_vpc_access_connector.connector']);

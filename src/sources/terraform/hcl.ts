@@ -1,11 +1,13 @@
 import { redactUrlPasswords } from '../../model/redact.js';
 import { lineOf, type Fragment } from '../fragment.js';
 import { workTree, type FileView } from '../file-view.js';
+import type { ModuleConfig } from './hcl-config.js';
+import { ExpressionTable } from './hcl-expression.js';
 import { ConfigReader } from './hcl-files.js';
 import { isLocalSource, loadModule, readVariableValues, type LoadContext } from './hcl-load.js';
 import { googleProviderSetting } from './hcl-reference.js';
 import { readResource } from './hcl-resource.js';
-import { ModuleScope } from './hcl-scope.js';
+import { instanceSuffix, MAX_INSTANCES, ModuleScope } from './hcl-scope.js';
 import type { TerraformInput, TerraformResource } from './resource.js';
 import { terraformFragment } from './resources.js';
 
@@ -20,8 +22,9 @@ export type TerraformDirectory = TerraformInput & {
 /**
  * Reads a Terraform configuration directory (the one you run `terraform plan` in) without running
  * Terraform: every `*.tf` file, the variable files Terraform loads automatically, and local
- * modules. Variables, locals, string interpolation and references between resources are
- * resolved; anything else is unknown, with the reason.
+ * modules. Expressions are evaluated on HashiCorp's syntax tree (variables, locals, functions,
+ * conditionals, `for`, references between resources); what is not known before apply is
+ * unknown, with the reason.
  *
  * @example
  * const { resources, provider, notes } = await readTerraformDirectory('infra/staging');
@@ -36,11 +39,19 @@ async function readConfiguration(dir: string, reader: ConfigReader, names?: read
   const listed = names ?? (await reader.list(dir));
   const config = await loadModule(context, dir, listed);
   const values = await readVariableValues(context, dir, listed);
-  const root = new ModuleScope(config, { kind: 'tfvars', values });
+  const table = new ExpressionTable();
+  await table.prepare([...moduleBodies(config), ...values.values()]);
+  const root = new ModuleScope(config, { kind: 'tfvars', values }, table);
   const resources: TerraformResource[] = [];
   collectResources(root, resources, context.notes);
   const provider = providerSettings(root, context.notes);
   return { resources, provider, notes: context.notes, files: [...context.texts.keys()], texts: context.texts };
+}
+
+/** The parsed bodies of a module's files and of every module it calls, for parsing their expressions up front. */
+function* moduleBodies(config: ModuleConfig): Generator {
+  for (const file of config.files) yield file.body;
+  for (const call of config.modules.values()) if (call.child) yield* moduleBodies(call.child);
 }
 
 /**
@@ -79,16 +90,32 @@ function fragmentOf(dir: string, input: TerraformDirectory): Fragment {
 
 function collectResources(scope: ModuleScope, resources: TerraformResource[], notes: string[]): void {
   for (const declared of scope.config.resources.values()) {
+    const address = `${scope.prefix}${declared.type}.${declared.name}`;
     const instances = scope.instances(declared.body);
-    if (instances.kind === 'none') continue;
-    if (instances.note !== undefined) notes.push(`${scope.prefix}${declared.type}.${declared.name}: ${instances.note}`);
-    resources.push(readResource(scope, declared, notes));
+    switch (instances.kind) {
+      case 'none':
+        break;
+      case 'single':
+        resources.push(readResource(scope, declared, { address, bindings: new Map() }, notes));
+        break;
+      case 'unknown':
+        notes.push(`${address}: ${instances.note}`);
+        resources.push(readResource(scope, declared, { address, bindings: instances.bindings }, notes));
+        break;
+      case 'expanded':
+        if (instances.instances.length === MAX_INSTANCES) notes.push(`${address}: only the first ${MAX_INSTANCES} instances are read`);
+        for (const instance of instances.instances) resources.push(readResource(scope, declared, { address: address + instanceSuffix(instance.key), bindings: instance.bindings }, notes));
+        break;
+      default:
+        instances satisfies never;
+    }
   }
   for (const call of scope.config.modules.values()) {
     const instances = scope.instances(call.body);
     if (instances.kind === 'none') continue;
     const address = `${scope.prefix}module.${call.name}`;
-    if (instances.note !== undefined) notes.push(`${address}: ${instances.note}`);
+    if (instances.kind === 'unknown') notes.push(`${address}: ${instances.note}`);
+    if (instances.kind === 'expanded') notes.push(`${address}: ${instances.instances.length} instances of the module are read as one`);
     const child = scope.child(call.name);
     if (child) collectResources(child, resources, notes);
     else if (!isLocalSource(call.source)) {
