@@ -11,6 +11,15 @@ describe('terraformFragment: Cloud SQL', () => {
     assert.deepEqual(fragment.data.databases, [{ name: 'db', region: 'europe-west1', engine: 'mysql', ipv4Enabled: false, publicIp: null, privateIp: null, tier: 'db-f1-micro' }]);
   });
 
+  it('does not call a Private Service Connect instance unreachable: its address is unknown, and says why', () => {
+    const fragment = fragmentOf([sql({ settings: [{ ip_configuration: [{ ipv4_enabled: false, psc_config: [{ psc_enabled: true }] }] }] })]);
+    const [db] = fragment.data.databases ?? [];
+    assert.deepEqual([db?.publicIp, db?.privateIp], [null, 'unknown']);
+    assert.match(fragment.unknownReason(['databases', 0, 'privateIp']) ?? '', /Private Service Connect endpoint \(psc_config.psc_enabled\), which Lifeline does not model/);
+    const off = fragmentOf([sql({ settings: [{ ip_configuration: [{ ipv4_enabled: false, psc_config: [{ psc_enabled: false }] }] }] })]);
+    assert.equal(off.data.databases?.[0]?.privateIp, null);
+  });
+
   it('keeps Google-assigned addresses that the input does not hold (HCL) as unknown', () => {
     const fragment = fragmentOf([sql({ settings: [{ ip_configuration: [{ private_network: 'projects/acme/global/networks/vpc', require_ssl: true }] }] })]);
     assert.deepEqual(fragment.data.databases, [

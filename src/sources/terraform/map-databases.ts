@@ -69,6 +69,13 @@ function activationState(ctx: MappingContext, e: Emit): 'STOPPED' | undefined {
 
 /** No private_network: no private IP. With one, Google assigns the address from the allocated range. */
 function privateIp(ctx: MappingContext, e: Emit, ip: KeyPath, network: Read<string>): string | null | undefined {
+  const psc = read(e.resource, [...ip, 'psc_config', 0, 'psc_enabled'], isBoolean);
+  if (network.kind === 'absent' && psc.kind !== 'absent' && !(psc.kind === 'known' && !psc.value)) {
+    // A Private Service Connect instance is reached through an endpoint in the consumer's VPC, which
+    // the model does not describe: its address is not "none".
+    const reason = psc.kind === 'unknown' ? psc.reason : 'reached through a Private Service Connect endpoint (psc_config.psc_enabled), which Lifeline does not model';
+    return ctx.fieldOrUnknown(e, 'privateIp', [...ip, 'psc_config', 0, 'psc_enabled'], { kind: 'unknown', reason });
+  }
   if (network.kind === 'absent') return ctx.fieldOrUnknown(e, 'privateIp', [...ip, 'private_network'], { kind: 'known', value: null });
   return ctx.fieldOrUnknown(e, 'privateIp', ['private_ip_address'], computed(e.resource, ['private_ip_address'], isIpv4));
 }
