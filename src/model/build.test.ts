@@ -141,3 +141,17 @@ describe("a cache's reserved range", () => {
     assert.deepEqual(bad.issues, [{ path: ['caches', 0, 'host'], message: "host 10.0.1.3 is not in the cache's reservedIpRange 10.0.0.0/29" }]);
   });
 });
+
+describe('names', () => {
+  const named = (name: string) => topologyFileSchema.safeParse({ region: 'europe-west1', networks: [{ name }] });
+  it('accept a Terraform address (a resource named only after apply is named by it), and nothing else outside the pattern', () => {
+    for (const ok of ['vpc', 'acme:eu:db', 'google_compute_network.main', 'module.app.google_sql_database_instance.main[0]', 'module.env["prod"].google_cloud_run_v2_service.svc["api"]']) {
+      assert.equal(named(ok).success, true, ok);
+    }
+    for (const bad of ['-vpc', 'a b', 'svc["a"', 'google_x.y[a]', 'google_x.y["a"]"']) {
+      const result = named(bad);
+      assert.equal(result.success, false, bad);
+      assert.match(result.error.issues[0]?.message ?? '', /a name of letters, digits/);
+    }
+  });
+});

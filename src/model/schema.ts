@@ -13,7 +13,16 @@ const unknownable = <T extends z.ZodType>(schema: T) => z.union([schema, UNKNOWN
 
 /** What the topology accepts as a name; readers check names against it before they use them. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
-const name = z.string().min(1).regex(NAME_PATTERN, 'a name of letters, digits, "-", "_", "." or ":"');
+/**
+ * A Terraform address (`module.app.google_cloud_run_v2_service.svc["api"]`) also names an entity:
+ * the Terraform reader names a resource by its address when its own name is known only after apply.
+ */
+const INSTANCE_KEY = String.raw`(?:\[(?:\d+|"[^"\\]*")\])?`;
+export const TERRAFORM_ADDRESS = new RegExp(String.raw`^(?:module\.[A-Za-z_][\w-]*${INSTANCE_KEY}\.)*[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*${INSTANCE_KEY}$`);
+const name = z
+  .string()
+  .min(1)
+  .regex(new RegExp(`${NAME_PATTERN.source}|${TERRAFORM_ADDRESS.source}`), 'a name of letters, digits, "-", "_", "." or ":" (or a Terraform resource address)');
 const cidr = z.string().refine((s) => parseCidr(s) !== undefined, 'an IPv4 CIDR range such as 10.8.0.0/28');
 const ipv4 = z.string().refine((s) => parseIpv4(s) !== undefined, 'an IPv4 address such as 10.20.0.3');
 const port = z.number().int().min(1).max(65535);

@@ -1,7 +1,7 @@
 import { redactUrlPasswords } from '../../model/redact.js';
 import type { KeyPath } from '../document.js';
 import type { Located, TopologyInput } from '../fragment.js';
-import { describeAttribute, isString, lastSegment, read, resourceName, valueAt, type Read } from './map-read.js';
+import { describeAttribute, isString, lastSegment, nameAttribute, read, resourceName, valueAt, type Read } from './map-read.js';
 import type { TerraformInput, TerraformResource } from './resource.js';
 
 /**
@@ -129,8 +129,14 @@ export class MappingContext {
 
   /** The resource's own name (a secret's `secret_id`), or a note and undefined when it is not known. */
   ownName(r: TerraformResource): string | undefined {
-    const attribute = r.type === 'google_secret_manager_secret' ? 'secret_id' : 'name';
-    return this.required(r, r.address, [attribute], read(r, [attribute], isString));
+    const attribute = nameAttribute(r);
+    const value = read(r, [attribute], isString);
+    if (value.kind === 'unknown') {
+      // Never dropped for an unknown name: it stands under its address, and references to it agree.
+      this.note(`${r.address}: ${attribute} is not known (${value.reason}); named by its Terraform address`);
+      return r.address;
+    }
+    return this.required(r, r.address, [attribute], value);
   }
 
   resource(address: string): TerraformResource | undefined {

@@ -51,8 +51,17 @@ export function lastSegment(reference: string): string {
 
 /** The name another input would give this resource (a secret's is its `secret_id`). */
 export function resourceName(resource: TerraformResource): string | undefined {
-  const value = resource.values[resource.type === 'google_secret_manager_secret' ? 'secret_id' : 'name'];
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  const attribute = nameAttribute(resource);
+  const value = resource.values[attribute];
+  if (typeof value === 'string' && value !== '') return value;
+  // A name known only after apply (`"svc-${random_id.x.hex}"`) or not evaluated: the resource is
+  // still there, identified by its Terraform address.
+  return resource.unknownReason([attribute]) === undefined ? undefined : resource.address;
+}
+
+/** The attribute that holds a resource's own name. */
+export function nameAttribute(resource: TerraformResource): string {
+  return resource.type === 'google_secret_manager_secret' ? 'secret_id' : 'name';
 }
 
 /** `google_x.y.settings[0].tier`: an attribute, for notes and reasons. */

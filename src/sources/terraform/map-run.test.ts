@@ -106,6 +106,14 @@ describe('terraformFragment: google_cloud_run_service (v1 annotations)', () => {
     assert.equal(service.maxInstances, 7);
     assert.equal(service.minInstances, undefined);
   });
+
+  it('connects to an instance whose name is known only after apply under the name the database gets: its address', () => {
+    const instance = resource('google_sql_database_instance.main[0]', { region: 'europe-west1' }, { unknown: { name: 'known after apply (random_id.db.hex)', connection_name: 'known after apply' } });
+    const at = 'template[0].metadata[0].annotations';
+    const fragment = fragmentOf([instance, v1({}, {}, { [`${at}.run.googleapis.com/cloudsql-instances`]: 'known after apply' }, { [at]: ['google_sql_database_instance.main[0]'] })]);
+    assert.deepEqual(fragment.data.services?.[0]?.cloudSqlInstances, ['acme:europe-west1:google_sql_database_instance.main[0]']);
+    assert.equal(fragment.data.databases?.[0]?.name, 'google_sql_database_instance.main[0]');
+  });
 });
 
 describe('terraformFragment: load balancers', () => {

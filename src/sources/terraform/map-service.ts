@@ -1,6 +1,6 @@
 import type { KeyPath } from '../document.js';
 import type { Emit, MappingContext, ServiceEntryInput } from './map-context.js';
-import { blocks, isNumber, isString, read, type Read } from './map-read.js';
+import { blocks, isNumber, isString, read, resourceName, type Read } from './map-read.js';
 import type { TerraformResource } from './resource.js';
 
 /**
@@ -103,8 +103,9 @@ function secretReference(ctx: MappingContext, e: Emit, ref: KeyPath, shape: EnvS
 export function connectionNameOf(ctx: MappingContext, sql: TerraformResource): string | undefined {
   const known = sql.values.connection_name;
   if (typeof known === 'string' && known !== '') return known;
-  const name = sql.values.name;
-  if (typeof name !== 'string' || name === '') return undefined;
+  // An instance whose name is known only after apply is named by its address, here as in the model.
+  const name = resourceName(sql);
+  if (name === undefined) return undefined;
   const project = typeof sql.values.project === 'string' ? sql.values.project : ctx.input.provider.project;
   const region = typeof sql.values.region === 'string' ? sql.values.region : ctx.input.provider.region;
   // Without project and region the bare name still identifies a database described in the topology.

@@ -48,10 +48,16 @@ describe('terraformFragment: references and names', () => {
     assert.deepEqual(fragment.notes, ['subnet app: left out: known after apply (google_compute_subnetwork.app.network)']);
   });
 
-  it('leaves out a resource whose own name is unknown', () => {
-    const fragment = fragmentOf([resource('google_compute_network.x', {}, { unknown: { name: 'unresolved: var.name has no value' } })]);
-    assert.deepEqual(fragment.data, { project: 'acme', region: 'europe-west1' });
-    assert.deepEqual(fragment.notes, ['google_compute_network.x: left out: unresolved: var.name has no value']);
+  it('keeps a resource whose own name is unknown, named by its address, and references to it agree', () => {
+    const network = resource('google_compute_network.x', {}, { unknown: { name: 'var.name has no value' } });
+    const subnet = resource(
+      'google_compute_subnetwork.app',
+      { name: 'app', ip_cidr_range: '10.0.0.0/24', region: 'europe-west1' },
+      { unknown: { network: 'known after apply (google_compute_network.x.id)' }, refs: { network: ['google_compute_network.x'] } },
+    );
+    const fragment = fragmentOf([network, subnet]);
+    assert.deepEqual(fragment.data.networks, [{ name: 'google_compute_network.x', subnets: [{ name: 'app', region: 'europe-west1', cidr: '10.0.0.0/24' }] }]);
+    assert.deepEqual(fragment.notes, ['google_compute_network.x: name is not known (var.name has no value); named by its Terraform address']);
   });
 
   it('creates the network an entity names when no network resource declares it', () => {
