@@ -48,7 +48,15 @@ export interface BuildSource {
   origin(path: Path): Origin;
   /** Why a value given as `unknown` is unknown, when its source said (e.g. "known after apply"). */
   unknownReason(path: Path): string | undefined;
+  /**
+   * The entity an `unknown` value refers to, when its source knows: `REDIS_HOST =
+   * google_redis_instance.cache.host` is unknown until apply, but it is that cache's address.
+   */
+  linkedEntity?(path: Path): EntityLink | undefined;
 }
+
+/** What an unknown value is the address of: a cache, or a database's private or public IP. */
+export type EntityLink = { readonly kind: 'cache'; readonly name: string } | { readonly kind: 'database'; readonly name: string; readonly address: 'private-ip' | 'public-ip' };
 
 /**
  * Turns a validated topology file into the normalized model: fills regions and connection names,
@@ -273,7 +281,7 @@ export function buildTopology(file: TopologyFile, from: string | BuildSource): B
     }
     return region;
   };
-  const services = file.services.map((entry, i) => buildService(entry, ['services', i], { at, regionOf, serviceRegion, issues, index, unknownReason: (path) => source.unknownReason(path) }));
+  const services = file.services.map((entry, i) => buildService(entry, ['services', i], { at, regionOf, serviceRegion, issues, index, unknownReason: (path) => source.unknownReason(path), linkedEntity: (path) => source.linkedEntity?.(path) }));
 
   const serviceNames = new Set(file.services.map((s) => s.name));
   const loadBalancers = file.loadBalancers.map((lb, i) => {
@@ -299,6 +307,7 @@ interface ServiceContext {
   readonly issues: BuildIssue[];
   readonly index: TargetIndex;
   readonly unknownReason: (path: Path) => string | undefined;
+  readonly linkedEntity: (path: Path) => EntityLink | undefined;
 }
 
 function buildService(entry: ServiceEntry, path: Path, ctx: ServiceContext): Service {
@@ -356,6 +365,7 @@ function buildService(entry: ServiceEntry, path: Path, ctx: ServiceContext): Ser
         secretRefs,
         cloudSqlInstances: cloudSqlInstances.map((instance, i) => ({ instance, origin: at([...path, 'cloudSqlInstances', i]) })),
         unknownReason: (variable) => ctx.unknownReason([...path, 'env', variable.name]),
+        linkedEntity: (variable) => ctx.linkedEntity([...path, 'env', variable.name]),
       },
       index,
     );

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseTopology } from '../sources/topology-file.js';
+import { parse } from 'yaml';
+import { buildTopology, type BuildSource, type EntityLink } from './build.js';
 import { INFERENCE_RULES } from './infer.js';
+import { topologyFileSchema } from './schema.js';
 import type { Dependency } from './topology.js';
 
 const base = `
@@ -192,8 +195,26 @@ secrets:
     ]);
   });
 
+  it('terraform-reference: an unknown value its source says is a cache\'s host or a database\'s IP depends on that entity', () => {
+    const yaml = `${base}caches:\n  - {name: cache, host: unknown}\nservices:\n  - name: s\n    env: {REDIS_HOST: unknown, REDIS_PORT: "6380", DB_HOST: unknown, OTHER_URL: unknown}\n`;
+    const links: Record<string, EntityLink> = {
+      'services.0.env.REDIS_HOST': { kind: 'cache', name: 'cache' },
+      'services.0.env.DB_HOST': { kind: 'database', name: 'ledger', address: 'private-ip' },
+    };
+    const source: BuildSource = { origin: (path) => ({ file: 'main.tf', path }), unknownReason: () => 'known only after apply', linkedEntity: (path) => links[path.join('.')] };
+    const [service] = buildTopology(topologyFileSchema.parse(parse(yaml)), source).topology.services;
+    assert.deepEqual(
+      service?.dependencies.map((d) => [d.name, d.kind, d.target, d.provenance.kind === 'inferred' ? d.provenance.rule : 'declared']),
+      [
+        ['cache', 'redis', { kind: 'cache', cache: 'cache', port: 6380 }, 'terraform-reference'],
+        ['ledger', 'postgres', { kind: 'database', database: 'ledger', address: 'private-ip', port: 5432 }, 'terraform-reference'],
+        ['other', undefined, { kind: 'unresolved', reason: 'known only after apply' }, 'url-variable'],
+      ],
+    );
+  });
+
   it('every rule id used here is a registered rule', () => {
-    const used = new Set(['url-variable', 'host-port-pair', 'host-variable', 'endpoint-variable', 'jdbc-url', 'cloudsql-connector', 'mongodb-srv', 'mongodb-hosts', 'oracle-easy-connect', 'oracle-descriptor', 'bucket-variable', 'saas-api-key', 'secret-url', 'cloudsql-mount']);
+    const used = new Set(['url-variable', 'host-port-pair', 'host-variable', 'endpoint-variable', 'jdbc-url', 'cloudsql-connector', 'mongodb-srv', 'mongodb-hosts', 'oracle-easy-connect', 'oracle-descriptor', 'bucket-variable', 'saas-api-key', 'secret-url', 'cloudsql-mount', 'terraform-reference']);
     assert.deepEqual([...used].sort(), Object.keys(INFERENCE_RULES).sort());
   });
 });

@@ -13,6 +13,7 @@ import {
 } from './infer.js';
 import { isCredentialKey, redactConnectionString } from './redact.js';
 import { saasApiForKey } from './saas-apis.js';
+import type { EntityLink } from './build.js';
 import type { Dependency, DependencyKind, EnvVar, Origin, SecretRef, Target } from './topology.js';
 
 /** What inference reads of one service. */
@@ -22,6 +23,8 @@ export interface InferenceInput {
   readonly cloudSqlInstances: readonly { readonly instance: string; readonly origin: Origin }[];
   /** Why an env value given as `unknown` is unknown, when its source said. */
   readonly unknownReason: (variable: EnvVar) => string | undefined;
+  /** The entity an `unknown` env value is the address of, when its source knows (a Terraform reference). */
+  readonly linkedEntity?: (variable: EnvVar) => EntityLink | undefined;
 }
 
 type Inferred = Omit<Dependency, 'critical' | 'poolSize' | 'maxOverflow' | 'connectTimeoutSeconds' | 'retries'>;
@@ -86,6 +89,16 @@ function fromVariable(variable: EnvVar, input: InferenceInput, index: TargetInde
   // SPRING_DATASOURCE_PASSWORD: a password's value is never parsed, so no part of it reaches a message.
   if (!connection && (!CONNECTION_STRING_VARIABLE.test(name) || isCredentialKey(name))) return [];
   const source: Source = { from: 'env', detail: `env ${name}`, origin: variable.origin };
+  const link = value === 'unknown' ? input.linkedEntity?.(variable) : undefined;
+  if (link !== undefined) {
+    // Its address is known only after apply, but which entity it is the address of is known.
+    const port = pairedPort(name, input.env);
+    const target: Target =
+      link.kind === 'cache'
+        ? { kind: 'cache', cache: link.name, port: port ?? index.caches.get(link.name)?.port ?? 6379 }
+        : { kind: 'database', database: link.name, address: link.address, port: port ?? 5432 };
+    return [dependency(target, link.kind === 'cache' ? 'redis' : 'postgres', describeTarget(target, index), source, 'terraform-reference', inferredName(target, name))];
+  }
   const rule: InferenceRuleId = URL_SUFFIX.test(name) ? 'url-variable' : HOST_SUFFIX.test(name) || glued ? 'host-variable' : 'endpoint-variable';
   const hostOnly = rule === 'host-variable' && kindFromVariable(glued ? `${glued[1] ?? ''}_HOST` : name) !== 'redis' && !hasPortVariable(name, glued, input.env);
   if (value === 'unknown' && !hostOnly) {
@@ -127,6 +140,14 @@ function fromVariable(variable: EnvVar, input: InferenceInput, index: TargetInde
   const target = resolveEndpoint(endpoint, index);
   const display = target.kind === 'address' || target.kind === 'external' ? endpoint.display : describeTarget(target, index);
   return [dependency(target, kind, display, source, ruleUsed, nameFor(target, name))];
+}
+
+/** The known port of `X_PORT` (or `XPORT`) beside `X_HOST` (or `XHOST`), if any. */
+function pairedPort(name: string, env: readonly EnvVar[]): number | undefined {
+  const stem = name.replace(/_?(HOST|ADDR|ADDRESS|ENDPOINT|SERVER)$/i, '').toUpperCase();
+  const variable = env.find((e) => [`${stem}_PORT`, `${stem}PORT`].includes(e.name.toUpperCase()));
+  const port = Number(variable?.value);
+  return Number.isInteger(port) && port > 0 && port <= 65535 ? port : undefined;
 }
 
 function hasPortVariable(name: string, glued: RegExpExecArray | null, env: readonly EnvVar[]): boolean {

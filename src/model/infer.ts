@@ -142,6 +142,8 @@ export const INFERENCE_RULES = {
   'saas-api-key': 'the credential variable of a well-known SaaS API (`OPENAI_API_KEY`, `STRIPE_SECRET_KEY`…), in env or a secret → its public API host on 443, unless a base-URL variable points the client elsewhere',
   'secret-url': 'a connection variable whose value comes from a secret → a dependency whose target is not in the configuration (the mounted Cloud SQL socket, when a database URL and exactly one mount)',
   'cloudsql-mount': 'each Cloud SQL instance the service mounts → its `/cloudsql` socket',
+  'terraform-reference':
+    'a connection variable whose Terraform value is known only after apply but refers to a Memorystore instance\'s `host` or a Cloud SQL instance\'s `private_ip_address` / `public_ip_address` (directly, in a template, or through a module output) → that cache or database',
 } as const satisfies Record<string, string>;
 
 export type InferenceRuleId = keyof typeof INFERENCE_RULES;

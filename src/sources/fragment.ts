@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { EntityLink } from '../model/build.js';
 import type { topologyFileSchema } from '../model/schema.js';
 import type { KeyPath, Position, SourceDocument } from './document.js';
 
@@ -25,6 +26,8 @@ export interface Fragment {
   locate(path: KeyPath, options?: { key?: boolean }): Located | undefined;
   /** Why the value at a path of `data` is `unknown` (e.g. "known after apply"), when the importer knows. */
   unknownReason(path: KeyPath): string | undefined;
+  /** The entity an `unknown` value at a path of `data` is the address of, when the importer knows (Terraform references). */
+  linkedEntity?(path: KeyPath): EntityLink | undefined;
   /** What the importer skipped or assumed, for the report (e.g. registry modules not fetched). */
   readonly notes: readonly string[];
   /** For topology files: the parsed document, so fixes become YAML diffs and inline suppressions apply. */

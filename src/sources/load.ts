@@ -95,6 +95,7 @@ function describeDrift(drift: MergedDrift, merged: MergedInput, diagnose: Parame
         return merged.source.origin(path);
       },
       unknownReason: (path) => merged.source.unknownReason(path),
+      linkedEntity: (path) => merged.source.linkedEntity?.(path),
     };
     const service = buildTopology(validateTopologyInput({ value, diagnose }), source).topology.services[drift.index];
     if (!service) throw new TypeError(`drift of ${drift.service}: no service at index ${drift.index}`);

@@ -277,6 +277,10 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
         const origin = originOf(path);
         return byFile.get(origin.file)?.unknownReason(origin.path);
       },
+      linkedEntity: (path) => {
+        const origin = originOf(path);
+        return byFile.get(origin.file)?.linkedEntity?.(origin.path);
+      },
     },
     locate: (origin, options) => byFile.get(origin.file)?.locate(origin.path, options),
     drift,

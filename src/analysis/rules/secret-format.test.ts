@@ -89,6 +89,7 @@ describe(rule.id, () => {
         'api:env:SQLALCHEMY_PG_URL',
         'api:env:DB_HOST',
         'api:env:FRONTEND_URL',
+        'api:env:SESSION_REDIS_URL',
         'worker:env:DATABASE_URL',
       ]);
       assert.equal(findings.find((f) => f.key === 'api:env:REDIS_URL')?.message, 'api env REDIS_URL (read as redis-url): not a Redis URL: no scheme');

@@ -212,6 +212,8 @@ export const secretFormat: Rule = {
     }
     for (const service of topology.services) {
       for (const variable of service.env) {
+        // `unknown` is no value to check (a Terraform value known only after apply).
+        if (variable.value === 'unknown') continue;
         const format = envLiteralFormat(variable.name, variable.value);
         if (format === undefined) continue;
         const problems = formatProblems(variable.value, format, undefined);

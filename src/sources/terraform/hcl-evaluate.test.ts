@@ -153,9 +153,9 @@ describe('expressions on HashiCorp\'s syntax tree', () => {
       ],
     );
     assert.equal(results[2]?.value, 2);
-    assert.deepEqual(results[0]?.refs, ['google_redis_instance.cache']);
+    assert.deepEqual(results[0]?.refs, ['google_redis_instance.cache', 'google_redis_instance.cache.host']);
     // A condition that is not known: both branches are links.
-    assert.deepEqual(results[3]?.refs, ['google_redis_instance.cache', 'google_sql_database_instance.db']);
+    assert.deepEqual(results[3]?.refs, ['google_redis_instance.cache', 'google_redis_instance.cache.host', 'google_sql_database_instance.db', 'google_sql_database_instance.db.private_ip_address']);
   });
 });
 
@@ -255,7 +255,7 @@ describe('count and for_each instances', () => {
     );
     const worker = resourceAt(resources, 'google_cloud_run_v2_service.svc["worker"]');
     assert.deepEqual(worker.values.template, [{ vpc_access: [{ connector: 'conn-1', egress: 'ALL_TRAFFIC' }] }]);
-    assert.deepEqual(worker.references(['template', 0, 'vpc_access', 0, 'connector']), ['google_vpc_access_connector.c', 'google_vpc_access_connector.c[1]']);
+    assert.deepEqual(worker.references(['template', 0, 'vpc_access', 0, 'connector']), ['google_vpc_access_connector.c', 'google_vpc_access_connector.c[1]', 'google_vpc_access_connector.c[1].id']);
     const names = resourceAt(resources, 'google_compute_network.names');
     assert.deepEqual(names.values, { description: 'conn-0,conn-1', name: 'worker' });
   });

@@ -48,12 +48,12 @@ describe('modules', () => {
     );
     const subnet = resourceAt(resources, 'module.net.google_compute_subnetwork.this');
     assert.deepEqual(subnet.values, { name: 'shared-subnet', network: 'shared-vpc' });
-    assert.deepEqual(subnet.references(['network']), ['module.net.google_compute_network.this']);
+    assert.deepEqual(subnet.references(['network']), ['module.net.google_compute_network.this', 'module.net.google_compute_network.this.id']);
     assert.equal(subnet.unknownReason(['ip_cidr_range']), 'var.cidr has no default and module "net" does not set it');
     assert.deepEqual(subnet.locate(['ip_cidr_range']), { file: 'cfg/modules/net/main.tf', line: 7, column: 3 });
     const connector = resourceAt(resources, 'google_vpc_access_connector.c');
     assert.equal(connector.values.network, 'shared-vpc');
-    assert.deepEqual(connector.references(['network']), ['module.net.google_compute_network.this']);
+    assert.deepEqual(connector.references(['network']), ['module.net.google_compute_network.this', 'module.net.google_compute_network.this.name']);
     assert.deepEqual(files, ['cfg/main.tf', 'cfg/modules/net/main.tf']);
   });
 

@@ -27,7 +27,8 @@ export function resourceValue(scope: ModuleScope, declared: ResourceDeclaration)
   const instance = (suffix: string, bindings: Bindings): ObjectReference =>
     new ObjectReference(address + suffix, (attribute) => {
       const result = attributeValue(scope, declared, { address: address + suffix, bindings }, attribute);
-      return { value: valueOf(result), refs: [...result.refs, address + suffix] };
+      // As Terraform lists references: the attribute read, and the instance it belongs to.
+      return { value: valueOf(result), refs: [...result.refs, `${address}${suffix}.${attribute}`, address + suffix] };
     });
   switch (instances.kind) {
     case 'none':

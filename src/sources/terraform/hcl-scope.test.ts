@@ -84,7 +84,7 @@ describe('locals and expressions', () => {
       api.unknownReason(['description']),
       'tonumber("postgres://app:***@db/x") cannot be evaluated: tonumber(): a string that does not read as a number is not a number',
     );
-    assert.deepEqual(api.references(value), ['google_sql_database_instance.db']);
+    assert.deepEqual(api.references(value), ['google_sql_database_instance.db', 'google_sql_database_instance.db.private_ip_address']);
     assert.deepEqual(api.locate(value), { file: 'cfg/main.tf', line: 8, column: 9 });
     assert.deepEqual(api.values.template, [{ containers: [{ env: [{ name: 'DATABASE_URL' }] }] }]);
   });
@@ -139,11 +139,11 @@ describe('references between resources', () => {
     assert.deepEqual(provider, { project: 'acme', region: 'europe-west1' });
     const router = resourceAt(resources, 'google_compute_router.r');
     assert.equal(router.values.network, 'main');
-    assert.deepEqual(router.references(['network']), ['google_compute_network.vpc']);
+    assert.deepEqual(router.references(['network']), ['google_compute_network.vpc', 'google_compute_network.vpc.self_link']);
     const nat = resourceAt(resources, 'google_compute_router_nat.nat');
     assert.deepEqual(nat.values, { name: 'nat', router: 'r', region: 'europe-west4', nat_ips: [null, '10.0.0.1'] });
-    assert.deepEqual(nat.references([]), ['google_compute_address.ip', 'google_compute_router.r']);
-    assert.deepEqual(nat.references(['nat_ips', 0]), ['google_compute_address.ip']);
+    assert.deepEqual(nat.references([]), ['google_compute_address.ip', 'google_compute_address.ip.self_link', 'google_compute_router.r', 'google_compute_router.r.id', 'google_compute_router.r.region']);
+    assert.deepEqual(nat.references(['nat_ips', 0]), ['google_compute_address.ip', 'google_compute_address.ip.self_link']);
     assert.equal(nat.unknownReason(['nat_ips', 0]), 'known only after apply (google_compute_address.ip.self_link)');
     assert.equal(nat.unknownReason(['nat_ips', 1]), undefined);
   });
@@ -159,11 +159,11 @@ describe('references between resources', () => {
         containers: [{ env: [{ name: 'KEY', value_source: [{ secret_key_ref: [{ secret: 'api-key' }] }] }, { name: 'DB_HOST' }] }],
       },
     ]);
-    assert.deepEqual(api.references(['template', 0, 'volumes']), ['google_sql_database_instance.db']);
+    assert.deepEqual(api.references(['template', 0, 'volumes']), ['google_sql_database_instance.db', 'google_sql_database_instance.db.connection_name']);
     assert.equal(api.unknownReason(['location']), 'known only after apply (google_sql_database_instance.db.region)');
     assert.equal(api.unknownReason([...env, 1, 'value']), 'known only after apply (google_sql_database_instance.db.private_ip_address)');
-    assert.deepEqual(api.references([...env, 1, 'value']), ['google_sql_database_instance.db']);
-    assert.deepEqual(api.references([...env, 0]), ['google_secret_manager_secret.key']);
+    assert.deepEqual(api.references([...env, 1, 'value']), ['google_sql_database_instance.db', 'google_sql_database_instance.db.private_ip_address']);
+    assert.deepEqual(api.references([...env, 0]), ['google_secret_manager_secret.key', 'google_secret_manager_secret.key.id']);
   });
 
   it('leaves the connection name unknown when the region is not known', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InputError } from '../errors.js';
 import { workTree } from '../file-view.js';
+import { loadInputs } from '../load.js';
 import { resourceAt } from './hcl-memory-view.test-helper.js';
 import { importTerraformDirectory, importTerraformFiles, readTerraformDirectory } from './hcl.js';
 
@@ -29,7 +30,7 @@ describe('readTerraformDirectory: a staging configuration', () => {
     assert.deepEqual(resourceAt(resources, 'google_compute_network.vpc').values, { name: 'staging-vpc', auto_create_subnetworks: false });
     const subnet = resourceAt(resources, 'google_compute_subnetwork.app');
     assert.deepEqual(subnet.values, { name: 'app', network: 'staging-vpc', region: 'europe-west1', ip_cidr_range: '10.10.0.0/24', private_ip_google_access: true });
-    assert.deepEqual(subnet.references(['network']), ['google_compute_network.vpc']);
+    assert.deepEqual(subnet.references(['network']), ['google_compute_network.vpc', 'google_compute_network.vpc.id']);
     const nat = resourceAt(resources, 'google_compute_router_nat.nat');
     assert.deepEqual(nat.values, {
       name: 'nat',
@@ -39,7 +40,7 @@ describe('readTerraformDirectory: a staging configuration', () => {
       source_subnetwork_ip_ranges_to_nat: 'LIST_OF_SUBNETWORKS',
       subnetwork: [{ name: 'app', source_ip_ranges_to_nat: ['ALL_IP_RANGES'] }],
     });
-    assert.deepEqual(nat.references([]), ['google_compute_router.router', 'google_compute_subnetwork.app']);
+    assert.deepEqual(nat.references([]), ['google_compute_router.router', 'google_compute_router.router.name', 'google_compute_router.router.region', 'google_compute_subnetwork.app', 'google_compute_subnetwork.app.id']);
     assert.deepEqual(resourceAt(resources, 'google_vpc_access_connector.connector').values, {
       name: 'staging-conn',
       region: 'europe-west1',
@@ -84,8 +85,8 @@ describe('readTerraformDirectory: a staging configuration', () => {
     assert.equal(api.unknownReason([...env, 0, 'value']), 'known only after apply (google_sql_database_instance.main.private_ip_address)');
     assert.equal(api.unknownReason([...env, 2, 'value']), undefined);
     assert.equal(api.unknownReason([...env, 1, 'value']), undefined);
-    assert.deepEqual(api.references([...env, 0, 'value']), ['google_sql_database_instance.main']);
-    assert.deepEqual(api.references(['template', 0, 'vpc_access', 0, 'connector']), ['google_vpc_access_connector.connector']);
+    assert.deepEqual(api.references([...env, 0, 'value']), ['google_sql_database_instance.main', 'google_sql_database_instance.main.private_ip_address']);
+    assert.deepEqual(api.references(['template', 0, 'vpc_access', 0, 'connector']), ['google_vpc_access_connector.connector', 'google_vpc_access_connector.connector.id']);
   });
 
   it('locates resources and attributes, nested blocks included', async () => {
@@ -112,7 +113,7 @@ describe('readTerraformDirectory: a local module', () => {
     assert.deepEqual(subnet.locate(['ip_cidr_range']), { file: `${dir}/modules/network/main.tf`, line: 23, column: 3 });
     const connector = resourceAt(resources, 'google_vpc_access_connector.connector');
     assert.equal(connector.values.network, 'shared-vpc');
-    assert.deepEqual(connector.references(['network']), ['module.network.google_compute_network.this']);
+    assert.deepEqual(connector.references(['network']), ['module.network.google_compute_network.this', 'module.network.google_compute_network.this.name']);
   });
 });
 
@@ -179,6 +180,24 @@ describe('importTerraformDirectory', () => {
     assert.deepEqual(fragment.locate(['connectors', 0]), { file: `${STAGING}/network.tf`, line: 33, column: 1 });
     assert.equal(fragment.lineText(`${STAGING}/service.tf`, 12), '      egress    = "ALL_TRAFFIC"');
     assert.ok(fragment.notes.includes('module "lb" (source "GoogleCloudPlatform/lb-http/google//modules/serverless_negs") not fetched: resources it creates are not in the model'));
+  });
+});
+
+describe('references are links, even when values are unknown', () => {
+  it('an env value known only after apply that is a cache\'s host or, through a module output, a database\'s private IP depends on it', async () => {
+    const dir = `${FIXTURES}/references`;
+    const { topology, merged } = await loadInputs(workTree, [dir]);
+    const [api] = topology.services;
+    assert.deepEqual(
+      api?.dependencies.map((d) => [d.name, d.target, d.provenance.kind === 'inferred' ? d.provenance.rule : 'declared', d.origin.path.join('.')]),
+      [
+        ['google_redis_instance.cache', { kind: 'cache', cache: 'google_redis_instance.cache', port: 6379 }, 'terraform-reference', 'services.0.env.REDIS_URL'],
+        ['orders', { kind: 'database', database: 'orders', address: 'private-ip', port: 5432 }, 'terraform-reference', 'services.0.env.DB_HOST'],
+      ],
+    );
+    // An unknown value that names no cache or database is still left out with its cause.
+    assert.ok(merged.fragments[0]?.notes.includes('services[api].env.REPORTS_URL: known only after apply (random_id.suffix.hex); its dependency cannot be inferred'));
+    assert.equal(merged.source.unknownReason(['services', 0, 'env', 'DB_HOST']), 'known only after apply (module.orders.google_sql_database_instance.main.private_ip_address)');
   });
 });
 

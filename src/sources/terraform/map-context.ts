@@ -1,4 +1,5 @@
 import { redactUrlPasswords } from '../../model/redact.js';
+import type { EntityLink } from '../../model/build.js';
 import type { KeyPath } from '../document.js';
 import type { Located, TopologyInput } from '../fragment.js';
 import { describeAttribute, isString, lastSegment, nameAttribute, read, resourceName, valueAt, type Read } from './map-read.js';
@@ -49,6 +50,7 @@ export class MappingContext {
   readonly input: TerraformInput;
   readonly #sources = new Map<string, Source>();
   readonly #reasons = new Map<string, string>();
+  readonly #links = new Map<string, EntityLink>();
   readonly #byAddress = new Map<string, TerraformResource>();
   // `google_x.y` → its instances `google_x.y[0]`…, for references written without an index.
   readonly #byBareAddress = new Map<string, TerraformResource[]>();
@@ -82,6 +84,15 @@ export class MappingContext {
 
   unknownReason(path: KeyPath): string | undefined {
     return this.#reasons.get(keyOf(path));
+  }
+
+  /** Records that the unknown value at `path` is the address of `entity`. */
+  link(path: KeyPath, entity: EntityLink): void {
+    this.#links.set(keyOf(path), entity);
+  }
+
+  linkedEntity(path: KeyPath): EntityLink | undefined {
+    return this.#links.get(keyOf(path));
   }
 
   /** Notes name attributes, never values; the redaction guards reasons a reader wrote from expression text. */
@@ -144,6 +155,25 @@ export class MappingContext {
     if (exact !== undefined) return exact;
     const instances = this.#byBareAddress.get(address);
     return instances?.length === 1 ? instances[0] : undefined;
+  }
+
+  /**
+   * The attributes of resources that the expression at `path` reads (`google_redis_instance.cache.host`
+   * → the cache resource and `host`), as Terraform lists references: the attribute after the address.
+   */
+  referencedAttributes(resource: TerraformResource, path: KeyPath): { readonly target: TerraformResource; readonly attribute: string }[] {
+    const found: { target: TerraformResource; attribute: string }[] = [];
+    for (const reference of resource.references(path)) {
+      // The longest prefix that is a resource's address; what follows is the attribute path.
+      for (let dot = reference.lastIndexOf('.'); dot > 0; dot = reference.lastIndexOf('.', dot - 1)) {
+        const target = this.resource(reference.slice(0, dot));
+        if (target === undefined) continue;
+        const attribute = reference.slice(dot + 1).split(/[.[]/)[0] ?? '';
+        if (!found.some((f) => f.target === target && f.attribute === attribute)) found.push({ target, attribute });
+        break;
+      }
+    }
+    return found;
   }
 
   /** The resources of one of `types` that the expression at `path` refers to, in order. */

@@ -1,3 +1,4 @@
+import type { EntityLink } from '../../model/build.js';
 import type { KeyPath } from '../document.js';
 import type { Emit, MappingContext, ServiceEntryInput } from './map-context.js';
 import { blocks, isNumber, isString, read, resourceName, type Read } from './map-read.js';
@@ -81,13 +82,47 @@ export function environment(ctx: MappingContext, e: Emit, entry: ServiceEntryInp
         return;
       }
       const value = read(r, [...at, 'value'], (v): v is string => typeof v === 'string');
-      if (value.kind === 'unknown') ctx.note(`${e.label}.env.${name}: ${value.reason}; its dependency cannot be inferred`);
+      if (value.kind === 'unknown') {
+        const link = entityLink(ctx, r, [...at, 'value']);
+        if (link === undefined) {
+          ctx.note(`${e.label}.env.${name}: ${value.reason}; its dependency cannot be inferred`);
+          return;
+        }
+        // Known only after apply, but the address of a cache or database of the model: the
+        // dependency is inferred on that entity, and its path is judged.
+        entry.env ??= {};
+        entry.env[name] = 'unknown';
+        const path = [...e.path, 'env', name];
+        ctx.record(path, r, [...at, 'value']);
+        ctx.unknown(path, value.reason);
+        ctx.link(path, link);
+        return;
+      }
       if (value.kind !== 'known') return;
       entry.env ??= {};
       entry.env[name] = value.value;
       ctx.record([...e.path, 'env', name], r, [...at, 'value']);
     });
   });
+}
+
+/** Attributes that are the address of a cache or a database, by resource type. */
+const ADDRESS_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, 'cache' | 'private-ip' | 'public-ip'>>>> = {
+  google_redis_instance: { host: 'cache', read_endpoint: 'cache' },
+  google_sql_database_instance: { private_ip_address: 'private-ip', public_ip_address: 'public-ip' },
+};
+
+/** The one entity whose address the expression at `path` reads, or undefined when none or several. */
+function entityLink(ctx: MappingContext, r: TerraformResource, path: KeyPath): EntityLink | undefined {
+  const links: EntityLink[] = [];
+  for (const { target, attribute } of ctx.referencedAttributes(r, path)) {
+    const as = ADDRESS_ATTRIBUTES[target.type]?.[attribute];
+    const name = resourceName(target);
+    if (as === undefined || name === undefined) continue;
+    const link: EntityLink = as === 'cache' ? { kind: 'cache', name } : { kind: 'database', name, address: as };
+    if (!links.some((l) => JSON.stringify(l) === JSON.stringify(link))) links.push(link);
+  }
+  return links.length === 1 ? links[0] : undefined;
 }
 
 function secretReference(ctx: MappingContext, e: Emit, ref: KeyPath, shape: EnvShape): Omit<SecretRefInput, 'env'> | undefined {

@@ -263,3 +263,30 @@ describe('isTerraformPlan', () => {
     assert.equal(isTerraformPlan(null), false);
   });
 });
+
+describe('importTerraformPlan: references through the configuration', () => {
+  const file = `${FIXTURES}/references-through-module.json`;
+  const fragment = load('references-through-module.json');
+
+  it('lists references as Terraform does, and follows a module output to the resource it reads', () => {
+    const [service] = fragment.data.services ?? [];
+    assert.deepEqual(service?.env, { REDIS_HOST: 'unknown', DB_HOST: 'unknown' });
+    const linked = (variable: string) => fragment.linkedEntity?.(['services', 0, 'env', variable]);
+    assert.deepEqual(linked('REDIS_HOST'), { kind: 'cache', name: 'shop-cache' });
+    assert.deepEqual(linked('DB_HOST'), { kind: 'database', name: 'orders-db', address: 'private-ip' });
+  });
+
+  it('judges both paths although neither address is known before apply', () => {
+    const { topology, issues } = buildTopology(topologyFileSchema.parse(fragment.data), {
+      origin: (path) => ({ file, path }),
+      unknownReason: (path) => fragment.unknownReason(path),
+      linkedEntity: (path) => fragment.linkedEntity?.(path),
+    });
+    assert.deepEqual(issues, []);
+    const paths = analyzeTopology(topology).paths.map((p) => [p.dependency, p.verdict]);
+    assert.deepEqual(paths, [
+      ['shop-cache', 'REACHABLE'],
+      ['orders-db', 'REACHABLE'],
+    ]);
+  });
+});

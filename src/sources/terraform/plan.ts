@@ -57,6 +57,8 @@ function checkedPlan(doc: SourceDocument): JsonObject {
 
 interface ModuleConfig {
   readonly resources: Map<string, JsonObject>;
+  /** A module call's outputs (`module.db.private_ip`, without instance keys) → the references of each output's expression. */
+  readonly outputs: Map<string, readonly unknown[]>;
 }
 
 function readPlan(doc: SourceDocument, plan: JsonObject): TerraformInput {
@@ -65,7 +67,7 @@ function readPlan(doc: SourceDocument, plan: JsonObject): TerraformInput {
     if (isObject(change) && typeof change.address === 'string') changes.set(change.address, change);
   }
   const configuration = isObject(plan.configuration) ? plan.configuration : {};
-  const config: ModuleConfig = { resources: new Map() };
+  const config: ModuleConfig = { resources: new Map(), outputs: new Map() };
   if (isObject(configuration.root_module)) indexConfiguration(configuration.root_module, '', config);
   const resources: TerraformResource[] = [];
   const problems: Diagnostic[] = [];
@@ -89,6 +91,7 @@ function readPlan(doc: SourceDocument, plan: JsonObject): TerraformInput {
           afterUnknown: isObject(change?.change) ? change.change.after_unknown : undefined,
           expressions: isObject(expressions) ? expressions : {},
           modulePrefix: moduleAddress,
+          outputs: config.outputs,
         }),
       );
     }, problems, doc);
@@ -127,7 +130,13 @@ function indexConfiguration(module: JsonObject, prefix: string, config: ModuleCo
   }
   if (!isObject(module.module_calls)) return;
   for (const [name, call] of Object.entries(module.module_calls)) {
-    if (isObject(call) && isObject(call.module)) indexConfiguration(call.module, `${prefix}module.${name}.`, config);
+    if (!isObject(call) || !isObject(call.module)) continue;
+    indexConfiguration(call.module, `${prefix}module.${name}.`, config);
+    const outputs = isObject(call.module.outputs) ? call.module.outputs : {};
+    for (const [output, spec] of Object.entries(outputs)) {
+      const expression = isObject(spec) && isObject(spec.expression) ? spec.expression : undefined;
+      if (expression !== undefined) config.outputs.set(`${prefix}module.${name}.${output}`, asArray(expression.references));
+    }
   }
 }
 
@@ -156,6 +165,11 @@ function providerOf(configuration: JsonObject): TerraformInput['provider'] {
   return { ...(project === undefined ? {} : { project }), ...(region === undefined ? {} : { region }) };
 }
 
+/** `module.db.private_ip` or `module.db["eu"].private_ip`: an output of a module call. */
+const MODULE_OUTPUT = /^module\.([A-Za-z_][\w-]*)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.([A-Za-z_][\w-]*)$/;
+/** Modules nest; past this depth, references through outputs are not followed. */
+const MAX_MODULE_DEPTH = 32;
+
 const NOT_RESOURCES = new Set(['var', 'local', 'module', 'each', 'count', 'path', 'terraform', 'self', 'data']);
 
 class PlanResource implements TerraformResource {
@@ -167,12 +181,13 @@ class PlanResource implements TerraformResource {
   readonly #afterUnknown: unknown;
   readonly #expressions: JsonObject;
   readonly #modulePrefix: string;
+  readonly #outputs: ModuleConfig['outputs'];
 
   constructor(
     doc: SourceDocument,
     path: KeyPath,
     resource: { address: string; type: string; values: JsonObject },
-    context: { afterUnknown: unknown; expressions: JsonObject; modulePrefix: string },
+    context: { afterUnknown: unknown; expressions: JsonObject; modulePrefix: string; outputs: ModuleConfig['outputs'] },
   ) {
     this.address = resource.address;
     this.type = resource.type;
@@ -182,6 +197,7 @@ class PlanResource implements TerraformResource {
     this.#afterUnknown = context.afterUnknown;
     this.#expressions = context.expressions;
     this.#modulePrefix = context.modulePrefix;
+    this.#outputs = context.outputs;
   }
 
   /** `after_unknown` mirrors the values, with `true` wherever a value (or a whole block) is unknown. */
@@ -207,12 +223,31 @@ class PlanResource implements TerraformResource {
       else return [];
     }
     if (!isExpression(node)) return [];
-    const found: string[] = [];
-    for (const reference of asArray(node.references)) {
-      const address = typeof reference === 'string' ? resourceAddress(reference) : undefined;
-      if (address !== undefined && !found.includes(`${this.#modulePrefix}${address}`)) found.push(`${this.#modulePrefix}${address}`);
+    const found = new Set<string>();
+    this.#collect(asArray(node.references), this.#modulePrefix, found, 0);
+    return [...found];
+  }
+
+  /**
+   * Terraform's references, as it lists them (`google_redis_instance.cache.host`, then
+   * `google_redis_instance.cache`), with the module prefix; a module output is followed into the
+   * module, to the resources its expression refers to.
+   */
+  #collect(references: readonly unknown[], prefix: string, found: Set<string>, depth: number): void {
+    for (const reference of references) {
+      if (typeof reference !== 'string') continue;
+      const address = resourceAddress(reference);
+      if (address !== undefined) {
+        found.add(`${prefix}${reference}`);
+        found.add(`${prefix}${address}`);
+        continue;
+      }
+      const output = MODULE_OUTPUT.exec(reference);
+      if (output === null || depth >= MAX_MODULE_DEPTH) continue;
+      const [, call = '', key = '', name = ''] = output;
+      const inner = this.#outputs.get(`${withoutKeys(prefix)}module.${call}.${name}`);
+      if (inner !== undefined) this.#collect(inner, `${prefix}module.${call}${key}.`, found, depth + 1);
     }
-    return found;
   }
 
   locate(path: KeyPath): Located | undefined {

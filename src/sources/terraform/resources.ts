@@ -55,6 +55,7 @@ export function terraformFragment(
     data,
     locate: (path) => ctx.locate(path),
     unknownReason: (path) => ctx.unknownReason(path),
+    linkedEntity: (path) => ctx.linkedEntity(path),
     notes,
     lineText,
   };
