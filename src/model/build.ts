@@ -67,10 +67,15 @@ export function buildTopology(file: TopologyFile, from: string | BuildSource): B
     typeof from === 'string' ? { origin: (path) => ({ file: from, path }), unknownReason: () => undefined } : from;
   const issues: BuildIssue[] = [];
   const at = (path: Path): Origin => source.origin(path);
-  const regionOf = (explicit: string | undefined, path: Path): string => {
+  const regionOf = (explicit: string | undefined, path: Path): Maybe<string> => {
+    if (explicit === 'unknown') return { unknown: true, reason: source.unknownReason([...path, 'region']) ?? `the region of ${String(path[path.length - 1] ?? '')} is unknown` };
     const region = explicit ?? file.region;
-    if (region === undefined) issues.push({ path, message: 'no region: set `region` here or a top-level `region`' });
-    return region ?? 'unknown-region';
+    if (region !== undefined) return region;
+    // A source that knows why there is none (Terraform: no region and no provider region) makes it unknown.
+    const reason = source.unknownReason([...path, 'region']);
+    if (reason !== undefined) return { unknown: true, reason };
+    issues.push({ path, message: 'no region: set `region` here or a top-level `region`' });
+    return 'unknown-region';
   };
   const unique = <T extends { name: string }>(items: readonly T[], kind: string, listPath: string): Map<string, { item: T; index: number }> => {
     const map = new Map<string, { item: T; index: number }>();
@@ -221,7 +226,8 @@ export function buildTopology(file: TopologyFile, from: string | BuildSource): B
     if (connectionName === undefined) {
       // Without a project the connection name is not known: the instance then matches no
       // /cloudsql/PROJECT:REGION:NAME socket, and paths to it are undetermined (not an error).
-      connectionName = `${file.project ?? ''}:${region}:${name}`;
+      // Likewise without a region: the bare name still matches a service mounting the instance by it.
+      connectionName = isUnknown(region) ? name : `${file.project ?? ''}:${region}:${name}`;
     }
     databases.set(name, {
       name,
@@ -302,7 +308,7 @@ function cidr(text: string): Cidr {
 
 interface ServiceContext {
   readonly at: (path: Path) => Origin;
-  readonly regionOf: (explicit: string | undefined, path: Path) => string;
+  readonly regionOf: (explicit: string | undefined, path: Path) => Maybe<string>;
   readonly serviceRegion: (explicit: string | undefined, path: Path) => Maybe<string>;
   readonly issues: BuildIssue[];
   readonly index: TargetIndex;

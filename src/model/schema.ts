@@ -31,9 +31,12 @@ const seconds = z.number().positive();
 
 export const egressModeSchema = z.enum(['private-ranges-only', 'all-traffic', 'all']);
 
+/** A region the configuration does not give (a Terraform variable without a value) is `unknown`. */
+const entityRegion = unknownable(region).optional().describe('Defaults to the top-level region; `unknown` when the configuration does not give it.');
+
 const subnetSchema = z.strictObject({
   name,
-  region: region.optional().describe('Defaults to the top-level region.'),
+  region: entityRegion,
   cidr: cidr.describe('Primary IPv4 range.'),
   privateGoogleAccess: z.boolean().default(false).describe('Private Google Access on this subnet. @default false'),
 });
@@ -50,7 +53,7 @@ const natSchema = z.strictObject({
 
 const routerSchema = z.strictObject({
   name,
-  region: region.optional(),
+  region: entityRegion,
   nats: z.array(natSchema).default([]).describe('Cloud NAT gateways on this Cloud Router.'),
 });
 
@@ -88,7 +91,7 @@ const addressSchema = z.strictObject({
 const connectorSchema = z
   .strictObject({
     name,
-    region: region.optional(),
+    region: entityRegion,
     network: name,
     ipCidrRange: cidr.optional().describe('A /28 custom range. Its subnet is hidden: Cloud NAT can only cover it with `subnets: all`.'),
     subnet: name.optional().describe('A named /28 subnet of the network (instead of ipCidrRange).'),
@@ -109,7 +112,7 @@ const databaseSchema = z.strictObject({
     .regex(/^[^:\s]+:[a-z]+-[a-z]+\d+:[^:\s]+$/, 'PROJECT:REGION:INSTANCE')
     .optional()
     .describe('Defaults to PROJECT:REGION:NAME from the top-level project.'),
-  region: region.optional(),
+  region: entityRegion,
   engine: z.enum(['postgres', 'mysql', 'sqlserver']).default('postgres'),
   ipv4Enabled: z
     .boolean()
@@ -134,7 +137,7 @@ const cacheSchema = z.strictObject({
     .optional()
     .describe('The range the instance\'s address is taken from (reservedIpRange; with DIRECT_PEERING, a range of its own). Google picks an unused /29 when none is given.'),
   port: port.default(6379),
-  region: region.optional(),
+  region: entityRegion,
   authorizedNetwork: name.default('default'),
   connectMode: z.enum(['DIRECT_PEERING', 'PRIVATE_SERVICE_ACCESS']).default('DIRECT_PEERING'),
   authEnabled: z.boolean().default(false),

@@ -43,7 +43,7 @@ export type EgressMode = 'private-ranges-only' | 'all-traffic';
 export interface Subnet {
   readonly name: string;
   readonly network: string;
-  readonly region: string;
+  readonly region: Maybe<string>;
   readonly cidr: Cidr;
   readonly privateGoogleAccess: boolean;
   readonly origin: Origin;
@@ -62,7 +62,7 @@ export interface Nat {
 export interface Router {
   readonly name: string;
   readonly network: string;
-  readonly region: string;
+  readonly region: Maybe<string>;
   readonly nats: readonly Nat[];
   readonly origin: Origin;
 }
@@ -108,7 +108,7 @@ export type ConnectorState = 'READY' | 'CREATING' | 'UPDATING' | 'DELETING' | 'E
 
 export interface Connector {
   readonly name: string;
-  readonly region: string;
+  readonly region: Maybe<string>;
   readonly network: string;
   /** A custom range makes a hidden subnet; a named subnet can be covered by NAT by name. */
   readonly range: { readonly kind: 'custom'; readonly cidr: Cidr } | { readonly kind: 'subnet'; readonly subnet: string };
@@ -123,7 +123,7 @@ export interface Connector {
 export interface Database {
   readonly name: string;
   readonly connectionName: string;
-  readonly region: string;
+  readonly region: Maybe<string>;
   readonly engine: string;
   /** The address; null for none; an `UnknownAddress` when it has one whose value is not given. */
   readonly publicIp: Maybe<string | null> | UnknownAddress;
@@ -143,7 +143,7 @@ export interface Cache {
   /** The range the instance's address is taken from, when given (`reservedIpRange`). */
   readonly reservedIpRange: Cidr | undefined;
   readonly port: number;
-  readonly region: string;
+  readonly region: Maybe<string>;
   readonly authorizedNetwork: string;
   readonly connectMode: 'DIRECT_PEERING' | 'PRIVATE_SERVICE_ACCESS';
   readonly authEnabled: boolean;

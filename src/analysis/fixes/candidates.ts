@@ -1,5 +1,5 @@
 import { cidrContains, parseIpv4 } from '../../model/ip.js';
-import type { Service, Topology } from '../../model/topology.js';
+import { isUnknown, type Service, type Topology } from '../../model/topology.js';
 import type { PathResult } from '../reachability/path.js';
 import type { Edit } from './edit.js';
 
@@ -15,14 +15,15 @@ function egressPointOf(topology: Topology, service: Service): EgressPoint | unde
   const access = service.vpcAccess;
   if (access.kind === 'connector') {
     const c = topology.connectors.get(access.connector);
-    if (!c) return undefined;
+    // Without its region there is no router to put a NAT on.
+    if (!c || isUnknown(c.region)) return undefined;
     return { network: c.network, region: c.region, subnet: c.range.kind === 'subnet' ? c.range.subnet : undefined, hidden: c.range.kind === 'custom' };
   }
   if (access.kind === 'direct') {
     const subnetName = access.subnet ?? access.network;
     const network = [...topology.networks.values()].find((n) => (access.network === undefined || n.name === access.network) && n.subnets.some((s) => s.name === subnetName));
     const subnet = network?.subnets.find((s) => s.name === subnetName);
-    if (!network || !subnet) return undefined;
+    if (!network || !subnet || isUnknown(subnet.region)) return undefined;
     return { network: network.name, region: subnet.region, subnet: subnet.name, hidden: false };
   }
   return undefined;

@@ -151,6 +151,35 @@ describe('connectors and Direct VPC', () => {
   });
 });
 
+const unknownKeys = (p: PathResult): string[] => p.hops.flatMap((h) => (h.unknown ? [h.unknown.key] : []));
+
+describe('regions that are not known', () => {
+  const networks = (router: string) => `  - name: vpc
+    subnets:
+      - {name: conn-subnet, cidr: 10.8.0.0/28}
+      - {name: run, cidr: 10.10.0.0/24, region: unknown}
+    routers:
+      - {name: r1, ${router}nats: [{name: n1, subnets: all}]}`;
+
+  it("a connector's or a Direct VPC subnet's unknown region leaves the region check UNDETERMINED, naming the value", () => {
+    const withC2 = topology({ service: svc('connector: c2', 'cache: redis') }).replace('connectors:\n', 'connectors:\n  - {name: c2, network: vpc, subnet: conn-subnet, region: unknown}\n');
+    const viaConnector = only(withC2);
+    assert.equal(viaConnector.verdict, 'UNDETERMINED');
+    assert.deepEqual(unknownKeys(viaConnector), ['connector:c2.region']);
+    const direct = only(topology({ service: svc('directVpc: {network: vpc, subnet: run}', 'cache: redis'), networks: networks('region: europe-west1, ') }));
+    assert.equal(direct.verdict, 'UNDETERMINED');
+    assert.deepEqual(unknownKeys(direct), ['subnet:run.region']);
+  });
+
+  it('a NAT on a router of unknown region may serve the entry: UNDETERMINED, not "no Cloud NAT"', () => {
+    const p = only(topology({ service: svc('connector: conn\negress: all-traffic', 'external: saas'), networks: networks('region: unknown, ') }));
+    assert.equal(p.verdict, 'UNDETERMINED');
+    assert.deepEqual(unknownKeys(p), ['router:r1.region']);
+    const known = only(topology({ service: svc('connector: conn\negress: all-traffic', 'external: saas'), networks: networks('') }));
+    assert.equal(known.verdict, 'REACHABLE', 'the top-level region applies to a router that names none');
+  });
+});
+
 describe('Cloud NAT', () => {
   const withNat = (nat: string) =>
     topology({

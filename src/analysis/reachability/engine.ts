@@ -1,5 +1,5 @@
 import { cidrContains, cidrsOverlap, classifyAddress, GOOGLE_API_VIP_RANGES, isInternalClass, parseIpv4, type AddressClass, type Cidr } from '../../model/ip.js';
-import type { Database, Dependency, EgressMode, FirewallRule, Nat, Network, Origin, Router, Service, Topology } from '../../model/topology.js';
+import type { Database, Dependency, EgressMode, FirewallRule, Maybe, Nat, Network, Origin, Router, Service, Topology } from '../../model/topology.js';
 import { isUnknown } from '../../model/topology.js';
 import { invalidConnectorRange } from './connector-range.js';
 import { FACTS } from './facts.js';
@@ -27,7 +27,8 @@ export function indexTopology(topology: Topology): ReachabilityIndex {
   };
   for (const network of topology.networks.values()) {
     for (const router of network.routers) {
-      const key = `${network.name}/${router.region}`;
+      // A router whose region is not known is kept apart: it may or may not serve a region.
+      const key = `${network.name}/${isUnknown(router.region) ? '?' : router.region}`;
       const list = nats.get(key) ?? [];
       for (const nat of router.nats) list.push({ router, nat });
       nats.set(key, list);
@@ -98,7 +99,8 @@ function ownHops(service: Service, t: Traced): Hop[] {
 function egressKey(service: Service): string {
   const access = service.vpcAccess;
   const vpc = access.kind === 'none' ? 'none' : access.kind === 'connector' ? `c:${access.connector}` : `d:${access.network ?? ''}/${access.subnet ?? ''}/${access.tags.join(',')}`;
-  return `${isUnknown(service.egress) ? `?${service.egress.reason}` : service.egress}|${isUnknown(service.region) ? `?${service.region.reason}` : service.region}|${vpc}`;
+  // An unknown region is the service's own unknown (its hop names the service): never shared.
+  return `${isUnknown(service.egress) ? `?${service.egress.reason}` : service.egress}|${isUnknown(service.region) ? `?${service.name}` : service.region}|${vpc}`;
 }
 
 function implicitResult(service: Service, t: Traced): PathResult {
@@ -295,8 +297,12 @@ function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key:
     if (connector.state !== 'READY') {
       return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name} is ${connector.state}, not READY`, 'drop', 'connector-state', { cause: 'VPC_CONNECTOR_NOT_RUNNING', origin: connector.origin })] };
     }
-    // The connector must be in the service's region: with the service's region unknown, that cannot be told.
-    if (isUnknown(service.region)) return { stop: [regionUnknown(service, `whether connector ${connector.name} (${connector.region}) is in the service's region`)] };
+    // The connector must be in the service's region: with either region unknown, that cannot be told.
+    if (isUnknown(service.region)) return { stop: [regionUnknown(service, `whether connector ${connector.name} (${regionText(connector.region)}) is in the service's region`)] };
+    if (isUnknown(connector.region)) {
+      const unknown = unknownValue(`connector:${connector.name}.region`, `connector ${connector.name}: region`, connector.region.reason, connector.origin);
+      return { stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `the region of connector ${connector.name} is unknown (${connector.region.reason}), so whether it is in the service's region (${service.region}) is not known`, 'undetermined', 'connector-region', { cause: 'UNKNOWN_CONFIGURATION', origin: connector.origin, unknown })] };
+    }
     if (connector.region !== service.region) {
       return {
         stop: [hop('ARRIVE_AT_VPC_CONNECTOR', `connector ${connector.name} is in ${connector.region}, the service in ${service.region}`, 'drop', 'connector-region', { cause: 'VPC_CONNECTOR_REGION_MISMATCH', origin: access.origin })],
@@ -341,7 +347,11 @@ function resolveEntry(index: ReachabilityIndex, service: Service, consult: (key:
       ],
     };
   }
-  if (isUnknown(service.region)) return { stop: [regionUnknown(service, `whether Direct VPC subnet ${subnet.name} (${subnet.region}) is in the service's region`)] };
+  if (isUnknown(service.region)) return { stop: [regionUnknown(service, `whether Direct VPC subnet ${subnet.name} (${regionText(subnet.region)}) is in the service's region`)] };
+  if (isUnknown(subnet.region)) {
+    const unknown = unknownValue(`subnet:${subnet.name}.region`, `subnet ${subnet.name}: region`, subnet.region.reason, subnet.origin);
+    return { stop: [hop('ARRIVE_AT_DIRECT_VPC_EGRESS', `the region of Direct VPC subnet ${subnet.name} is unknown (${subnet.region.reason}), so whether it is in the service's region (${service.region}) is not known`, 'undetermined', 'direct-vpc-subnet', { cause: 'UNKNOWN_CONFIGURATION', origin: access.origin, unknown })] };
+  }
   if (subnet.region !== service.region) {
     return {
       stop: [hop('ARRIVE_AT_DIRECT_VPC_EGRESS', `Direct VPC subnet ${subnet.name} is in ${subnet.region}, the service in ${service.region}`, 'drop', 'direct-vpc-subnet', { cause: 'DIRECT_VPC_SUBNET_REGION_MISMATCH', origin: access.origin })],
@@ -484,6 +494,8 @@ function routeLeg(
         }),
       ];
     }
+    const unplaced = nat ? undefined : natOfUnknownRegion(index, entry, dest);
+    if (unplaced) return [...hops, unplaced];
     if (!nat) {
       return [
         ...hops,
@@ -498,6 +510,8 @@ function routeLeg(
 
   // A public destination inside the VPC: out through Cloud NAT or not at all.
   const nat = findNat(index, entry);
+  const unplaced = nat ? undefined : natOfUnknownRegion(index, entry, dest);
+  if (unplaced) return [...hops, unplaced];
   if (!nat) {
     const routers = entry.network.routers.filter((r) => r.region === entry.region);
     const namedOnly = routers.some((r) => r.nats.length > 0) && entry.hidden;
@@ -534,9 +548,27 @@ function hostUnknown(host: string): UnknownValue {
   return unknownValue(`host:${host}`, `the address ${host} resolves to`, 'where it resolves is not in the configuration');
 }
 
-function findNat(index: ReachabilityIndex, entry: VpcEntry): { router: Router; nat: Nat } | undefined {
-  const candidates = index.nats.get(`${entry.networkName}/${entry.region}`) ?? [];
+function findNat(index: ReachabilityIndex, entry: VpcEntry, region = entry.region): { router: Router; nat: Nat } | undefined {
+  const candidates = index.nats.get(`${entry.networkName}/${region}`) ?? [];
   return candidates.find(({ nat }) => nat.coverage.kind === 'all' || (!entry.hidden && entry.subnetName !== undefined && nat.coverage.subnets.includes(entry.subnetName)));
+}
+
+/** No NAT of the entry's region covers it, but one on a router whose region is unknown would: not known. */
+function natOfUnknownRegion(index: ReachabilityIndex, entry: VpcEntry, dest: string): Hop | undefined {
+  const found = findNat(index, entry, '?');
+  if (found === undefined || !isUnknown(found.router.region)) return undefined;
+  const { router, nat } = found;
+  const reason = found.router.region.reason;
+  return hop('NAT', `${dest}: Cloud NAT ${nat.name} on router ${router.name} would cover ${entry.subnetName ? `subnet ${entry.subnetName}` : 'the connector range'}, but the router's region is unknown (${reason}), so whether it serves ${entry.region} is not known`, 'undetermined', 'nat-coverage', {
+    cause: 'UNKNOWN_CONFIGURATION',
+    origin: router.origin,
+    unknown: unknownValue(`router:${router.name}.region`, `router ${router.name}: region`, reason, router.origin),
+  });
+}
+
+/** A region for messages: its name, or "an unknown region". */
+function regionText(region: Maybe<string>): string {
+  return isUnknown(region) ? 'an unknown region' : region;
 }
 
 function throughNat({ router, nat }: { router: Router; nat: Nat }, entry: VpcEntry, leg: Leg, dest: string): Hop[] {

@@ -45,7 +45,7 @@ export const connectorState: Rule = {
             ruleId: ID,
             key: `connector:${connector.name}`,
             severity: 'info',
-            message: `the state of connector ${connector.name} is unknown (${state.reason}), so Lifeline cannot tell whether it is READY; ${users}. Check it with \`gcloud compute networks vpc-access connectors describe ${connector.name} --region ${connector.region}\`.`,
+            message: `the state of connector ${connector.name} is unknown (${state.reason}), so Lifeline cannot tell whether it is READY; ${users}. Check it with \`gcloud compute networks vpc-access connectors describe ${connector.name} --region ${isUnknown(connector.region) ? 'REGION' : connector.region}\`.`,
             origin,
           },
         ];

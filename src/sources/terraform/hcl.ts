@@ -128,12 +128,15 @@ function collectResources(scope: ModuleScope, resources: TerraformResource[], no
 
 /** The root google provider's project and region when they are known; a note when they are not. */
 function providerSettings(root: ModuleScope, notes: string[]): TerraformInput['provider'] {
-  const provider: { project?: string; region?: string } = {};
+  const provider: { project?: string; region?: string; regionReason?: string } = {};
   for (const setting of ['project', 'region'] as const) {
     const value = googleProviderSetting(root, setting);
     if (value === undefined) continue;
     if (value.kind === 'known' && typeof value.value === 'string') provider[setting] = value.value;
-    else notes.push(`provider "google" ${setting}: ${value.kind === 'unknown' ? value.reason : 'not a string'}; the topology's ${setting} is not set from it`);
+    else {
+      if (setting === 'region') provider.regionReason = `provider "google" region: ${value.kind === 'unknown' ? value.reason : 'not a string'}`;
+      notes.push(`provider "google" ${setting}: ${value.kind === 'unknown' ? value.reason : 'not a string'}; the topology's ${setting} is not set from it`);
+    }
   }
   return provider;
 }

@@ -35,7 +35,7 @@ function mapConnector(ctx: MappingContext, r: TerraformResource, subnetNetworks:
   ctx.record([...e.path, 'network'], r, networkAttribute);
   ctx.lists.connectors.push({
     name,
-    region: ctx.region(e, ['region']),
+    region: ctx.regionOrUnknown(e, ['region']),
     network: networkName,
     ipCidrRange: ctx.field(e, 'ipCidrRange', ['ip_cidr_range'], read(r, ['ip_cidr_range'], isString)),
     subnet: ctx.field(e, 'subnet', ['subnet', 0, 'name'], subnet),

@@ -138,6 +138,21 @@ export class MappingContext {
     return this.field(e, 'region', attribute, value, 'the top-level region applies');
   }
 
+  /**
+   * Like `region`, for entities whose region may be `unknown`: with no region of its own and none
+   * from the provider (a variable without a value), the region is unknown, with its cause.
+   */
+  regionOrUnknown(e: Emit, attribute: KeyPath): string | undefined {
+    const value = read(e.resource, attribute, isString);
+    if (value.kind === 'known' || this.input.provider.region !== undefined) return this.region(e, attribute);
+    if (value.kind === 'unknown') return this.fieldOrUnknown(e, 'region', attribute, value);
+    // None at all: a top-level region from another input (or --region) still applies; failing
+    // that, the model says the region is unknown for this reason rather than "no region".
+    const provider = this.input.provider.regionReason;
+    this.unknown([...e.path, 'region'], `neither ${describeAttribute(e.resource, attribute)} nor the google provider's region is set${provider === undefined ? '' : ` (${provider})`}`);
+    return undefined;
+  }
+
   /** The resource's own name (a secret's `secret_id`), or a note and undefined when it is not known. */
   ownName(r: TerraformResource): string | undefined {
     const attribute = nameAttribute(r);

@@ -43,7 +43,7 @@ function mapSqlInstance(ctx: MappingContext, r: TerraformResource): void {
   ctx.lists.databases.push({
     name,
     connectionName: connectionName(ctx, e, name),
-    region: ctx.region(e, ['region']),
+    region: ctx.regionOrUnknown(e, ['region']),
     engine: ctx.field(e, 'engine', ['database_version'], engine === undefined ? (version.kind === 'unknown' ? version : { kind: 'absent' }) : { kind: 'known', value: engine }),
     ipv4Enabled: ipv4Enabled(ctx, e, ip),
     publicIp: publicIp(ctx, e, ip),
@@ -169,7 +169,7 @@ function mapRedisInstance(ctx: MappingContext, r: TerraformResource): void {
     // With DIRECT_PEERING, a CIDR; with private services access, the name of an allocated range (left out).
     reservedIpRange: ctx.field(e, 'reservedIpRange', ['reserved_ip_range'], read(r, ['reserved_ip_range'], isCidr)),
     port: ctx.field(e, 'port', ['port'], read(r, ['port'], isNumber)),
-    region: ctx.region(e, ['region']),
+    region: ctx.regionOrUnknown(e, ['region']),
     authorizedNetwork: ctx.field(e, 'authorizedNetwork', ['authorized_network'], ctx.nameAt(r, ['authorized_network'], ['google_compute_network'])),
     connectMode: ctx.field(e, 'connectMode', ['connect_mode'], read(r, ['connect_mode'], isConnectMode)),
     authEnabled: ctx.field(e, 'authEnabled', ['auth_enabled'], read(r, ['auth_enabled'], isBoolean)),

@@ -61,7 +61,7 @@ function mapSubnet(ctx: MappingContext, r: TerraformResource): void {
   ctx.record([...e.path, 'cidr'], r, ['ip_cidr_range']);
   subnets.push({
     name,
-    region: ctx.region(e, ['region']),
+    region: ctx.regionOrUnknown(e, ['region']),
     cidr,
     privateGoogleAccess: ctx.field(e, 'privateGoogleAccess', ['private_ip_google_access'], read(r, ['private_ip_google_access'], isBoolean)),
   });
@@ -75,7 +75,7 @@ function mapRouter(ctx: MappingContext, r: TerraformResource, routers: Map<strin
   const list = (network.entry.routers ??= []);
   const e: Emit = { resource: r, path: [...network.path, 'routers', list.length], label: `networks[${network.name}].routers[${name}]` };
   ctx.record(e.path, r);
-  const entry: RouterEntry = { name, region: ctx.region(e, ['region']) };
+  const entry: RouterEntry = { name, region: ctx.regionOrUnknown(e, ['region']) };
   list.push(entry);
   routers.set(name, [...(routers.get(name) ?? []), { entry, path: e.path, network: network.name, region: entry.region }]);
 }

@@ -32,7 +32,7 @@ export interface TerraformResource {
 export interface TerraformInput {
   readonly resources: readonly TerraformResource[];
   /** The google provider's project and region, when they are literal. */
-  readonly provider: { readonly project?: string; readonly region?: string };
+  readonly provider: { readonly project?: string; readonly region?: string; /** Why the region is not known, when it is set but not known. */ readonly regionReason?: string };
   /** What was skipped (e.g. registry modules not fetched), for the report. */
   readonly notes: readonly string[];
 }

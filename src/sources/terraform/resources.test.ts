@@ -67,10 +67,17 @@ describe('terraformFragment: references and names', () => {
     assert.deepEqual(fragment.locate(['networks', 0]), { file: 'main.tf', line: 7, column: 2 });
   });
 
-  it('omits an unknown region silently when the provider has one, and notes it otherwise', () => {
+  it('omits an unknown region silently when the provider has one, and makes it unknown otherwise', () => {
     const router = () => resource('google_compute_router.r', { name: 'r', network: 'vpc' }, { unknown: { region: 'known after apply (google_compute_router.r.region)' } });
     assert.deepEqual(fragmentOf([router()]).notes, []);
-    assert.deepEqual(fragmentOf([router()], {}).notes, ['networks[vpc].routers[r].region: known after apply (google_compute_router.r.region); the top-level region applies']);
+    // With no region from the provider, the router's region is unknown, with its cause.
+    const alone = fragmentOf([router()], {});
+    assert.deepEqual(alone.notes, []);
+    assert.equal(alone.data.networks?.[0]?.routers?.[0]?.region, 'unknown');
+    assert.equal(alone.unknownReason(['networks', 0, 'routers', 0, 'region']), 'known after apply (google_compute_router.r.region)');
+    const unset = fragmentOf([resource('google_compute_router.r', { name: 'r', network: 'vpc' })], {});
+    assert.equal(unset.data.networks?.[0]?.routers?.[0]?.region, undefined, 'a top-level region from another input still applies');
+    assert.equal(unset.unknownReason(['networks', 0, 'routers', 0, 'region']), "neither google_compute_router.r.region nor the google provider's region is set");
   });
 });
 
