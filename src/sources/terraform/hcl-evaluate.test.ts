@@ -260,6 +260,13 @@ describe('count and for_each instances', () => {
     assert.deepEqual(names.values, { description: 'conn-0,conn-1', name: 'worker' });
   });
 
+  it('a count of a billion makes the first thousand instances, in bounded memory, and says so', async () => {
+    const { resources, notes } = await read({ 'main.tf': 'resource "google_compute_network" "many" {\n  count = 1000000000\n  name  = "n-${count.index}"\n}\n' });
+    assert.equal(resources.length, 1000);
+    assert.equal(resourceAt(resources, 'google_compute_network.many[999]').values.name, 'n-999');
+    assert.deepEqual(notes, ['google_compute_network.many: only the first 1000 of 1000000000 instances are read']);
+  });
+
   it('a resource with no instances is an empty tuple or object, so what iterates over it has none either', async () => {
     const { resources, notes } = await read({
       'main.tf': [

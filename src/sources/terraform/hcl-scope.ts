@@ -21,14 +21,14 @@ export interface Instance {
 export type Instances =
   | { readonly kind: 'none'; readonly reason: string }
   | { readonly kind: 'single' }
-  | { readonly kind: 'expanded'; readonly instances: readonly Instance[] }
+  /** `total` instances, of which the first `MAX_INSTANCES` are in `instances`. */
+  | { readonly kind: 'expanded'; readonly instances: readonly Instance[]; readonly total: number }
   /** `count` or `for_each` not known: read as one instance whose `count`/`each` are unknown. */
   | { readonly kind: 'unknown'; readonly note: string; readonly bindings: Bindings };
 
 /** The most instances read per resource: beyond, a configuration is generated, not written. */
 export const MAX_INSTANCES = 1000;
 
-const limited = (instances: Instance[]): Instance[] => instances.slice(0, MAX_INSTANCES);
 
 const unknownBindings = (name: 'count' | 'each', reason: string): Bindings =>
   new Map([[name, new UnknownValue(`${name} is not known (${reason})`)]]);
@@ -229,7 +229,8 @@ export class ModuleScope implements NameLookup {
       const n = typeof count.value === 'number' ? count.value : typeof count.value === 'string' ? Number(count.value) : Number.NaN;
       if (!Number.isInteger(n) || n < 0) return { kind: 'unknown', note: 'count is not a whole number; read as one instance', bindings: unknownBindings('count', 'count is not a whole number') };
       if (n === 0) return { kind: 'none', reason: 'count = 0' };
-      return { kind: 'expanded', instances: limited(Array.from({ length: n }, (_, i) => ({ key: i, bindings: new Map([['count', { index: i }]]) }))) };
+      // Built only up to the limit: `count = 1e9` must not allocate a billion instances.
+      return { kind: 'expanded', instances: Array.from({ length: Math.min(n, MAX_INSTANCES) }, (_, i) => ({ key: i, bindings: new Map([['count', { index: i }]]) })), total: n };
     }
     if ('for_each' in body) {
       const each = this.evaluate(body.for_each);
@@ -239,7 +240,7 @@ export class ModuleScope implements NameLookup {
         return { kind: 'unknown', note: `for_each is not known (${reason}); read as one instance`, bindings: unknownBindings('each', reason) };
       }
       if (entries.length === 0) return { kind: 'none', reason: 'for_each is empty' };
-      return { kind: 'expanded', instances: limited(entries.map(([key, value]) => ({ key, bindings: new Map([['each', { key, value }]]) }))) };
+      return { kind: 'expanded', instances: entries.slice(0, MAX_INSTANCES).map(([key, value]) => ({ key, bindings: new Map([['each', { key, value }]]) })), total: entries.length };
     }
     return { kind: 'single' };
   }

@@ -4,7 +4,7 @@ import { workTree, type FileView } from '../file-view.js';
 import type { ModuleConfig } from './hcl-config.js';
 import { ExpressionTable } from './hcl-expression.js';
 import { ConfigReader } from './hcl-files.js';
-import { isLocalSource, loadModule, readVariableValues, type LoadContext } from './hcl-load.js';
+import { isLocalSource, loadModule, readModuleManifest, readVariableValues, type LoadContext } from './hcl-load.js';
 import { googleProviderSetting } from './hcl-reference.js';
 import { readResource } from './hcl-resource.js';
 import { instanceSuffix, MAX_INSTANCES, ModuleScope } from './hcl-scope.js';
@@ -37,6 +37,7 @@ export async function readTerraformDirectory(dir: string, view: FileView = workT
 async function readConfiguration(dir: string, reader: ConfigReader, names?: readonly string[]): Promise<TerraformDirectory> {
   const context: LoadContext = { reader, texts: new Map(), notes: [] };
   const listed = names ?? (await reader.list(dir));
+  context.manifest = await readModuleManifest(context, dir);
   const config = await loadModule(context, dir, listed);
   const values = await readVariableValues(context, dir, listed);
   const table = new ExpressionTable();
@@ -103,7 +104,7 @@ function collectResources(scope: ModuleScope, resources: TerraformResource[], no
         resources.push(readResource(scope, declared, { address, bindings: instances.bindings }, notes));
         break;
       case 'expanded':
-        if (instances.instances.length === MAX_INSTANCES) notes.push(`${address}: only the first ${MAX_INSTANCES} instances are read`);
+        if (instances.total > MAX_INSTANCES) notes.push(`${address}: only the first ${MAX_INSTANCES} of ${instances.total} instances are read`);
         for (const instance of instances.instances) resources.push(readResource(scope, declared, { address: address + instanceSuffix(instance.key), bindings: instance.bindings }, notes));
         break;
       default:
@@ -121,7 +122,7 @@ function collectResources(scope: ModuleScope, resources: TerraformResource[], no
     else if (!isLocalSource(call.source)) {
       const source = call.source === undefined ? 'not a literal string' : `"${redactUrlPasswords(call.source)}"`;
       const within = scope.prefix === '' ? '' : ` in ${scope.prefix.slice(0, -1)}`;
-      notes.push(`module "${call.name}"${within} (source ${source}) not fetched: resources it creates are not in the model`);
+      notes.push(`module "${call.name}"${within} (source ${source}) not fetched: resources it creates are not in the model (run \`terraform init\` to fetch it, or check a plan)`);
     }
   }
 }
