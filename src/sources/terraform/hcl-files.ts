@@ -38,6 +38,10 @@ export class ConfigReader {
     return entries.filter((e) => e.kind === 'file').map((e) => e.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
+  async isFile(file: string): Promise<boolean> {
+    return this.#given.has(file) || (await this.#view.kind(file)) === 'file';
+  }
+
   async read(file: string): Promise<string> {
     const text = this.#given.get(file) ?? (await this.#view.readText(file));
     checkInputSize(file, text, 'terraform');

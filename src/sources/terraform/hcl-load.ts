@@ -1,6 +1,6 @@
-import { join, resolve } from 'node:path';
+import { join, normalize, relative, resolve } from 'node:path';
 import { parseSource } from '../document.js';
-import { InputError } from '../errors.js';
+import { formatKeyPath, InputError } from '../errors.js';
 import { asRecord, moduleConfig, type ModuleCall, type ModuleConfig, type ParsedFile } from './hcl-config.js';
 import { configFileKind, fileProblem, problemAt, variableFilesInOrder, type ConfigReader } from './hcl-files.js';
 import { outlineHcl } from './hcl-outline.js';
@@ -11,6 +11,48 @@ export interface LoadContext {
   readonly reader: ConfigReader;
   readonly texts: Map<string, string>;
   readonly notes: string[];
+  /** Where `terraform init` put the modules it fetched, when it ran. */
+  manifest?: ModuleManifest;
+}
+
+/**
+ * `.terraform/modules/modules.json`, as `terraform init` writes it: each module call, by its key
+ * (`vpc`, `vpc.subnets` for a call inside the `vpc` module), and the directory it was fetched to.
+ */
+export interface ModuleManifest {
+  readonly file: string;
+  readonly dirs: ReadonlyMap<string, string>;
+}
+
+const MANIFEST = join('.terraform', 'modules', 'modules.json');
+
+/** The root module's manifest of fetched modules, or undefined when `terraform init` has not run. */
+export async function readModuleManifest(context: LoadContext, root: string): Promise<ModuleManifest | undefined> {
+  const file = join(root, MANIFEST);
+  if (!(await context.reader.isFile(file))) return undefined;
+  const text = await context.reader.read(file);
+  context.texts.set(file, text);
+  const doc = parseSource(file, text);
+  const expected = (path: readonly (string | number)[], what: string): never => {
+    const at = doc.locate(path);
+    throw new InputError([{ file, line: at?.line, column: at?.column, keyPath: path.length > 0 ? formatKeyPath(path) : undefined, message: `expected ${what}, as \`terraform init\` writes it`, sourceLine: at ? doc.lineText(at.line) : undefined }]);
+  };
+  const modules = asRecord(doc.value)?.Modules;
+  if (!Array.isArray(modules)) return expected([], 'an object with a "Modules" list');
+  const dirs = new Map<string, string>();
+  modules.forEach((entry: unknown, i) => {
+    const record = asRecord(entry);
+    if (typeof record?.Key !== 'string' || typeof record.Dir !== 'string') return expected(['Modules', i], 'a module entry with string "Key" and "Dir"');
+    if (record.Key === '') return;
+    // A directory outside the configuration is not read: the manifest names where init wrote, under the root.
+    const dir = normalize(join(root, record.Dir));
+    if (relative(resolve(root), resolve(dir)).startsWith('..')) {
+      context.notes.push(`${file}: module "${record.Key}" is in ${record.Dir}, outside the configuration directory; not read`);
+      return;
+    }
+    dirs.set(record.Key, dir);
+  });
+  return { file, dirs };
 }
 
 /** A local module source: Terraform's rule is that it starts with `./` or `../` (developer.hashicorp.com/terraform/language/modules/sources#local-paths). */
@@ -22,7 +64,7 @@ export function isLocalSource(source: string | undefined): boolean {
  * Reads a module directory's `*.tf` files and, recursively, the local modules it calls.
  * Every syntax error of every file is reported at once.
  */
-export async function loadModule(context: LoadContext, dir: string, names: readonly string[], chain: readonly string[] = []): Promise<ModuleConfig> {
+export async function loadModule(context: LoadContext, dir: string, names: readonly string[], chain: readonly string[] = [], key = ''): Promise<ModuleConfig> {
   const { texts, notes } = context;
   const files: ParsedFile[] = [];
   const problems: InputError[] = [];
@@ -56,12 +98,15 @@ export async function loadModule(context: LoadContext, dir: string, names: reado
   }
   const config = moduleConfig(dir, files);
   for (const call of config.modules.values()) {
-    if (call.source !== undefined && isLocalSource(call.source)) call.child = await loadChild(context, call, join(dir, call.source), [...chain, resolve(dir)]);
+    const callKey = key === '' ? call.name : `${key}.${call.name}`;
+    const fetched = context.manifest?.dirs.get(callKey);
+    if (call.source !== undefined && isLocalSource(call.source)) call.child = await loadChild(context, call, join(dir, call.source), [...chain, resolve(dir)], callKey);
+    else if (fetched !== undefined) call.child = await loadChild(context, call, fetched, [...chain, resolve(dir)], callKey);
   }
   return config;
 }
 
-async function loadChild(context: LoadContext, call: ModuleCall, dir: string, chain: readonly string[]): Promise<ModuleConfig> {
+async function loadChild(context: LoadContext, call: ModuleCall, dir: string, chain: readonly string[], key: string): Promise<ModuleConfig> {
   const sourceAt = call.block.body.find((item) => item.kind === 'attribute' && item.name === 'source')?.at ?? call.block.at;
   const fail = (message: string): never => {
     throw new InputError([problemAt(call.file, call.text, sourceAt, message)]);
@@ -74,7 +119,7 @@ async function loadChild(context: LoadContext, call: ModuleCall, dir: string, ch
     if (!(error instanceof InputError)) throw error;
     return fail(`module "${call.name}": source "${call.source ?? ''}" ${error.diagnostics[0]?.message ?? 'cannot be read'} (${dir})`);
   }
-  const config = await loadModule(context, dir, names, chain);
+  const config = await loadModule(context, dir, names, chain, key);
   if (config.files.length === 0) return fail(`module "${call.name}": source "${call.source ?? ''}" contains no Terraform configuration files (*.tf) (${dir})`);
   return config;
 }

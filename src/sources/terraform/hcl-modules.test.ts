@@ -59,7 +59,7 @@ describe('modules', () => {
 
   it('does not fetch registry or git modules: a note, with URL passwords redacted, and their outputs unknown', async () => {
     const { resources, notes } = await read({ 'main.tf': ROOT, 'modules/net/main.tf': NET });
-    assert.deepEqual(notes, ['module "dns" (source "git::https://deploy:***@git.example.com/infra/dns.git?ref=v1") not fetched: resources it creates are not in the model']);
+    assert.deepEqual(notes, ['module "dns" (source "git::https://deploy:***@git.example.com/infra/dns.git?ref=v1") not fetched: resources it creates are not in the model (run `terraform init` to fetch it, or check a plan)']);
     const connector = resourceAt(resources, 'google_vpc_access_connector.c');
     assert.equal(
       connector.unknownReason(['subnet', 0, 'name']),
@@ -133,5 +133,74 @@ describe('files Terraform reads', () => {
       assert.deepEqual(problems(error), [['cfg', undefined, undefined, 'holds only JSON configuration (*.tf.json), which Lifeline does not read; check a plan instead (terraform show -json PLAN > plan.json)']]);
       return true;
     });
+  });
+});
+
+describe('modules fetched by terraform init', () => {
+  const ROOT = [
+    'module "vpc" {',
+    '  source  = "terraform-google-modules/network/google"',
+    '  version = "~> 9.0"',
+    '  name    = "shared"',
+    '}',
+    'module "lb" {',
+    '  source = "GoogleCloudPlatform/lb-http/google"',
+    '}',
+    'resource "google_vpc_access_connector" "c" {',
+    '  name    = "c"',
+    '  network = module.vpc.network_name',
+    '}',
+  ].join('\n');
+  const VPC = [
+    'variable "name" {}',
+    'resource "google_compute_network" "this" { name = "${var.name}-vpc" }',
+    'module "nat" {',
+    '  source  = "terraform-google-modules/cloud-nat/google"',
+    '  network = google_compute_network.this.name',
+    '}',
+    'module "subnets" {',
+    '  source       = "./modules/subnets"',
+    '  network_name = google_compute_network.this.name',
+    '}',
+    'output "network_name" { value = google_compute_network.this.name }',
+  ].join('\n');
+  const manifest = (modules: readonly object[]) => JSON.stringify({ Modules: [{ Key: '', Source: '', Dir: '.' }, ...modules] }, null, 2);
+  const FETCHED = {
+    'main.tf': ROOT,
+    '.terraform/modules/modules.json': manifest([
+      { Key: 'vpc', Source: 'registry.terraform.io/terraform-google-modules/network/google', Version: '9.1.0', Dir: '.terraform/modules/vpc' },
+      { Key: 'vpc.nat', Source: 'registry.terraform.io/terraform-google-modules/cloud-nat/google', Version: '5.0.0', Dir: '.terraform/modules/vpc.nat' },
+      { Key: 'vpc.subnets', Source: './modules/subnets', Dir: '.terraform/modules/vpc/modules/subnets' },
+    ]),
+    '.terraform/modules/vpc/main.tf': VPC,
+    '.terraform/modules/vpc/modules/subnets/main.tf': 'variable "network_name" {}\nresource "google_compute_subnetwork" "s" {\n  name          = "s"\n  network       = var.network_name\n  ip_cidr_range = "10.0.0.0/24"\n}\n',
+    '.terraform/modules/vpc.nat/main.tf': 'variable "network" {}\nresource "google_compute_router" "r" {\n  name    = "r"\n  network = var.network\n}\n',
+  };
+
+  it('reads registry modules, nested ones too, from where .terraform/modules/modules.json says', async () => {
+    const { resources, notes, files } = await read(FETCHED);
+    assert.deepEqual(resources.map((r) => r.address).sort(), [
+      'google_vpc_access_connector.c',
+      'module.vpc.google_compute_network.this',
+      'module.vpc.module.nat.google_compute_router.r',
+      'module.vpc.module.subnets.google_compute_subnetwork.s',
+    ]);
+    assert.equal(resourceAt(resources, 'google_vpc_access_connector.c').values.network, 'shared-vpc');
+    assert.equal(resourceAt(resources, 'module.vpc.module.nat.google_compute_router.r').values.network, 'shared-vpc');
+    assert.deepEqual(resourceAt(resources, 'module.vpc.google_compute_network.this').locate(['name']), { file: 'cfg/.terraform/modules/vpc/main.tf', line: 2, column: 44 });
+    // A call init did not fetch (or that is new since) is still named.
+    assert.deepEqual(notes, ['module "lb" (source "GoogleCloudPlatform/lb-http/google") not fetched: resources it creates are not in the model (run `terraform init` to fetch it, or check a plan)']);
+    assert.ok(files.includes('cfg/.terraform/modules/modules.json'));
+  });
+
+  it('a manifest that is not what terraform init writes is a located error; a directory outside the configuration is not read', async () => {
+    const bad = { ...FETCHED, '.terraform/modules/modules.json': '{\n  "Modules": [\n    {"Key": "vpc"}\n  ]\n}\n' };
+    await assert.rejects(read(bad), (error: unknown) => {
+      assert.deepEqual(problems(error), [['cfg/.terraform/modules/modules.json', 3, 5, 'expected a module entry with string "Key" and "Dir", as `terraform init` writes it']]);
+      return true;
+    });
+    const outside = { 'main.tf': ROOT, '.terraform/modules/modules.json': manifest([{ Key: 'vpc', Source: 'x', Dir: '../elsewhere' }]) };
+    const { notes } = await read(outside);
+    assert.ok(notes.includes('cfg/.terraform/modules/modules.json: module "vpc" is in ../elsewhere, outside the configuration directory; not read'));
   });
 });

@@ -22,7 +22,7 @@ describe('readTerraformDirectory: a staging configuration', () => {
     const { files, provider, notes } = await readTerraformDirectory(STAGING);
     assert.deepEqual(files, ['database.tf', 'locals.tf', 'modules.tf', 'network.tf', 'providers.tf', 'service.tf', 'variables.tf', 'terraform.tfvars'].map((f) => `${STAGING}/${f}`));
     assert.deepEqual(provider, { project: 'acme-staging', region: 'europe-west1' });
-    assert.deepEqual(notes, ['module "lb" (source "GoogleCloudPlatform/lb-http/google//modules/serverless_negs") not fetched: resources it creates are not in the model']);
+    assert.deepEqual(notes, ['module "lb" (source "GoogleCloudPlatform/lb-http/google//modules/serverless_negs") not fetched: resources it creates are not in the model (run `terraform init` to fetch it, or check a plan)']);
   });
 
   it('resolves variables (tfvars over defaults), locals, interpolation and references to names', async () => {
@@ -179,7 +179,7 @@ describe('importTerraformDirectory', () => {
     assert.deepEqual(fragment.locate(['services', 0, 'egress']), { file: `${STAGING}/service.tf`, line: 12, column: 7 });
     assert.deepEqual(fragment.locate(['connectors', 0]), { file: `${STAGING}/network.tf`, line: 33, column: 1 });
     assert.equal(fragment.lineText(`${STAGING}/service.tf`, 12), '      egress    = "ALL_TRAFFIC"');
-    assert.ok(fragment.notes.includes('module "lb" (source "GoogleCloudPlatform/lb-http/google//modules/serverless_negs") not fetched: resources it creates are not in the model'));
+    assert.ok(fragment.notes.includes('module "lb" (source "GoogleCloudPlatform/lb-http/google//modules/serverless_negs") not fetched: resources it creates are not in the model (run `terraform init` to fetch it, or check a plan)'));
   });
 });
 

@@ -36,8 +36,14 @@ describe('importTerraformPlan: malformed input', () => {
       file,
       line: 2,
       column: 21,
-      message: 'unsupported format_version "2.0": Lifeline reads the Terraform JSON plan format 1.x (Terraform 1.0 and later)',
+      message: 'unsupported format_version "2.0": Lifeline reads the Terraform JSON plan formats 0.1 to 1.x (Terraform 0.12 and later, OpenTofu)',
     });
+  });
+
+  it('reads the 0.x formats of Terraform 0.12 to 0.15, which have the same shape', () => {
+    const plan = (version: string) => JSON.stringify({ format_version: version, terraform_version: '0.13.7', planned_values: { root_module: { resources: [{ address: 'google_compute_network.vpc', mode: 'managed', type: 'google_compute_network', name: 'vpc', values: { name: 'vpc' } }] } } });
+    for (const version of ['0.1', '0.2']) assert.deepEqual(importTerraformPlan('old.json', plan(version)).data.networks, [{ name: 'vpc' }], version);
+    assert.throws(() => importTerraformPlan('old.json', plan('0.3')), /unsupported format_version "0.3"/);
   });
 
   it('says that Terraform state is not a plan, and how to make one', () => {

@@ -32,9 +32,11 @@ export function importTerraformPlan(file: string, text: string, document: Source
   return terraformFragment(file, 'terraform-plan', input, (at, line) => (at === file ? document.lineText(line) : undefined));
 }
 
-// Major version 1 is the format of Terraform 1.x; a new major version is not backward-compatible
-// and must be rejected (the format's own versioning rule).
-const SUPPORTED_FORMAT = /^1\.\d+$/;
+// Major version 1 is the format of Terraform 1.x and OpenTofu; 0.1 (Terraform 0.12 to 0.14) and 0.2
+// (0.15, which added after_sensitive) have the same planned_values, resource_changes and
+// configuration. A new major version is not backward-compatible and must be rejected (the
+// format's own versioning rule).
+const SUPPORTED_FORMAT = /^(?:0\.[12]|1\.\d+)$/;
 
 function checkedPlan(doc: SourceDocument): JsonObject {
   const fail = (path: KeyPath, message: string): never => {
@@ -45,7 +47,7 @@ function checkedPlan(doc: SourceDocument): JsonObject {
   const version = plan.format_version;
   if (version === undefined) return fail([], 'not a Terraform plan: no `format_version` (expected the output of `terraform show -json PLANFILE`)');
   if (typeof version !== 'string' || !SUPPORTED_FORMAT.test(version)) {
-    return fail(['format_version'], `unsupported format_version ${JSON.stringify(version)}: Lifeline reads the Terraform JSON plan format 1.x (Terraform 1.0 and later)`);
+    return fail(['format_version'], `unsupported format_version ${JSON.stringify(version)}: Lifeline reads the Terraform JSON plan formats 0.1 to 1.x (Terraform 0.12 and later, OpenTofu)`);
   }
   if (plan.planned_values === undefined) {
     if ('values' in plan) return fail([], 'this is Terraform state, not a plan: save a plan with `terraform plan -out=PLANFILE` and give the output of `terraform show -json PLANFILE`');
