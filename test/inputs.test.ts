@@ -129,7 +129,7 @@ describe('inputs: several files, directories and lifeline.yaml merged into one m
   it('malformed inputs of every format: a located error, exit 2, never a stack trace', () => {
     const cases: readonly (readonly [string, RegExp])[] = [
       ['terraform-plan/truncated.json', /^terraform-plan\/truncated\.json:14:29: error: JSON syntax: UnexpectedEndOfString\n {2}14 \|/],
-      ['terraform-plan/format-version-2.json', /^terraform-plan\/format-version-2\.json:2:21: error: format_version: unsupported format_version "2\.0": Lifeline reads the Terraform JSON plan format 1\.x/],
+      ['terraform-plan/format-version-2.json', /^terraform-plan\/format-version-2\.json:2:21: error: format_version: unsupported format_version "2\.0": Lifeline reads the Terraform JSON plan formats 0\.1 to 1\.x/],
       ['terraform-plan/state-not-plan.json', /^terraform-plan\/state-not-plan\.json:1:1: error: this is Terraform state, not a plan/],
       ['cloud-run/not-a-service-deployment.yaml', /^cloud-run\/not-a-service-deployment\.yaml:3:7: error: kind: expected a Cloud Run service/],
       ['cloud-run/max-scale-not-a-number.yaml', /^cloud-run\/max-scale-not-a-number\.yaml:9:43: error: .*expected a whole number of at least 1 such as "10", got "lots"/],

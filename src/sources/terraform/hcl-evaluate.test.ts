@@ -224,6 +224,34 @@ describe('dynamic blocks', () => {
   });
 });
 
+describe('variable type constraints', () => {
+  it('fill optional attributes with their default or null, and convert primitives, as Terraform does', async () => {
+    const extra = [
+      'variable "connectors" {',
+      '  type = list(object({',
+      '    name    = string',
+      '    network = optional(string)',
+      '    min     = optional(number, 2)',
+      '    tags    = optional(map(string), {})',
+      '  }))',
+      '  default = [{ name = "a", min = "3" }, { name = "b", network = "vpc" }]',
+      '}',
+      'variable "port" {',
+      '  type    = number',
+      '  default = "8080"',
+      '}',
+    ].join('\n');
+    await valuesOf(
+      [
+        ['var.connectors', [{ name: 'a', network: null, min: 3, tags: {} }, { name: 'b', network: 'vpc', min: 2, tags: {} }]],
+        ['[for c in var.connectors : c.network == null ? "none" : c.network]', ['none', 'vpc']],
+        ['var.port + 1', 8081],
+      ],
+      extra,
+    );
+  });
+});
+
 describe('count and for_each instances', () => {
   it('addresses instances as Terraform does, and resolves references to them', async () => {
     const { resources } = await read({

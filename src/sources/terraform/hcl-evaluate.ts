@@ -147,9 +147,9 @@ class Evaluation {
 
   #step(value: unknown, step: TraversalStep, what: string): unknown {
     if (value instanceof ObjectReference) {
-      // A resource read as one instance: `[0]` / `["key"]` selects it.
-      if (step.kind === 'index') return value;
-      const found = value.attribute(step.name);
+      // Instances read as one: `[0]` / `["key"]` selects "the" instance. One object: `["name"]` is `.name`.
+      if (step.kind === 'index' && (value.standsForInstances || typeof step.key === 'number')) return value;
+      const found = value.attribute(step.kind === 'index' ? String(step.key) : step.name);
       for (const ref of found.refs) this.#refs.add(ref);
       return found.value;
     }

@@ -24,12 +24,16 @@ const NAME_LIKE = new Set(['id', 'self_link', 'name']);
 export function resourceValue(scope: ModuleScope, declared: ResourceDeclaration): unknown {
   const address = scope.prefix + `${declared.type}.${declared.name}`;
   const instances = scope.instances(declared.body);
-  const instance = (suffix: string, bindings: Bindings): ObjectReference =>
-    new ObjectReference(address + suffix, (attribute) => {
-      const result = attributeValue(scope, declared, { address: address + suffix, bindings }, attribute);
-      // As Terraform lists references: the attribute read, and the instance it belongs to.
-      return { value: valueOf(result), refs: [...result.refs, `${address}${suffix}.${attribute}`, address + suffix] };
-    });
+  const instance = (suffix: string, bindings: Bindings, standsForInstances = false): ObjectReference =>
+    new ObjectReference(
+      address + suffix,
+      (attribute) => {
+        const result = attributeValue(scope, declared, { address: address + suffix, bindings }, attribute);
+        // As Terraform lists references: the attribute read, and the instance it belongs to.
+        return { value: valueOf(result), refs: [...result.refs, `${address}${suffix}.${attribute}`, address + suffix] };
+      },
+      standsForInstances,
+    );
   switch (instances.kind) {
     case 'none':
       // No instance: as in Terraform, an empty tuple (count) or an empty object (for_each).
@@ -37,7 +41,7 @@ export function resourceValue(scope: ModuleScope, declared: ResourceDeclaration)
     case 'single':
       return instance('', new Map());
     case 'unknown':
-      return instance('', instances.bindings);
+      return instance('', instances.bindings, true);
     case 'expanded': {
       const all = instances.instances.map((i) => ({ key: i.key, value: instance(instanceSuffix(i.key), i.bindings) }));
       return 'count' in declared.body ? all.map((i) => i.value) : Object.fromEntries(all.map((i) => [String(i.key), i.value]));

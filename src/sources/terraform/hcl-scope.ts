@@ -2,8 +2,9 @@ import { redactUrlPasswords } from '../../model/redact.js';
 import type { ModuleCall, ModuleConfig } from './hcl-config.js';
 import { evaluateExpression, type Bindings, type NameLookup } from './hcl-evaluate.js';
 import { quoteExpression, settle, unknown, valueOf, type Evaluated } from './hcl-evaluated.js';
-import { needsParsing, type ExpressionTable, type TraversalStep } from './hcl-expression.js';
+import { needsParsing, type Expr, type ExpressionTable, type TraversalStep } from './hcl-expression.js';
 import { resourceValue } from './hcl-reference.js';
+import { conform, typeConstraint } from './hcl-types.js';
 import { EvaluationError, ObjectReference, UnknownValue } from './hcl-values.js';
 
 /** Where a module's input variables get their values. */
@@ -164,25 +165,45 @@ export class ModuleScope implements NameLookup {
     const call = this.config.modules.get(name);
     const address = `${this.prefix}module.${name}`;
     if (!call) return new UnknownValue(`module "${name}" is not declared`);
-    return new ObjectReference(address, (output) => {
-      const result = this.moduleOutput(name, output);
-      return { value: valueOf(result), refs: result.refs };
-    });
+    // A call with count or for_each is read as one instance: `module.x[0]` selects it.
+    return new ObjectReference(
+      address,
+      (output) => {
+        const result = this.moduleOutput(name, output);
+        return { value: valueOf(result), refs: result.refs };
+      },
+      'count' in call.body || 'for_each' in call.body,
+    );
   }
 
   variable(name: string): Evaluated {
     return this.guard(`var.${name}`, () => {
       const declared = this.config.variables.get(name);
       if (!declared) return unknown(`var.${name} is not declared (no variable "${name}" block in ${this.config.dir})`);
-      const given = this.#input(name);
-      if (given) return given;
-      if (declared.hasDefault) return this.evaluate(declared.default);
+      const given = this.#input(name) ?? (declared.hasDefault ? this.evaluate(declared.default) : undefined);
+      if (given) return this.#typed(declared.type, given);
       return unknown(
         this.#inputs.kind === 'tfvars'
           ? `var.${name} has no default and no value in terraform.tfvars`
           : `var.${name} has no default and module "${this.#inputs.call.name}" does not set it`,
       );
     });
+  }
+
+  /** A variable's value under its type constraint: optional attributes filled in, primitives converted. */
+  #typed(type: unknown, value: Evaluated): Evaluated {
+    if (value.kind !== 'known' || typeof type !== 'string' || !needsParsing(type)) return value;
+    const parsed = this.#table.get(type);
+    if (parsed.kind !== 'parsed') return value;
+    const evaluate = (expr: Expr): unknown => {
+      try {
+        return evaluateExpression(expr, this, NO_BINDINGS, new Set());
+      } catch (error: unknown) {
+        if (error instanceof EvaluationError) return null;
+        throw error;
+      }
+    };
+    return { ...value, value: conform(typeConstraint(parsed.expr), value.value, evaluate) };
   }
 
   local(name: string): Evaluated {

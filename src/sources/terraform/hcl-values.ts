@@ -19,11 +19,17 @@ export class UnknownValue {
 export class ObjectReference {
   /** e.g. `google_redis_instance.cache` or `module.net`. */
   readonly address: string;
+  /**
+   * True when it stands for instances whose number is not known (read as one): an index selects
+   * one of them. Otherwise it is one object, and `["name"]` reads an attribute, as `.name` does.
+   */
+  readonly standsForInstances: boolean;
   readonly #attribute: (name: string) => { readonly value: unknown; readonly refs: readonly string[] };
 
-  constructor(address: string, attribute: (name: string) => { readonly value: unknown; readonly refs: readonly string[] }) {
+  constructor(address: string, attribute: (name: string) => { readonly value: unknown; readonly refs: readonly string[] }, standsForInstances = false) {
     this.address = address;
     this.#attribute = attribute;
+    this.standsForInstances = standsForInstances;
   }
 
   attribute(name: string): { readonly value: unknown; readonly refs: readonly string[] } {

@@ -26,7 +26,7 @@ export function valueAt(values: unknown, path: KeyPath): unknown {
 
 /** The value at `path` when it has the type `check` accepts; unknown with its reason; else absent. */
 export function read<T>(resource: TerraformResource, path: KeyPath, check: (value: unknown) => value is T): Read<T> {
-  const value = valueAt(resource.values, path);
+  const value = schemaConverted(valueAt(resource.values, path), check);
   if (check(value)) return { kind: 'known', value };
   const reason = resource.unknownReason(path);
   return reason === undefined ? { kind: 'absent' } : { kind: 'unknown', reason };
@@ -36,6 +36,17 @@ export const isString = (v: unknown): v is string => typeof v === 'string' && v 
 export const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 export const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 export const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/**
+ * Terraform converts an argument to the type the provider's schema gives it: `"true"` for a bool
+ * argument is true, `"2"` for a number is 2 (modules often pass such strings through).
+ */
+function schemaConverted(value: unknown, check: (value: unknown) => boolean): unknown {
+  if (typeof value !== 'string') return value;
+  if (check === isBoolean && (value === 'true' || value === 'false')) return value === 'true';
+  if (check === isNumber && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return value;
+}
 
 /** Nested blocks at `path` (plan JSON writes every block as a list of objects). */
 export function blocks(resource: TerraformResource, path: KeyPath): readonly Record<string, unknown>[] {

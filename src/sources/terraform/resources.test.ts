@@ -60,6 +60,14 @@ describe('terraformFragment: references and names', () => {
     assert.deepEqual(fragment.notes, ['google_compute_network.x: name is not known (var.name has no value); named by its Terraform address']);
   });
 
+  it('converts strings to the type the provider schema gives an argument ("true" for a bool, "2" for a number)', () => {
+    const subnet = resource('google_compute_subnetwork.app', { name: 'app', network: 'vpc', ip_cidr_range: '10.0.0.0/24', private_ip_google_access: 'true' });
+    const connector = resource('google_vpc_access_connector.c', { name: 'c', network: 'vpc', ip_cidr_range: '10.8.0.0/28', min_instances: '2', max_instances: '4' });
+    const fragment = fragmentOf([vpc(), subnet, connector]);
+    assert.equal(fragment.data.networks?.[0]?.subnets?.[0]?.privateGoogleAccess, true);
+    assert.deepEqual([fragment.data.connectors?.[0]?.minInstances, fragment.data.connectors?.[0]?.maxInstances], [2, 4]);
+  });
+
   it('creates the network an entity names when no network resource declares it', () => {
     const router = resource('google_compute_router.r', { name: 'r', network: 'default', region: 'europe-west1' }, { line: 7 });
     const fragment = fragmentOf([router]);
