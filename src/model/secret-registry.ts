@@ -103,6 +103,16 @@ function safeDecode(text: string): string {
 /** The registry of this process: one run of the command line. */
 export const runSecrets = new SecretRegistry();
 
+/**
+ * secretlint's core marks every step of every lint in a process-wide profiler that keeps every mark
+ * forever, measures each against its start and looks each up among all before it: scanning a
+ * thousand files spent seconds there, growing quadratically, and memory with it. Its figures are
+ * for secretlint's own `--profile`, which nothing here reads, so marking is turned off.
+ */
+function silenceProfiler(profiler: { mark: (marker: never) => void }): void {
+  profiler.mark = () => undefined;
+}
+
 /** Text above this is not scanned for token formats (the key-name and URL rules still apply). */
 export const MAX_TOKEN_SCAN_BYTES = 512 * 1024;
 
@@ -114,11 +124,17 @@ export const MAX_TOKEN_SCAN_BYTES = 512 * 1024;
  */
 export async function registerTokens(file: string, text: string, registry: SecretRegistry = runSecrets): Promise<number> {
   if (text.length > MAX_TOKEN_SCAN_BYTES) return 0;
-  const [{ lintSource }, { creator }] = await Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
+  const [{ lintSource }, { creator }, { secretLintProfiler }] = await Promise.all([
+    import('@secretlint/core'),
+    import('@secretlint/secretlint-rule-preset-recommend'),
+    import('@secretlint/profiler'),
+  ]);
+  silenceProfiler(secretLintProfiler);
   const result = await lintSource({
     source: { content: text, filePath: file, contentType: 'text' },
     options: { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] }, noPhysicFilePath: true },
   });
+
   let found = 0;
   for (const message of result.messages) {
     const [start, end] = message.range;
