@@ -3,7 +3,11 @@
  *
  * 1. Imports a generated Terraform plan of 5,000 resources (bench/generate-plan.ts) into the model:
  *    read, JSON parse, map, merge, validate, build — everything `check` does before analysis.
- * 2. Diffs two generated configurations of 1,000 services (bench/generate.ts; the head flips
+ * 2. Imports a generated Terraform directory (bench/generate-hcl.ts) of 1,000 and of 5,000
+ *    resources in nested modules, evaluated as Terraform would: parse, evaluate, map, build. The
+ *    time per resource at both sizes shows whether it grows linearly; it must not grow by more than
+ *    half (the run fails).
+ * 3. Diffs two generated configurations of 1,000 services (bench/generate.ts; the head flips
  *    egress on one service in ten): both sides loaded, analysed and compared, as `lifeline diff`.
  *
  * Each runs in its own child process, so wall time and peak RSS are its own. The last line is one
@@ -21,8 +25,12 @@ import { loadInputs } from '../src/sources/load.js';
 import { Cleanup } from './cleanup.js';
 import { generatePlan } from './generate-plan.js';
 import { generateTopology, makeBenchDir } from './generate.js';
+import { writeHclTree } from './generate-hcl.js';
 
 const PLAN_RESOURCES = 5_000;
+const HCL_SIZES = [1_000, 5_000] as const;
+/** Per-resource HCL import time growing more than this from the smaller size to the larger is not linear. */
+const MAX_GROWTH = 1.5;
 const DIFF_SERVICES = 1_000;
 const TARGET_SECONDS = 1;
 
@@ -76,9 +84,23 @@ async function main(): Promise<void> {
     console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, node ${process.version}`);
     const imported = await inChild('import', [plan]);
     console.log(`import  plan of ${PLAN_RESOURCES} resources (${(planText.length / 1024 / 1024).toFixed(1)} MiB): ${imported.seconds.toFixed(3)} s, peak RSS ${imported.peakRssMb.toFixed(0)} MB — ${imported.detail}`);
+    const hcl: { resources: number; seconds: number; peakRssMb: number }[] = [];
+    for (const size of HCL_SIZES) {
+      const tree = await writeHclTree(dir, size);
+      const m = await inChild('import', [tree.root]);
+      hcl.push({ resources: tree.resources, seconds: m.seconds, peakRssMb: m.peakRssMb });
+      console.log(`import  HCL tree of ${tree.resources} resources in nested modules (${(tree.bytes / 1024 / 1024).toFixed(1)} MiB): ${m.seconds.toFixed(3)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB — ${m.detail}`);
+    }
+    const [small, large] = hcl;
+    const growth = small && large ? large.seconds / large.resources / (small.seconds / small.resources) : 1;
+    console.log(`linearity (HCL import time per resource): x${growth.toFixed(2)} from ${small?.resources ?? 0} to ${large?.resources ?? 0} resources`);
+    if (growth > MAX_GROWTH) {
+      console.log(`HCL import: time per resource grows x${growth.toFixed(2)}: not linear`);
+      process.exitCode = 1;
+    }
     const diffed = await inChild('diff', [baseFile, headFile]);
     console.log(`diff    ${DIFF_SERVICES} services each side: ${diffed.seconds.toFixed(3)} s, peak RSS ${diffed.peakRssMb.toFixed(0)} MB — ${diffed.detail}`);
-    for (const [what, m] of [['import', imported], ['diff', diffed]] as const) {
+    for (const [what, m] of [['import', imported], [`import HCL ${large?.resources ?? 0}`, large ?? imported], ['diff', diffed]] as const) {
       console.log(`${what}: ${m.seconds < TARGET_SECONDS ? 'within' : 'OVER'} the ${TARGET_SECONDS} s target`);
     }
     console.log(
@@ -86,9 +108,11 @@ async function main(): Promise<void> {
         bench: 'import',
         planResources: PLAN_RESOURCES,
         importSeconds: Number(imported.seconds.toFixed(3)),
+        hcl: hcl.map((h) => ({ resources: h.resources, seconds: Number(h.seconds.toFixed(3)), peakRssMb: Number(h.peakRssMb.toFixed(0)) })),
+        hclGrowth: Number(growth.toFixed(2)),
         diffServices: DIFF_SERVICES,
         diffSeconds: Number(diffed.seconds.toFixed(3)),
-        peakRssMb: Number(Math.max(imported.peakRssMb, diffed.peakRssMb).toFixed(0)),
+        peakRssMb: Number(Math.max(imported.peakRssMb, diffed.peakRssMb, ...hcl.map((h) => h.peakRssMb)).toFixed(0)),
       }),
     );
   } finally {

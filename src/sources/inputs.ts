@@ -190,12 +190,24 @@ type Found = { readonly fragment: Fragment } | { readonly file: string; readonly
 async function readDirectory(view: FileView, root: string, modules: Set<string>, options: ResolveOptions): Promise<Found[]> {
   const walk = await walkDirectory(view, root, options.exclude ? { exclude: options.exclude } : {});
   const found: (Found | { readonly module: TerraformModule; readonly dir: string })[] = [];
+  // Module directories a module already read as its child, and by which: not read again alone
+  // (a caller is walked before the modules under it, so most children are found here).
+  const readAsChild = new Map<string, string>();
   for (const { dir, relative, files } of walk.directories) {
     const terraform = files.filter(isTerraformName);
-    if (terraform.some(isTerraformConfigName)) {
+    const caller = readAsChild.get(resolve(dir));
+    if (caller !== undefined && terraform.some(isTerraformConfigName)) {
+      found.push({ file: dir, reason: `a Terraform module called by ${caller}: read as part of it` });
+    } else if (terraform.some(isTerraformConfigName)) {
       try {
         const module = await readTerraformModule(view, dir, terraform, modules);
-        if (module !== undefined) found.push({ module, dir });
+        if (module !== undefined) {
+          found.push({ module, dir });
+          for (const file of module.files) {
+            const child = resolve(dirname(file));
+            if (child !== resolve(dir) && !readAsChild.has(child)) readAsChild.set(child, dir);
+          }
+        }
       } catch (error: unknown) {
         // A module below the named directory that cannot be parsed is skipped, located; the named directory's own module is an error.
         if (relative === '.' || !(error instanceof InputError) || !error.syntax) throw error;

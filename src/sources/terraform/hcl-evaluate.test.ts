@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ExpressionTable } from './hcl-expression.js';
 import { readInMemory as read, resourceAt } from './hcl-memory-view.test-helper.js';
 
 /**
@@ -221,6 +222,20 @@ describe('dynamic blocks', () => {
     assert.deepEqual(notes, [
       'google_cloud_run_v2_service.api: dynamic "volume_mounts" blocks are not known (var.extra has no default and no value in terraform.tfvars); their content is not in the model',
     ]);
+  });
+});
+
+describe('the expression table', () => {
+  it('parses many expressions in one call, and one that does not parse alone, with its own reason', async () => {
+    const table = new ExpressionTable();
+    const good = Array.from({ length: 300 }, (_, i) => `svc-\${var.names[${i}]}`);
+    await table.prepare([...good, 'broken ${var.', 'EOT\n${local.x}\nEOT']);
+    const parsed = good.map((text) => table.get(text));
+    assert.ok(parsed.every((p) => p.kind === 'parsed'));
+    assert.deepEqual(parsed[299], { kind: 'parsed', expr: { kind: 'template', parts: [{ kind: 'literal', value: 'svc-' }, { kind: 'scope', root: 'var', steps: [{ kind: 'attribute', name: 'names' }, { kind: 'index', key: 299 }], text: 'var.names[299]' }] } });
+    assert.equal(table.get('broken ${var.').kind, 'failed');
+    // A line that is the usual heredoc delimiter does not end the expression early.
+    assert.equal(table.get('EOT\n${local.x}\nEOT').kind, 'parsed');
   });
 });
 

@@ -92,10 +92,12 @@ export class ExpressionTable {
     };
     for (const value of values) visit(value);
     const texts = [...pending];
-    // The parser answers one call at a time; batches keep the promises in flight bounded.
-    for (let i = 0; i < texts.length; i += 256) {
-      const batch = texts.slice(i, i + 256);
-      const results = await Promise.all(batch.map((text) => parseTemplateString(text)));
+    // Each call into the parser costs far more than a short expression: a batch is parsed in one
+    // call, as the elements of one tuple. A batch that does not parse (one bad expression) is
+    // parsed again one by one, so the error is that expression's own.
+    for (let i = 0; i < texts.length; i += BATCH) {
+      const batch = texts.slice(i, i + BATCH);
+      const results = (await parseBatch(batch)) ?? (await Promise.all(batch.map((text) => parseTemplateString(text))));
       batch.forEach((text, k) => this.#parsed.set(text, results[k] ?? { kind: 'failed', reason: 'not parsed' }));
     }
   }
@@ -106,10 +108,34 @@ export class ExpressionTable {
   }
 }
 
-async function parseTemplateString(text: string): Promise<Parsed> {
+const BATCH = 256;
+
+/** `text` as the body of a heredoc whose delimiter is no line of it. */
+function asHeredoc(text: string): string {
   let delimiter = 'EOT';
   for (let n = 1; text.split('\n').some((line) => line.trim() === delimiter); n++) delimiter = `EOT_${n}`;
-  const source = `<<${delimiter}\n${text}\n${delimiter}\n`;
+  return `<<${delimiter}\n${text}\n${delimiter}\n`;
+}
+
+/** Every text of `batch` parsed in one call, or undefined when the batch does not parse as a whole. */
+async function parseBatch(batch: readonly string[]): Promise<Parsed[] | undefined> {
+  if (batch.length < 2) return undefined;
+  const source = `[\n${batch.map(asHeredoc).join(',\n')}]\n`;
+  let ast: AstNode | null;
+  try {
+    ast = await astParser()('expressions.tf', source);
+  } catch (error: unknown) {
+    if (error instanceof TypeError) throw error;
+    return undefined;
+  }
+  const children = ast?.type === 'tuple' ? (ast.children ?? []) : [];
+  if (children.length !== batch.length) return undefined;
+  const context = { source: Buffer.from(source), quoted: false };
+  return children.map((child): Parsed => ({ kind: 'parsed', expr: unwrap(heredoc(convert(child, context))) }));
+}
+
+async function parseTemplateString(text: string): Promise<Parsed> {
+  const source = asHeredoc(text);
   let ast: AstNode | null;
   try {
     ast = await astParser()('expression.tf', source);

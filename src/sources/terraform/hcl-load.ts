@@ -66,8 +66,7 @@ export function isLocalSource(source: string | undefined): boolean {
  */
 export async function loadModule(context: LoadContext, dir: string, names: readonly string[], chain: readonly string[] = [], key = ''): Promise<ModuleConfig> {
   const { texts, notes } = context;
-  const files: ParsedFile[] = [];
-  const problems: InputError[] = [];
+  const read: { file: string; text: string }[] = [];
   for (const name of names) {
     const file = join(dir, name);
     const kind = configFileKind(name);
@@ -77,12 +76,16 @@ export async function loadModule(context: LoadContext, dir: string, names: reado
     if (kind !== 'hcl') continue;
     const text = await context.reader.read(file);
     texts.set(file, text);
-    try {
-      files.push({ file, text, body: await parseHcl(file, text), outline: outlineHcl(text) });
-    } catch (error: unknown) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(error);
-    }
+    read.push({ file, text });
+  }
+  // Parsed together: the parser (WebAssembly) idles between calls made one after another.
+  const parsed = await Promise.allSettled(read.map(async ({ file, text }): Promise<ParsedFile> => ({ file, text, body: await parseHcl(file, text), outline: outlineHcl(text) })));
+  const files: ParsedFile[] = [];
+  const problems: InputError[] = [];
+  for (const result of parsed) {
+    if (result.status === 'fulfilled') files.push(result.value);
+    else if (result.reason instanceof InputError) problems.push(result.reason);
+    else throw result.reason;
   }
   if (problems.length > 0) throw new InputError(problems.flatMap((e) => e.diagnostics), { syntax: problems.every((e) => e.syntax) });
   if (files.length === 0 && chain.length === 0) {
@@ -97,11 +100,21 @@ export async function loadModule(context: LoadContext, dir: string, names: reado
     ]);
   }
   const config = moduleConfig(dir, files);
-  for (const call of config.modules.values()) {
+  // Child modules load together, each into its own texts and notes, merged back in call order so
+  // that what is listed does not depend on which finished first.
+  const loads = [...config.modules.values()].map(async (call) => {
     const callKey = key === '' ? call.name : `${key}.${call.name}`;
     const fetched = context.manifest?.dirs.get(callKey);
-    if (call.source !== undefined && isLocalSource(call.source)) call.child = await loadChild(context, call, join(dir, call.source), [...chain, resolve(dir)], callKey);
-    else if (fetched !== undefined) call.child = await loadChild(context, call, fetched, [...chain, resolve(dir)], callKey);
+    const own: LoadContext = { ...context, texts: new Map(), notes: [] };
+    const from = call.source !== undefined && isLocalSource(call.source) ? join(dir, call.source) : fetched;
+    if (from !== undefined) call.child = await loadChild(own, call, from, [...chain, resolve(dir)], callKey);
+    return own;
+  });
+  const settled = await Promise.allSettled(loads);
+  for (const result of settled) {
+    if (result.status === 'rejected') throw result.reason;
+    for (const [file, text] of result.value.texts) texts.set(file, text);
+    notes.push(...result.value.notes);
   }
   return config;
 }
