@@ -19,7 +19,8 @@ describe('startup-probe-window', () => {
     const slow = findings.find((f) => f.key === 'service:slow-start:startupProbe.window');
     assert.match(slow?.message ?? '', /failureThreshold 30 × periodSeconds 10 = 300 s, but Cloud Run caps that window at 240 s: .* \(e\.g\. failureThreshold 24 × periodSeconds 10\)/);
     assert.deepEqual(slow?.origin.path, ['services', 2, 'startupProbe', 'failureThreshold']);
+    assert.ok(!findings.some((f) => f.key.startsWith('service:platform-default:')), "Cloud Run's default probe (240 s timeout, 240 s period) is accepted");
     assert.match(findings.find((f) => f.key === 'service:rare:startupProbe.window')?.message ?? '', /\(periodSeconds itself is at most 240\).*failureThreshold 1 × periodSeconds 240/);
-    assert.match(findings.find((f) => f.key === 'service:sleepy:startupProbe.timeoutSeconds')?.message ?? '', /timeoutSeconds 10, not below periodSeconds 10/);
+    assert.match(findings.find((f) => f.key === 'service:sleepy:startupProbe.timeoutSeconds')?.message ?? '', /timeoutSeconds 12, above periodSeconds 10/);
   });
 });

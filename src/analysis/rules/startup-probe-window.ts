@@ -18,7 +18,7 @@ export const startupProbeWindow: Rule = {
   category: 'configuration',
   severity: 'critical',
   rationale:
-    "Cloud Run caps a startup probe's failureThreshold × periodSeconds at 240 s and its initialDelaySeconds at 240 s (so a service gets at most about 480 s to start), and each attempt's timeoutSeconds must be below periodSeconds. A probe configured beyond that does not give the time it appears to give, or is not accepted.",
+    "Cloud Run caps a startup probe's failureThreshold × periodSeconds at 240 s and its initialDelaySeconds at 240 s (so a service gets at most about 480 s to start), and each attempt's timeoutSeconds may not exceed periodSeconds (Cloud Run's own default probe has both at 240 s). A probe configured beyond that does not give the time it appears to give, or is not accepted.",
   sources: [
     'https://cloud.google.com/run/docs/reference/rest/v2/Containers#Probe',
     'https://cloud.google.com/run/docs/configuring/workerpools/healthchecks',
@@ -56,14 +56,16 @@ export const startupProbeWindow: Rule = {
           ),
         );
       }
-      if (probe.timeoutSeconds >= probe.periodSeconds) {
+      // The reference says "smaller than periodSeconds", yet Cloud Run gives every service a default
+      // probe of timeoutSeconds 240 and periodSeconds 240 (cloud.google.com/run/docs/configuring/healthchecks): equal is accepted.
+      if (probe.timeoutSeconds > probe.periodSeconds) {
         findings.push(
           finding(
             service,
             'timeoutSeconds',
             'timeoutSeconds',
             'warning',
-            `service ${service.name}'s startup probe has timeoutSeconds ${probe.timeoutSeconds}, not below periodSeconds ${probe.periodSeconds}: Cloud Run requires the timeout to be shorter than the period. Lower timeoutSeconds below ${probe.periodSeconds} or raise periodSeconds above ${probe.timeoutSeconds}.`,
+            `service ${service.name}'s startup probe has timeoutSeconds ${probe.timeoutSeconds}, above periodSeconds ${probe.periodSeconds}: a probe that outlasts its period is refused. Lower timeoutSeconds to ${probe.periodSeconds} or less, or raise periodSeconds to ${probe.timeoutSeconds}.`,
           ),
         );
       }
