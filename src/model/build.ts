@@ -380,6 +380,7 @@ function buildService(entry: ServiceEntry, path: Path, ctx: ServiceContext): Ser
 
   return {
     name: entry.name,
+    workload: entry.workload,
     region: ctx.serviceRegion(entry.region, path),
     egress,
     egressOrigin: at([...path, entry.egress === undefined ? 'name' : 'egress']),

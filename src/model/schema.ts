@@ -221,6 +221,10 @@ const probeSchema = z.strictObject({
 
 const serviceSchema = z.strictObject({
   name,
+  workload: z
+    .enum(['service', 'job', 'function'])
+    .default('service')
+    .describe('What runs: a Cloud Run service, a Cloud Run job (tasks that run to completion: no requests, no startup probe), or a Cloud Run function (a service). @default service'),
   region: unknownable(region).optional().describe('Defaults to the top-level region; `unknown` when the deploy gives it at run time (a CI secret, say).'),
   egress: unknownable(egressModeSchema)
     .optional()

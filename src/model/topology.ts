@@ -256,6 +256,8 @@ export interface StartupProbe {
 
 export interface Service {
   readonly name: string;
+  /** A job's tasks serve no requests and have no startup probe: the rules about those skip it. */
+  readonly workload: 'service' | 'job' | 'function';
   readonly region: Maybe<string>;
   /** Unset egress means the documented default, private-ranges-only. */
   readonly egress: Maybe<EgressMode>;

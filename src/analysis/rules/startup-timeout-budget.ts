@@ -94,6 +94,8 @@ export const startupTimeoutBudget: Rule = {
     const findings: Finding[] = [];
 
     for (const service of topology.services) {
+      // A job's tasks have no startup probe and serve no requests: neither budget applies.
+      if (service.workload === 'job') continue;
       const budget = startupBudget(service);
       for (const dependency of service.dependencies) {
         if (dependency.connectTimeoutSeconds === undefined) continue;

@@ -225,6 +225,27 @@ describe('dynamic blocks', () => {
   });
 });
 
+describe('maps with values known only after apply', () => {
+  it('keep the key, as Terraform does: the value is unknown, the key listed among unknownKeys', async () => {
+    const { resources } = await read({
+      'main.tf': [
+        'resource "google_redis_instance" "cache" { name = "cache" }',
+        'resource "google_cloudfunctions2_function" "f" {',
+        '  name = "f"',
+        '  service_config {',
+        '    environment_variables = { MODE = "fast", REDIS_HOST = google_redis_instance.cache.host }',
+        '  }',
+        '}',
+      ].join('\n'),
+    });
+    const f = resourceAt(resources, 'google_cloudfunctions2_function.f');
+    const env = ['service_config', 0, 'environment_variables'];
+    assert.deepEqual(f.values.service_config, [{ environment_variables: { MODE: 'fast' } }]);
+    assert.deepEqual(f.unknownKeys(env), ['REDIS_HOST']);
+    assert.equal(f.unknownReason([...env, 'REDIS_HOST']), 'known only after apply (google_redis_instance.cache.host)');
+  });
+});
+
 describe('the expression table', () => {
   it('parses many expressions in one call, and one that does not parse alone, with its own reason', async () => {
     const table = new ExpressionTable();

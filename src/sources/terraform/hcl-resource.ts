@@ -48,6 +48,16 @@ class HclResource implements TerraformResource {
     return undefined;
   }
 
+  unknownKeys(path: KeyPath): readonly string[] {
+    const prefix = `${keyOf(path)}\u0000`;
+    const keys: string[] = [];
+    for (const key of this.#reasons.keys()) {
+      const rest = key.startsWith(prefix) ? key.slice(prefix.length) : undefined;
+      if (rest !== undefined && rest !== '' && !rest.includes('\u0000')) keys.push(rest);
+    }
+    return keys;
+  }
+
   references(path: KeyPath): readonly string[] {
     const key = keyOf(path);
     const found = this.#refs.filter((r) => r.key === key || key === '' || r.key.startsWith(`${key}\u0000`)).flatMap((r) => r.refs);

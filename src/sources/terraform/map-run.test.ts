@@ -137,3 +137,80 @@ describe('terraformFragment: load balancers', () => {
     assert.deepEqual(fragment.notes, ['loadBalancers[web].backends: NEG fn serves no named Cloud Run service (URL masks, functions and App Engine are not modelled); left out']);
   });
 });
+
+describe('terraformFragment: jobs and functions', () => {
+  it('a google_cloud_run_v2_job is a workload for reachability: its task template, parallelism as its instances', () => {
+    const job = resource('google_cloud_run_v2_job.etl', {
+      name: 'etl',
+      location: 'europe-west1',
+      template: [
+        {
+          parallelism: 4,
+          task_count: 20,
+          template: [
+            {
+              vpc_access: [{ connector: 'projects/p/locations/europe-west1/connectors/c1', egress: 'ALL_TRAFFIC' }],
+              containers: [{ env: [{ name: 'DATABASE_URL', value: 'postgresql://etl@10.20.0.3/warehouse' }] }],
+              volumes: [{ name: 'sql', cloud_sql_instance: [{ instances: ['p:europe-west1:warehouse'] }] }],
+              timeout: '86400s',
+            },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(fragmentOf([job]).data.services, [
+      {
+        name: 'etl',
+        workload: 'job',
+        region: 'europe-west1',
+        connector: 'c1',
+        egress: 'all-traffic',
+        env: { DATABASE_URL: 'postgresql://etl@10.20.0.3/warehouse' },
+        cloudSqlInstances: ['p:europe-west1:warehouse'],
+        maxInstances: 4,
+        concurrency: 1,
+      },
+    ]);
+    const unbounded = resource('google_cloud_run_v2_job.etl', { name: 'etl', location: 'europe-west1', template: [{ task_count: 20, template: [{}] }] });
+    assert.equal(fragmentOf([unbounded]).data.services?.[0]?.maxInstances, 20, 'without parallelism, every task may run at once');
+  });
+
+  it('a google_cloudfunctions2_function runs as a service: its connector, egress, env map and secret env from service_config', () => {
+    const fn = resource(
+      'google_cloudfunctions2_function.thumbs',
+      {
+        name: 'thumbs',
+        location: 'us-central1',
+        service_config: [
+          {
+            vpc_connector: 'projects/p/locations/us-central1/connectors/c1',
+            vpc_connector_egress_settings: 'PRIVATE_RANGES_ONLY',
+            environment_variables: { BUCKET_NAME: 'images', PORT_HINT: '8080' },
+            secret_environment_variables: [{ key: 'API_KEY', secret: 'thumbs-key', version: 'latest', project_id: 'p' }],
+            max_instance_count: 10,
+            max_instance_request_concurrency: 1,
+            timeout_seconds: 60,
+          },
+        ],
+      },
+      { unknown: { 'service_config[0].environment_variables.REDIS_HOST': 'known after apply (google_redis_instance.cache.host)' }, refs: { 'service_config[0].environment_variables.REDIS_HOST': ['google_redis_instance.cache.host', 'google_redis_instance.cache'] } },
+    );
+    const cache = resource('google_redis_instance.cache', { name: 'cache', region: 'us-central1', authorized_network: 'vpc' }, { unknown: { host: 'known after apply' } });
+    const fragment = fragmentOf([cache, fn]);
+    const [service] = fragment.data.services ?? [];
+    assert.deepEqual(service, {
+      name: 'thumbs',
+      workload: 'function',
+      region: 'us-central1',
+      connector: 'c1',
+      egress: 'private-ranges-only',
+      env: { BUCKET_NAME: 'images', PORT_HINT: '8080', REDIS_HOST: 'unknown' },
+      secrets: [{ env: 'API_KEY', secret: 'thumbs-key', version: 'latest' }],
+      maxInstances: 10,
+      concurrency: 1,
+      timeoutSeconds: 60,
+    });
+    // A map value known only after apply is still a variable of the function, linked to what it names.
+    assert.deepEqual(fragment.linkedEntity?.(['services', 0, 'env', 'REDIS_HOST']), { kind: 'cache', name: 'cache' });
+  });
+});

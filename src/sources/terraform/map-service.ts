@@ -1,7 +1,7 @@
 import type { EntityLink } from '../../model/build.js';
 import type { KeyPath } from '../document.js';
 import type { Emit, MappingContext, ServiceEntryInput } from './map-context.js';
-import { blocks, isNumber, isString, read, resourceName, type Read } from './map-read.js';
+import { blocks, isNumber, isString, read, resourceName, valueAt, type Read } from './map-read.js';
 import type { TerraformResource } from './resource.js';
 
 /**
@@ -81,28 +81,59 @@ export function environment(ctx: MappingContext, e: Emit, entry: ServiceEntryInp
         entry.secrets.push({ env: name, ...secret });
         return;
       }
-      const value = read(r, [...at, 'value'], (v): v is string => typeof v === 'string');
-      if (value.kind === 'unknown') {
-        const link = entityLink(ctx, r, [...at, 'value']);
-        if (link === undefined) {
-          ctx.note(`${e.label}.env.${name}: ${value.reason}; its dependency cannot be inferred`);
-          return;
-        }
-        // Known only after apply, but the address of a cache or database of the model: the
-        // dependency is inferred on that entity, and its path is judged.
-        entry.env ??= {};
-        entry.env[name] = 'unknown';
-        const path = [...e.path, 'env', name];
-        ctx.record(path, r, [...at, 'value']);
-        ctx.unknown(path, value.reason);
-        ctx.link(path, link);
-        return;
-      }
-      if (value.kind !== 'known') return;
-      entry.env ??= {};
-      entry.env[name] = value.value;
-      ctx.record([...e.path, 'env', name], r, [...at, 'value']);
+      envValue(ctx, e, entry, name, [...at, 'value']);
     });
+  });
+}
+
+/** One env var's value at `at`: known, or unknown and linked to the cache or database it names, or noted. */
+function envValue(ctx: MappingContext, e: Emit, entry: ServiceEntryInput, name: string, at: KeyPath): void {
+  const r = e.resource;
+  const value = read(r, at, (v): v is string => typeof v === 'string');
+  if (value.kind === 'unknown') {
+    const link = entityLink(ctx, r, at);
+    if (link === undefined) {
+      ctx.note(`${e.label}.env.${name}: ${value.reason}; its dependency cannot be inferred`);
+      return;
+    }
+    // Known only after apply, but the address of a cache or database of the model: the
+    // dependency is inferred on that entity, and its path is judged.
+    entry.env ??= {};
+    entry.env[name] = 'unknown';
+    const path = [...e.path, 'env', name];
+    ctx.record(path, r, at);
+    ctx.unknown(path, value.reason);
+    ctx.link(path, link);
+    return;
+  }
+  if (value.kind !== 'known') return;
+  entry.env ??= {};
+  entry.env[name] = value.value;
+  ctx.record([...e.path, 'env', name], r, at);
+}
+
+/** Env vars given as one map attribute (a function's `environment_variables`). */
+export function environmentMap(ctx: MappingContext, e: Emit, entry: ServiceEntryInput, at: KeyPath): void {
+  const map = valueAt(e.resource.values, at);
+  const reason = e.resource.unknownReason(at);
+  if (reason !== undefined && (typeof map !== 'object' || map === null)) {
+    ctx.note(`${e.label}.env: ${reason}; the dependencies its variables name cannot be inferred`);
+    return;
+  }
+  const known = typeof map === 'object' && map !== null && !Array.isArray(map) ? Object.keys(map) : [];
+  for (const name of new Set([...known, ...e.resource.unknownKeys(at)])) envValue(ctx, e, entry, name, [...at, name]);
+}
+
+/** A function's `secret_environment_variables` blocks: `key` exposed from `secret` at `version`. */
+export function functionSecrets(ctx: MappingContext, e: Emit, entry: ServiceEntryInput, at: KeyPath): void {
+  blocks(e.resource, at).forEach((block, k) => {
+    if (typeof block.key !== 'string') return;
+    const secret = secretReference(ctx, { ...e, label: `${e.label}.secrets[${block.key}]` }, [...at, k], { secretRef: [], secretName: 'secret', secretVersion: 'version' });
+    if (secret === undefined) return;
+    entry.secrets ??= [];
+    const path = [...e.path, 'secrets', entry.secrets.length];
+    ctx.record(path, e.resource, [...at, k]);
+    entry.secrets.push({ env: block.key, ...secret });
   });
 }
 

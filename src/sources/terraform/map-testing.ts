@@ -39,6 +39,12 @@ export function fakeResource(address: string, values: Record<string, unknown>, o
       }
       return undefined;
     },
+    unknownKeys(path: KeyPath) {
+      const prefix = `${formatKeyPath(path)}.`;
+      return Object.keys(options.unknown ?? {})
+        .filter((key) => key.startsWith(prefix) && !/[.[]/.test(key.slice(prefix.length)))
+        .map((key) => key.slice(prefix.length));
+    },
     // Like plan configuration: a map or list attribute is one expression covering what is under it.
     references(path: KeyPath) {
       for (let n = path.length; n >= 1; n--) {

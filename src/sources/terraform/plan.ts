@@ -212,6 +212,12 @@ class PlanResource implements TerraformResource {
     return node === true ? `known after apply (${this.address}${path.length > 0 ? `.${formatKeyPath(path)}` : ''})` : undefined;
   }
 
+  unknownKeys(path: KeyPath): readonly string[] {
+    let node = this.#afterUnknown;
+    for (const segment of path) node = Array.isArray(node) || isObject(node) ? (node as Record<string | number, unknown>)[segment] : undefined;
+    return isObject(node) ? Object.keys(node).filter((key) => node[key] === true) : [];
+  }
+
   /**
    * Expressions nest like the values: blocks as lists of objects of expressions. A map or list
    * attribute is one expression, so its references cover every element under it.

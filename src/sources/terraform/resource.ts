@@ -18,6 +18,8 @@ export interface TerraformResource {
    * "known after apply" in a plan, an unresolved variable or expression in HCL.
    */
   unknownReason(path: KeyPath): string | undefined;
+  /** The keys of the map at `path` whose values are not known, and so are not in `values` (`environment_variables.REDIS_HOST`). */
+  unknownKeys(path: KeyPath): readonly string[];
   /**
    * The resource addresses the expression at `path` refers to (plan `configuration` references,
    * HCL traversals), e.g. `['google_compute_network.vpc']`, so an unknown `network = …id` can still
