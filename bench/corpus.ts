@@ -6,10 +6,14 @@
  * Each repository must already be checked out under `<dir>/owner+name` at its pinned commit
  * (default dir: ../corpus); nothing here touches the network. Prints one line per entry and, last,
  * one JSON summary line. `--markdown` prints the docs/corpus.md table rows instead.
+ *
+ * An entry whose configuration calls registry modules lists them under `modules`: before the check,
+ * `.terraform/modules` is laid out in the checked directory as `terraform init` would, copying each
+ * module's repository (itself checked out under `<dir>/owner+name`) and writing `modules.json`.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const TIMEOUT_MS = 60_000;
@@ -21,6 +25,19 @@ export interface CorpusEntry {
   readonly commit: string;
   readonly subdirectory: string;
   readonly exercises: string;
+  /** Registry modules the configuration calls, as `terraform init` would fetch them. */
+  readonly modules?: readonly CorpusModule[];
+}
+
+/** One module call (`key` as in modules.json: `vpc`, `vpc.nat`), from a repository pinned by commit. */
+export interface CorpusModule {
+  readonly key: string;
+  readonly source: string;
+  readonly version: string;
+  readonly repo: string;
+  readonly commit: string;
+  /** The module within the repository (`modules/vpc-serverless-connector-beta`), `` for its root. */
+  readonly subdirectory: string;
 }
 
 export interface CorpusResult {
@@ -72,8 +89,27 @@ function firstErrorLine(report: JsonReport | undefined, stderr: string, root: st
   return text !== undefined && text.length > 240 ? `${text.slice(0, 240)}…` : text;
 }
 
+/** `.terraform/modules` as `terraform init` leaves it: each package copied whole, `Dir` at the module in it. */
+async function layOutModules(root: string, dir: string, modules: readonly CorpusModule[]): Promise<void> {
+  const base = join(dir, '.terraform', 'modules');
+  await rm(base, { recursive: true, force: true });
+  await mkdir(base, { recursive: true });
+  const entries: object[] = [{ Key: '', Source: '', Dir: '.' }];
+  const staging = await mkdtemp(join(root, '.staging-'));
+  for (const m of modules) {
+    // Through a staging directory: a module may be the very repository being checked (its examples).
+    const copy = join(staging, m.key);
+    await cp(join(root, checkoutName(m.repo)), copy, { recursive: true, filter: (src) => !src.split(sep).includes('.terraform') });
+    await rename(copy, join(base, m.key));
+    entries.push({ Key: m.key, Source: `registry.terraform.io/${m.source}`, Version: m.version, Dir: join('.terraform', 'modules', m.key, m.subdirectory) });
+  }
+  await rm(staging, { recursive: true, force: true });
+  await writeFile(join(base, 'modules.json'), `${JSON.stringify({ Modules: entries })}\n`);
+}
+
 export async function checkEntry(root: string, entry: CorpusEntry): Promise<CorpusResult> {
   const dir = join(root, checkoutName(entry.repo), entry.subdirectory);
+  if (entry.modules !== undefined) await layOutModules(root, dir, entry.modules);
   const run = await runCheck(dir);
   let report: JsonReport | undefined;
   try { report = JSON.parse(run.stdout) as JsonReport; } catch { report = undefined; }
