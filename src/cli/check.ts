@@ -1,3 +1,4 @@
+import type { VariableInputs } from '../sources/terraform/hcl-load.js';
 import { readTextFile } from '../sources/document.js';
 import { writeFileSafely } from './safe-write.js';
 import { analyzeTopology } from '../analysis/analyze.js';
@@ -34,6 +35,8 @@ export interface CheckOptions {
   readonly view?: FileView;
   /** Globs of paths (relative to each directory named) not to read. @default none */
   readonly exclude?: readonly string[];
+  /** Terraform variable values from outside the configuration. */
+  readonly variables?: VariableInputs;
 }
 
 /** Reads the local files that secrets name, so rules can check their format. Values stay in memory. */
@@ -58,7 +61,7 @@ async function readSecretValues(topology: Topology): Promise<Map<string, string>
  * report.
  */
 export async function runCheck(names: readonly string[], options: CheckOptions): Promise<{ output: string; exitCode: 0 | 1; report: Report }> {
-  const resolved = await resolveInputs(options.view ?? workTree, names, options.config, { exclude: options.exclude ?? [] });
+  const resolved = await resolveInputs(options.view ?? workTree, names, options.config, { exclude: options.exclude ?? [], ...(options.variables !== undefined ? { variables: options.variables } : {}) });
   const groups = projectGroups(resolved);
   const suppressions: Suppression[] = [];
   const reports: Report[] = [];

@@ -29,6 +29,29 @@ const INPUTS_HELP =
 /** Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad input or usage; 3 internal error. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
 
+/** `--var NAME=VALUE`, repeatable: a Terraform variable's value, as `terraform plan -var` takes it. */
+const varOption = (): Option =>
+  new Option('--var <name=value>', 'a Terraform variable value for the root modules read, as `terraform plan -var` (repeatable)')
+    .argParser((pair: string, previous: [string, string][]) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new InvalidArgumentError('expected NAME=VALUE, such as region=europe-west1');
+      return [...previous, [pair.slice(0, at), pair.slice(at + 1)] as [string, string]];
+    })
+    .default([], 'none');
+
+/** `--var-file FILE`, repeatable: a Terraform variables file, as `terraform plan -var-file`. */
+const varFileOption = (): Option =>
+  new Option('--var-file <file>', 'a Terraform variables file (.tfvars or .tfvars.json) for the root modules read, as `terraform plan -var-file` (repeatable)')
+    .argParser((file: string, previous: string[]) => [...previous, file])
+    .default([], 'none');
+
+/** Terraform's own `TF_VAR_name` environment variables: the lowest-precedence variable values. */
+function terraformEnvironment(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const [key, value] of Object.entries(process.env)) if (key.startsWith('TF_VAR_') && key.length > 7 && value !== undefined) found.set(key.slice(7), value);
+  return found;
+}
+
 /** `--exclude GLOB`, repeatable: paths (relative to each directory named) not to read. */
 const excludeOption = (): Option =>
   new Option('--exclude <glob>', 'do not read paths matching this glob, relative to each directory named (repeatable)').argParser((glob: string, previous: string[]) => [...previous, glob]).default([], 'none');
@@ -69,6 +92,8 @@ function buildProgram(write: (text: string) => void, state: RunState): Command {
     .argument('[inputs...]', INPUTS_HELP)
     .option('--config <file>', 'a lifeline.yaml listing the inputs (default: the nearest lifeline.yaml, up to the repository root, when no inputs are named)')
     .addOption(excludeOption())
+    .addOption(varOption())
+    .addOption(varFileOption())
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: the lifeline.yaml\'s failOn, else critical)').choices(['critical', 'warning']))
     .option('--baseline <file>', 'hide the findings listed in this baseline file (each with its reason)')
@@ -85,7 +110,19 @@ function buildProgram(write: (text: string) => void, state: RunState): Command {
     .action(
       async (
         files: string[],
-        opts: { format: OutputFormat; failOn?: 'critical' | 'warning'; config?: string; color: boolean; baseline?: string; writeBaseline?: string; reason?: string; expires?: string; exclude: string[] },
+        opts: {
+          format: OutputFormat;
+          failOn?: 'critical' | 'warning';
+          config?: string;
+          color: boolean;
+          baseline?: string;
+          writeBaseline?: string;
+          reason?: string;
+          expires?: string;
+          exclude: string[];
+          var: [string, string][];
+          varFile: string[];
+        },
       ) => {
         if (opts.writeBaseline !== undefined && (opts.reason === undefined || opts.reason.trim() === '')) {
           throw new UsageError('--write-baseline needs --reason "why these findings are acceptable": every suppression carries a reason');
@@ -97,6 +134,7 @@ function buildProgram(write: (text: string) => void, state: RunState): Command {
           ...(opts.config !== undefined ? { config: opts.config } : {}),
           color,
           exclude: opts.exclude,
+          variables: { environment: terraformEnvironment(), files: opts.varFile, values: opts.var },
           ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
           ...(opts.writeBaseline !== undefined ? { writeBaseline: { file: opts.writeBaseline, reason: opts.reason ?? '', ...(opts.expires !== undefined ? { expires: opts.expires } : {}) } } : {}),
         });

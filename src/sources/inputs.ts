@@ -5,6 +5,7 @@ import { InputError, type Diagnostic } from './errors.js';
 import type { Fragment, InputFormat } from './fragment.js';
 import { readInputFile, syntaxReason } from './input-file.js';
 import { importTerraformFiles } from './terraform/hcl.js';
+import type { VariableInputs } from './terraform/hcl-load.js';
 import { walkDirectory } from './walk.js';
 import { workTree, type FileView } from './file-view.js';
 
@@ -35,6 +36,8 @@ export interface LifelineConfig {
 export interface ResolveOptions {
   /** Globs matched against paths relative to each directory named; matches are not read. */
   readonly exclude?: readonly string[];
+  /** Terraform variable values from outside the configuration (`TF_VAR_*`, `--var-file`, `--var`), for every root module read. */
+  readonly variables?: VariableInputs;
 }
 
 const located = (file: string, message: string): Diagnostic => ({ file, line: undefined, column: undefined, keyPath: undefined, message, sourceLine: undefined });
@@ -102,7 +105,7 @@ export async function resolveInputs(view: FileView, names: readonly string[], co
   }
   for (const dir of terraformDirectories) {
     try {
-      const module = await readTerraformModule(view, dir, (await view.list(dir)).filter((e) => e.kind === 'file').map((e) => e.name), modules);
+      const module = await readTerraformModule(view, dir, (await view.list(dir)).filter((e) => e.kind === 'file').map((e) => e.name), modules, options.variables);
       if (module !== undefined) add(module.fragment);
     } catch (error: unknown) {
       if (error instanceof InputError) diagnostics.push(...error.diagnostics);
@@ -200,7 +203,7 @@ async function readDirectory(view: FileView, root: string, modules: Set<string>,
       found.push({ file: dir, reason: `a Terraform module called by ${caller}: read as part of it` });
     } else if (terraform.some(isTerraformConfigName)) {
       try {
-        const module = await readTerraformModule(view, dir, terraform, modules);
+        const module = await readTerraformModule(view, dir, terraform, modules, options.variables);
         if (module !== undefined) {
           found.push({ module, dir });
           for (const file of module.files) {
@@ -253,11 +256,11 @@ interface TerraformModule {
 }
 
 /** One Terraform module (a directory's `.tf` and variable files); undefined when it was already read. */
-async function readTerraformModule(view: FileView, dir: string, names: readonly string[], modules: Set<string>): Promise<TerraformModule | undefined> {
+async function readTerraformModule(view: FileView, dir: string, names: readonly string[], modules: Set<string>, variables?: VariableInputs): Promise<TerraformModule | undefined> {
   const key = resolve(dir);
   if (modules.has(key)) return undefined;
   modules.add(key);
   const texts = new Map<string, string>();
   for (const name of names.filter(isTerraformName)) texts.set(name, await view.readText(join(dir, name)));
-  return importTerraformFiles(dir, texts, view);
+  return importTerraformFiles(dir, texts, view, variables);
 }

@@ -1,4 +1,6 @@
 import { join, normalize, relative, resolve } from 'node:path';
+import { isCredentialKey } from '../../model/redact.js';
+import { runSecrets } from '../../model/secret-registry.js';
 import { parseSource } from '../document.js';
 import { formatKeyPath, InputError } from '../errors.js';
 import { asRecord, moduleConfig, type ModuleCall, type ModuleConfig, type ParsedFile } from './hcl-config.js';
@@ -13,6 +15,8 @@ export interface LoadContext {
   readonly notes: string[];
   /** Where `terraform init` put the modules it fetched, when it ran. */
   manifest?: ModuleManifest;
+  /** The `--var-file` files given (resolved), which are read, not noted as skipped. */
+  readonly varFiles?: ReadonlySet<string>;
 }
 
 /**
@@ -72,7 +76,7 @@ export async function loadModule(context: LoadContext, dir: string, names: reado
     const kind = configFileKind(name);
     if (kind === 'hcl-override') notes.push(`${file}: override files are not applied; the model shows the configuration without them`);
     if (kind === 'json-config') notes.push(`${file}: JSON configuration syntax (*.tf.json) is not read; what it declares is not in the model`);
-    if (kind === 'tfvars-manual' && chain.length === 0) notes.push(`${file}: not read (Terraform loads it only with -var-file); variables take terraform.tfvars, *.auto.tfvars and defaults`);
+    if (kind === 'tfvars-manual' && chain.length === 0 && context.varFiles?.has(resolve(file)) !== true) notes.push(`${file}: not read (Terraform loads it only with -var-file); variables take terraform.tfvars, *.auto.tfvars and defaults`);
     if (kind !== 'hcl') continue;
     const text = await context.reader.read(file);
     texts.set(file, text);
@@ -138,19 +142,44 @@ async function loadChild(context: LoadContext, call: ModuleCall, dir: string, ch
 }
 
 /**
- * The root module's variable values from the files Terraform loads automatically, later files
- * winning. Environment variables (`TF_VAR_…`) and `-var` flags are not read: they are not in the
- * repository, and a check must not depend on the shell it runs in.
+ * Variable values given outside the configuration, as Terraform takes them: `TF_VAR_name`
+ * environment variables, `-var-file` files and `-var name=value` flags.
  */
-export async function readVariableValues(context: LoadContext, dir: string, names: readonly string[]): Promise<Map<string, unknown>> {
+export interface VariableInputs {
+  /** `TF_VAR_*` of the environment, by variable name. */
+  readonly environment: ReadonlyMap<string, string>;
+  /** `--var-file` files, in the order given. */
+  readonly files: readonly string[];
+  /** `--var name=value`, in the order given. */
+  readonly values: readonly (readonly [string, string])[];
+}
+
+export const NO_VARIABLE_INPUTS: VariableInputs = { environment: new Map(), files: [], values: [] };
+
+/**
+ * The root module's variable values, with Terraform's precedence, later winning
+ * (developer.hashicorp.com/terraform/language/values/variables#variable-definition-precedence):
+ * `TF_VAR_*`, then `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars(.json)` in name order,
+ * then `--var-file` files, then `--var` flags. Values from the environment and flags are strings, as
+ * Terraform reads them for string variables; the variable's type converts them.
+ */
+export async function readVariableValues(context: LoadContext, dir: string, names: readonly string[], given: VariableInputs = NO_VARIABLE_INPUTS): Promise<Map<string, unknown>> {
   const values = new Map<string, unknown>();
-  for (const name of variableFilesInOrder(names)) {
-    const file = join(dir, name);
+  // A value given under a credential's name (TF_VAR_db_password) is never printed.
+  const outside = (key: string, value: string): void => {
+    if (isCredentialKey(key)) runSecrets.add(value);
+    values.set(key, literalStrings(value));
+  };
+  for (const [key, value] of given.environment) outside(key, value);
+  const read = async (file: string, json: boolean): Promise<void> => {
     const text = await context.reader.read(file);
     context.texts.set(file, text);
-    const parsed = configFileKind(name) === 'tfvars-json' ? parseTfvarsJson(file, text) : await parseHcl(file, text);
+    const parsed = json ? parseTfvarsJson(file, text) : await parseHcl(file, text);
     for (const [key, value] of Object.entries(parsed)) values.set(key, value);
-  }
+  };
+  for (const name of variableFilesInOrder(names)) await read(join(dir, name), configFileKind(name) === 'tfvars-json');
+  for (const file of given.files) await read(file, file.endsWith('.json'));
+  for (const [key, value] of given.values) outside(key, value);
   return values;
 }
 

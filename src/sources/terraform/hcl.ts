@@ -1,10 +1,11 @@
+import { resolve } from 'node:path';
 import { redactUrlPasswords } from '../../model/redact.js';
 import { lineOf, type Fragment } from '../fragment.js';
 import { workTree, type FileView } from '../file-view.js';
 import type { ModuleConfig } from './hcl-config.js';
 import { ExpressionTable } from './hcl-expression.js';
 import { ConfigReader } from './hcl-files.js';
-import { isLocalSource, loadModule, readModuleManifest, readVariableValues, type LoadContext } from './hcl-load.js';
+import { isLocalSource, loadModule, NO_VARIABLE_INPUTS, readModuleManifest, readVariableValues, type LoadContext, type VariableInputs } from './hcl-load.js';
 import { googleProviderSetting } from './hcl-reference.js';
 import { readResource } from './hcl-resource.js';
 import { instanceSuffix, MAX_INSTANCES, ModuleScope } from './hcl-scope.js';
@@ -30,16 +31,16 @@ export type TerraformDirectory = TerraformInput & {
  * const { resources, provider, notes } = await readTerraformDirectory('infra/staging');
  * resources.find((r) => r.address === 'google_compute_network.vpc')?.values.name; // 'vpc'
  */
-export async function readTerraformDirectory(dir: string, view: FileView = workTree): Promise<TerraformDirectory> {
-  return readConfiguration(dir, new ConfigReader(view));
+export async function readTerraformDirectory(dir: string, view: FileView = workTree, variables: VariableInputs = NO_VARIABLE_INPUTS): Promise<TerraformDirectory> {
+  return readConfiguration(dir, new ConfigReader(view), variables);
 }
 
-async function readConfiguration(dir: string, reader: ConfigReader, names?: readonly string[]): Promise<TerraformDirectory> {
-  const context: LoadContext = { reader, texts: new Map(), notes: [] };
+async function readConfiguration(dir: string, reader: ConfigReader, variables: VariableInputs, names?: readonly string[]): Promise<TerraformDirectory> {
+  const context: LoadContext = { reader, texts: new Map(), notes: [], varFiles: new Set(variables.files.map((f) => resolve(f))) };
   const listed = names ?? (await reader.list(dir));
   context.manifest = await readModuleManifest(context, dir);
   const config = await loadModule(context, dir, listed);
-  const values = await readVariableValues(context, dir, listed);
+  const values = await readVariableValues(context, dir, listed, variables);
   const table = new ExpressionTable();
   await table.prepare([...moduleBodies(config), ...values.values()]);
   const root = new ModuleScope(config, { kind: 'tfvars', values }, table);
@@ -76,9 +77,14 @@ export async function importTerraformDirectory(dir: string, view: FileView = wor
  * const { fragment, files } = await importTerraformFiles('infra', texts, view);
  * files; // ['infra/main.tf', 'infra/modules/net/main.tf']
  */
-export async function importTerraformFiles(dir: string, texts: ReadonlyMap<string, string>, view: FileView): Promise<{ readonly fragment: Fragment; readonly files: readonly string[] }> {
+export async function importTerraformFiles(
+  dir: string,
+  texts: ReadonlyMap<string, string>,
+  view: FileView,
+  variables: VariableInputs = NO_VARIABLE_INPUTS,
+): Promise<{ readonly fragment: Fragment; readonly files: readonly string[] }> {
   const names = [...texts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const input = await readConfiguration(dir, new ConfigReader(view, { dir, texts }), names);
+  const input = await readConfiguration(dir, new ConfigReader(view, { dir, texts }), variables, names);
   return { fragment: fragmentOf(dir, input), files: input.files };
 }
 
