@@ -37,7 +37,7 @@ export interface ModuleConfig {
   readonly dir: string;
   readonly files: readonly ParsedFile[];
   /** `type` is the constraint as hcl2json gives it (`"${list(object({…}))}"`), when there is one. */
-  readonly variables: ReadonlyMap<string, { readonly hasDefault: boolean; readonly default: unknown; readonly type: unknown }>;
+  readonly variables: ReadonlyMap<string, { readonly hasDefault: boolean; readonly default: unknown; readonly type: unknown; readonly sensitive: boolean }>;
   readonly locals: ReadonlyMap<string, unknown>;
   /** By `TYPE.NAME`. */
   readonly resources: ReadonlyMap<string, ResourceDeclaration>;
@@ -73,7 +73,7 @@ function labelled(value: unknown): [string, Readonly<Record<string, unknown>>, n
  */
 export function moduleConfig(dir: string, files: readonly ParsedFile[]): ModuleConfig {
   const problems: Diagnostic[] = [];
-  const variables = new Map<string, { hasDefault: boolean; default: unknown; type: unknown }>();
+  const variables = new Map<string, { hasDefault: boolean; default: unknown; type: unknown; sensitive: boolean }>();
   const locals = new Map<string, unknown>();
   const resources = new Map<string, ResourceDeclaration>();
   const modules = new Map<string, ModuleCall>();
@@ -95,7 +95,7 @@ export function moduleConfig(dir: string, files: readonly ParsedFile[]): ModuleC
 
   for (const f of files) {
     for (const [name, body, k] of labelled(f.body.variable)) {
-      if (declare(`var.${name}`, `variable "${name}"`, f, blockOf(f, 'variable', [name], k)?.at)) variables.set(name, { hasDefault: 'default' in body, default: body.default, type: body.type });
+      if (declare(`var.${name}`, `variable "${name}"`, f, blockOf(f, 'variable', [name], k)?.at)) variables.set(name, { hasDefault: 'default' in body, default: body.default, type: body.type, sensitive: body.sensitive === true || body.sensitive === '${true}' });
     }
     const localBlocks = blocksNamed(f.outline, 'locals', []);
     for (const [k, body] of blockBodies(f.body.locals).entries()) {

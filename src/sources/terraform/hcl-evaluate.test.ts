@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { runSecrets } from '../../model/secret-registry.js';
 import { ExpressionTable } from './hcl-expression.js';
 import { readInMemory as read, resourceAt } from './hcl-memory-view.test-helper.js';
 
@@ -243,6 +244,27 @@ describe('maps with values known only after apply', () => {
     assert.deepEqual(f.values.service_config, [{ environment_variables: { MODE: 'fast' } }]);
     assert.deepEqual(f.unknownKeys(env), ['REDIS_HOST']);
     assert.equal(f.unknownReason([...env, 'REDIS_HOST']), 'known only after apply (google_redis_instance.cache.host)');
+  });
+});
+
+describe('sensitive values', () => {
+  it('a sensitive variable and what sensitive() marks are never printed, whatever their names', async () => {
+    await read({
+      'main.tf': [
+        'variable "motd" {',
+        '  sensitive = true',
+        '  default   = { text = "Canary-motd-5521q", list = ["Canary-list-8813w"] }',
+        '}',
+        'locals {',
+        '  banner = sensitive("Canary-fn-7781z")',
+        '}',
+        'resource "google_compute_network" "n" {',
+        '  name        = "n"',
+        '  description = "${var.motd.text} ${local.banner}"',
+        '}',
+      ].join('\n'),
+    });
+    assert.equal(runSecrets.redact('a Canary-motd-5521q b Canary-list-8813w c Canary-fn-7781z'), 'a *** b *** c ***');
   });
 });
 

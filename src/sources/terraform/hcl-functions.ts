@@ -1,10 +1,12 @@
 import { formatIpv4, parseCidr } from '../../model/ip.js';
+import { runSecrets } from '../../model/secret-registry.js';
 import {
   EvaluationError,
   firstUnknown,
   formatNumber,
   isRecord,
   isUnknown,
+  stringsIn,
   sortedKeys,
   toBoolValue,
   toNumberValue,
@@ -291,7 +293,11 @@ const FUNCTIONS: Readonly<Record<string, TerraformFunction>> = {
   }),
   cidrnetmask: fn(true, (args, what) => formatIpv4(2 ** 32 - 2 ** (32 - cidrOf(str(args, 0, what), what).prefix))),
   // Marks only: Lifeline registers and redacts secrets wherever they are printed.
-  sensitive: fn(false, (args) => args[0]),
+  // What is marked sensitive is never printed: its strings are registered as secrets.
+  sensitive: fn(false, (args) => {
+    for (const text of stringsIn(args[0])) runSecrets.add(text);
+    return args[0];
+  }),
   nonsensitive: fn(false, (args) => args[0]),
 };
 

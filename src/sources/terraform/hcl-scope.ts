@@ -5,7 +5,8 @@ import { quoteExpression, settle, unknown, valueOf, type Evaluated } from './hcl
 import { needsParsing, type Expr, type ExpressionTable, type TraversalStep } from './hcl-expression.js';
 import { resourceValue } from './hcl-reference.js';
 import { conform, typeConstraint } from './hcl-types.js';
-import { EvaluationError, ObjectReference, UnknownValue } from './hcl-values.js';
+import { runSecrets } from '../../model/secret-registry.js';
+import { EvaluationError, ObjectReference, stringsIn, UnknownValue } from './hcl-values.js';
 
 /** Where a module's input variables get their values. */
 export type InputSource =
@@ -181,7 +182,12 @@ export class ModuleScope implements NameLookup {
       const declared = this.config.variables.get(name);
       if (!declared) return unknown(`var.${name} is not declared (no variable "${name}" block in ${this.config.dir})`);
       const given = this.#input(name) ?? (declared.hasDefault ? this.evaluate(declared.default) : undefined);
-      if (given) return this.#typed(declared.type, given);
+      if (given) {
+        const typed = this.#typed(declared.type, given);
+        // `sensitive = true`: Terraform never shows it, and neither does Lifeline, whatever it is called.
+        if (declared.sensitive && typed.kind === 'known') for (const text of stringsIn(typed.value)) runSecrets.add(text);
+        return typed;
+      }
       return unknown(
         this.#inputs.kind === 'tfvars'
           ? `var.${name} has no default and no value in terraform.tfvars`

@@ -122,3 +122,11 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   }
   return a === b;
 }
+
+/** Every string inside a value (list elements, object values), for registering a sensitive one. */
+export function stringsIn(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) stringsIn(item, out);
+  else if (isRecord(value)) for (const item of Object.values(value)) stringsIn(item, out);
+  return out;
+}

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { analyzeTopology } from '../../analysis/analyze.js';
 import { buildTopology } from '../../model/build.js';
 import { topologyFileSchema } from '../../model/schema.js';
+import { runSecrets } from '../../model/secret-registry.js';
 import { isUnknownAddress } from '../../model/topology.js';
 import { importTerraformPlan, isTerraformPlan } from './plan.js';
 
@@ -261,6 +262,31 @@ describe('isTerraformPlan', () => {
     assert.equal(isTerraformPlan({ format_version: '1.0' }), false);
     assert.equal(isTerraformPlan([{ format_version: '1.2', planned_values: {} }]), false);
     assert.equal(isTerraformPlan(null), false);
+  });
+});
+
+describe('importTerraformPlan: sensitive values', () => {
+  it('registers what sensitive_values and after_sensitive mark, so it is never printed', () => {
+    const plan = {
+      format_version: '1.2',
+      planned_values: {
+        root_module: {
+          resources: [
+            {
+              address: 'google_compute_network.vpc',
+              mode: 'managed',
+              type: 'google_compute_network',
+              name: 'vpc',
+              values: { name: 'vpc', description: 'Canary-plan-3319k', labels: { owner: 'Canary-label-6672j' } },
+              sensitive_values: { description: true },
+            },
+          ],
+        },
+      },
+      resource_changes: [{ address: 'google_compute_network.vpc', change: { actions: ['create'], after_sensitive: { labels: { owner: true } } } }],
+    };
+    importTerraformPlan('p.json', JSON.stringify(plan));
+    assert.equal(runSecrets.redact('Canary-plan-3319k Canary-label-6672j vpc'), '*** *** vpc');
   });
 });
 

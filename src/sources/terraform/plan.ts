@@ -1,3 +1,5 @@
+import { runSecrets } from '../../model/secret-registry.js';
+import { stringsIn } from './hcl-values.js';
 import { diagnosticAt, parseSource, type KeyPath, type SourceDocument } from '../document.js';
 import { formatKeyPath, InputError, type Diagnostic } from '../errors.js';
 import type { Fragment, Located } from '../fragment.js';
@@ -86,6 +88,10 @@ function readPlan(doc: SourceDocument, plan: JsonObject): TerraformInput {
       const actions = isObject(change?.change) ? change.change.actions : undefined;
       // A resource the plan deletes is not there after apply (replacements are delete + create).
       if (Array.isArray(actions) && actions.length === 1 && actions[0] === 'delete') return;
+      // Values the plan marks sensitive (sensitive_values, after_sensitive) are never printed.
+      const values = isObject(resource.values) ? resource.values : {};
+      registerSensitive(values, resource.sensitive_values);
+      if (isObject(change?.change)) registerSensitive(values, change.change.after_sensitive);
       const moduleAddress = moduleOf(address, type, name);
       const expressions = config.resources.get(`${withoutKeys(moduleAddress)}${type}.${name}`)?.expressions;
       resources.push(
@@ -105,6 +111,21 @@ function readPlan(doc: SourceDocument, plan: JsonObject): TerraformInput {
 }
 
 const asArray = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
+
+/** Registers as secrets the strings of `values` where `mask` (shaped like the values) is true. */
+function registerSensitive(values: unknown, mask: unknown, depth = 0): void {
+  if (depth > 64) return;
+  if (mask === true) {
+    for (const text of stringsIn(values)) runSecrets.add(text);
+    return;
+  }
+  if (Array.isArray(mask) && Array.isArray(values)) {
+    mask.forEach((m: unknown, i) => {
+      registerSensitive(values[i], m, depth + 1);
+    });
+  }
+  else if (isObject(mask) && isObject(values)) for (const [key, m] of Object.entries(mask)) registerSensitive(values[key], m, depth + 1);
+}
 
 function walkModule(module: unknown, path: KeyPath, visit: (resource: JsonObject, path: KeyPath) => void, problems: Diagnostic[], doc: SourceDocument): void {
   if (!isObject(module)) {
