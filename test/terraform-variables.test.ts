@@ -59,5 +59,10 @@ describe('Terraform variables from outside the configuration', () => {
     assert.equal(run.status, 2);
     assert.match(run.stderr, /expected NAME=VALUE, such as region=europe-west1/);
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    for (const file of ['no-such.tfvars', 'test/fixtures']) {
+      const missing = spawnSync(process.execPath, [cli, 'check', DIR, '--var-file', file], { encoding: 'utf8', cwd: root });
+      assert.equal(missing.status, 2, file);
+      assert.match(missing.stderr, new RegExp(`^${file}: error: given with --var-file, but no such file: expected a Terraform variables file`), file);
+    }
   });
 });

@@ -178,7 +178,10 @@ export async function readVariableValues(context: LoadContext, dir: string, name
     for (const [key, value] of Object.entries(parsed)) values.set(key, value);
   };
   for (const name of variableFilesInOrder(names)) await read(join(dir, name), configFileKind(name) === 'tfvars-json');
-  for (const file of given.files) await read(file, file.endsWith('.json'));
+  for (const file of given.files) {
+    if (!(await context.reader.isFile(file))) throw new InputError([fileProblem(file, 'given with --var-file, but no such file: expected a Terraform variables file (.tfvars or .tfvars.json)')]);
+    await read(file, file.endsWith('.json'));
+  }
   for (const [key, value] of given.values) outside(key, value);
   return values;
 }
