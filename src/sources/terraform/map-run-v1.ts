@@ -1,7 +1,7 @@
 import type { KeyPath } from '../document.js';
 import type { Emit, MappingContext, ServiceEntryInput } from './map-context.js';
 import { isNumber, isString, read, type Read } from './map-read.js';
-import { addCloudSqlInstances, applyVpcAccess, connectionNameOf, environment, serviceRegion, startupProbe } from './map-service.js';
+import { addCloudSqlInstances, applyVpcAccess, connectionNameOf, environment, ingressProbe, secretMounts, serviceRegion } from './map-service.js';
 import type { TerraformResource } from './resource.js';
 
 /**
@@ -46,7 +46,8 @@ export function mapRunV1Service(ctx: MappingContext, r: TerraformResource): void
   entry.concurrency = ctx.field(e, 'concurrency', [...SPEC, 'container_concurrency'], concurrency.kind === 'known' && concurrency.value === 0 ? { kind: 'absent' } : concurrency);
   entry.timeoutSeconds = ctx.field(e, 'timeoutSeconds', [...SPEC, 'timeout_seconds'], read(r, [...SPEC, 'timeout_seconds'], isNumber));
   environment(ctx, e, entry, [...SPEC, 'containers'], { secretRef: ['value_from', 0, 'secret_key_ref', 0], secretName: 'name', secretVersion: 'key' });
-  entry.startupProbe = startupProbe(ctx, e, [...SPEC, 'containers', 0]);
+  secretMounts(ctx, e, entry, [...SPEC, 'containers'], [...SPEC, 'volumes'], { secretName: 'secret_name', itemVersion: 'key' });
+  entry.startupProbe = ingressProbe(ctx, e, [...SPEC, 'containers']);
 }
 
 /** `run.googleapis.com/network-interfaces`: a JSON list of `{network, subnetwork, tags}`; the first is used. */

@@ -1,7 +1,7 @@
 import type { Emit, MappingContext, ServiceEntryInput } from './map-context.js';
 import { blocks, isNumber, isStringList, read, type Read, type ResourcesOfType } from './map-read.js';
 import { mapRunV1Service } from './map-run-v1.js';
-import { addCloudSqlInstances, applyVpcAccess, durationSeconds, environment, environmentMap, functionSecrets, serviceRegion, sqlConnectionNames, startupProbe } from './map-service.js';
+import { addCloudSqlInstances, applyVpcAccess, durationSeconds, environment, environmentMap, functionSecrets, ingressProbe, secretMounts, serviceRegion, sqlConnectionNames } from './map-service.js';
 import type { TerraformResource } from './resource.js';
 
 /**
@@ -55,6 +55,7 @@ function mapRunV2Service(ctx: MappingContext, r: TerraformResource, workload: 's
     if (reason !== undefined) entry.egress = ctx.fieldOrUnknown(e, 'egress', [...t, 'vpc_access'], { kind: 'unknown', reason });
   }
   environment(ctx, e, entry, [...t, 'containers'], { secretRef: ['value_source', 0, 'secret_key_ref', 0], secretName: 'secret', secretVersion: 'version' });
+  secretMounts(ctx, e, entry, [...t, 'containers'], [...t, 'volumes'], { secretName: 'secret', itemVersion: 'version' });
   blocks(r, [...t, 'volumes']).forEach((_volume, k) => {
     const instances = [...t, 'volumes', k, 'cloud_sql_instance', 0, 'instances'];
     if (blocks(r, instances.slice(0, -2)).length === 0) return;
@@ -73,7 +74,7 @@ function mapRunV2Service(ctx: MappingContext, r: TerraformResource, workload: 's
   entry.maxInstances = ctx.field(e, 'maxInstances', [...t, 'scaling', 0, 'max_instance_count'], read(r, [...t, 'scaling', 0, 'max_instance_count'], isNumber));
   entry.concurrency = ctx.field(e, 'concurrency', [...t, 'max_instance_request_concurrency'], read(r, [...t, 'max_instance_request_concurrency'], isNumber));
   entry.timeoutSeconds = ctx.field(e, 'timeoutSeconds', [...t, 'timeout'], durationSeconds(r, [...t, 'timeout']));
-  entry.startupProbe = startupProbe(ctx, e, [...t, 'containers', 0]);
+  entry.startupProbe = ingressProbe(ctx, e, [...t, 'containers']);
 }
 
 const isPositive = (v: unknown): v is number => isNumber(v) && v > 0;

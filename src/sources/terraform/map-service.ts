@@ -1,4 +1,5 @@
 import type { EntityLink } from '../../model/build.js';
+import { joinMountPath } from '../cloud-run-reader.js';
 import type { KeyPath } from '../document.js';
 import type { Emit, MappingContext, ServiceEntryInput } from './map-context.js';
 import { blocks, isNumber, isString, read, resourceName, valueAt, type Read } from './map-read.js';
@@ -45,6 +46,64 @@ export function startupProbe(ctx: MappingContext, e: Emit, container: KeyPath): 
   }
   for (const [attribute, field] of TIMINGS) probe[field] = ctx.field(p, field, [...at, attribute], read(e.resource, [...at, attribute], isNumber));
   return probe;
+}
+
+/**
+ * The container that receives requests: the one that declares `ports`, as Cloud Run has it (and
+ * as the Cloud Run YAML/JSON reader reads it); the first when none does. Its probe is the
+ * service's; a sidecar's is noted.
+ */
+export function ingressProbe(ctx: MappingContext, e: Emit, containers: KeyPath): ProbeInput | undefined {
+  const all = blocks(e.resource, containers);
+  const ingress = Math.max(0, all.findIndex((_c, k) => blocks(e.resource, [...containers, k, 'ports']).length > 0));
+  all.forEach((container, k) => {
+    if (k === ingress || blocks(e.resource, [...containers, k, 'startup_probe']).length === 0) return;
+    const name = typeof container.name === 'string' ? `"${container.name}"` : `${k}`;
+    ctx.note(`${e.label}.startupProbe: the probe of sidecar container ${name} is not modelled; the topology holds the ingress container's`);
+  });
+  return startupProbe(ctx, e, [...containers, ingress]);
+}
+
+/** Where a secret volume's name and its items' versions are, by resource version. */
+export interface SecretVolumeShape {
+  /** v2: `secret`; v1: `secret_name`. */
+  readonly secretName: string;
+  /** v2: `version`; v1: `key`. */
+  readonly itemVersion: string;
+}
+
+/**
+ * Secrets mounted as files: each container's `volume_mounts` naming a `secret` volume, one
+ * reference per item (`mount_path/path`, at the item's version), or the whole secret at
+ * `mount_path/<secret>` without items, as the Cloud Run YAML/JSON reader reads them.
+ */
+export function secretMounts(ctx: MappingContext, e: Emit, entry: ServiceEntryInput, containers: KeyPath, volumes: KeyPath, shape: SecretVolumeShape): void {
+  const r = e.resource;
+  const volumeList = blocks(r, volumes);
+  blocks(r, containers).forEach((_container, c) => {
+    blocks(r, [...containers, c, 'volume_mounts']).forEach((mount, m) => {
+      const at = [...containers, c, 'volume_mounts', m];
+      if (typeof mount.name !== 'string' || typeof mount.mount_path !== 'string') return;
+      const v = volumeList.findIndex((volume) => volume.name === mount.name);
+      if (v === -1 || blocks(r, [...volumes, v, 'secret']).length === 0) return;
+      const secretAt = [...volumes, v, 'secret', 0];
+      const secret = ctx.required(r, `${e.label}.secrets[${mount.mount_path}]`, [...secretAt, shape.secretName], ctx.nameAt(r, [...secretAt, shape.secretName], ['google_secret_manager_secret']));
+      if (secret === undefined) return;
+      const items = blocks(r, [...secretAt, 'items']);
+      const directory = mount.mount_path;
+      const refs: { mount: string; version: string | undefined; from: KeyPath }[] = items.length === 0 ? [{ mount: joinMountPath(directory, secret), version: undefined, from: at }] : [];
+      items.forEach((item, k) => {
+        if (typeof item.path !== 'string') return;
+        const version = read(r, [...secretAt, 'items', k, shape.itemVersion], isString);
+        refs.push({ mount: joinMountPath(directory, item.path), version: version.kind === 'known' ? version.value : undefined, from: [...secretAt, 'items', k] });
+      });
+      for (const ref of refs) {
+        entry.secrets ??= [];
+        ctx.record([...e.path, 'secrets', entry.secrets.length], r, ref.from);
+        entry.secrets.push(ref.version === undefined ? { mount: ref.mount, secret } : { mount: ref.mount, secret, version: ref.version });
+      }
+    });
+  });
 }
 
 /** One `env` entry: a literal value, or a secret reference as `secret` and `version` attributes. */
