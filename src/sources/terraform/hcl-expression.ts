@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { hcl2jsonFunction } from './hcl-parse.js';
 
 /** A traversal step: `.name` or `[index]` / `["key"]`. */
 export type TraversalStep = { readonly kind: 'attribute'; readonly name: string } | { readonly kind: 'index'; readonly key: string | number };
@@ -52,13 +52,8 @@ type GetAst = (file: string, expression: string) => Promise<AstNode | null>;
 
 let getAst: GetAst | undefined;
 
-/** Required untyped, like the file parser (its declarations pull in the DOM library). */
 function astParser(): GetAst {
-  if (getAst) return getAst;
-  const loaded: unknown = createRequire(import.meta.url)('@cdktf/hcl2json');
-  const fn: unknown = typeof loaded === 'object' && loaded !== null ? (loaded as Record<string, unknown>).getExpressionAst : undefined;
-  if (typeof fn !== 'function') throw new TypeError('@cdktf/hcl2json does not export `getExpressionAst`; reinstall Lifeline');
-  getAst = fn as GetAst;
+  getAst ??= hcl2jsonFunction('getExpressionAst') as GetAst;
   return getAst;
 }
 

@@ -5,19 +5,22 @@ import { lineOf } from '../fragment.js';
 
 type HclParse = (fileName: string, content: string) => Promise<Record<string, unknown>>;
 
-let parser: HclParse | undefined;
-
 /**
- * hcl2json (HashiCorp's HCL parser compiled to WebAssembly) is loaded on first use: it takes a
- * few hundred milliseconds, which commands that read no HCL should not pay. It is required
+ * A function of hcl2json (HashiCorp's HCL parser compiled to WebAssembly), loaded on first use: it
+ * takes a few hundred milliseconds, which commands that read no HCL should not pay. It is required
  * untyped because its type declarations pull the DOM library into the whole program.
  */
-function hclParser(): HclParse {
-  if (parser) return parser;
+export function hcl2jsonFunction(name: 'parse' | 'getExpressionAst'): unknown {
   const loaded: unknown = createRequire(import.meta.url)('@cdktf/hcl2json');
-  const parse: unknown = typeof loaded === 'object' && loaded !== null ? (loaded as Record<string, unknown>).parse : undefined;
-  if (typeof parse !== 'function') throw new TypeError('@cdktf/hcl2json does not export `parse`; reinstall Lifeline');
-  parser = parse as HclParse;
+  const fn: unknown = typeof loaded === 'object' && loaded !== null ? (loaded as Record<string, unknown>)[name] : undefined;
+  if (typeof fn !== 'function') throw new TypeError(`@cdktf/hcl2json does not export \`${name}\`; reinstall Lifeline`);
+  return fn;
+}
+
+let parser: HclParse | undefined;
+
+function hclParser(): HclParse {
+  parser ??= hcl2jsonFunction('parse') as HclParse;
   return parser;
 }
 
