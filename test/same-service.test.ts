@@ -20,9 +20,9 @@ async function serviceOf(input: string): Promise<Record<string, unknown>> {
 }
 
 describe('one service, five ways: the same model', () => {
-  it('Knative v1 YAML, v2 JSON, Terraform v1, Terraform v2 give the identical service, ingress container probe and mounted secret included', async () => {
+  it('Knative v1 YAML, v2 JSON, Terraform v1, Terraform v2, the Python client library and a TypeScript REST call give the identical service, ingress container probe and mounted secret included', async () => {
     const yaml = await serviceOf('service-v1.yaml');
-    for (const other of ['service-v2.json', 'terraform-v1', 'terraform-v2']) assert.deepEqual(await serviceOf(other), yaml, other);
+    for (const other of ['service-v2.json', 'terraform-v1', 'terraform-v2', 'deploy_client.py', 'deploy-rest.ts']) assert.deepEqual(await serviceOf(other), yaml, other);
     assert.deepEqual(yaml.startupProbe, { type: 'http', path: '/healthz', initialDelaySeconds: 0, timeoutSeconds: 2, periodSeconds: 5, failureThreshold: 12 }, "the ingress container's, not the sidecar's");
     assert.deepEqual(yaml.secretRefs, [
       { env: 'API_KEY', secret: 'api-key', version: '3' },

@@ -320,7 +320,7 @@ function buildService(entry: ServiceEntry, path: Path, ctx: ServiceContext): Ser
   const { at, index } = ctx;
   const egress: Maybe<EgressMode> =
     entry.egress === 'unknown'
-      ? { unknown: true, reason: `the egress setting of service ${entry.name} is unknown` }
+      ? { unknown: true, reason: ctx.unknownReason([...path, 'egress']) ?? `the egress setting of service ${entry.name} is unknown` }
       : entry.egress === 'all' // deprecated alias of all-traffic
         ? 'all-traffic'
         : (entry.egress ?? 'private-ranges-only');

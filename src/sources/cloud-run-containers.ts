@@ -91,7 +91,8 @@ function readEnv(ctx: ContainerContext, containerPath: KeyPath, target: EnvTarge
       target.secrets.push(ref);
       return;
     }
-    const value = reader.valueAt([...path, 'value']) ?? '';
+    const unknown = reader.unknownAt([...path, 'value']);
+    const value = unknown !== undefined ? 'unknown' : (reader.valueAt([...path, 'value']) ?? '');
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       reader.fail([...path, 'value'], 'expected a string value');
       return;
@@ -107,7 +108,8 @@ function readEnv(ctx: ContainerContext, containerPath: KeyPath, target: EnvTarge
     }
     target.env[name] = value;
     target.envFrom.set(name, index);
-    reader.from([...servicePath, 'env', name], reader.valueAt([...path, 'value']) === undefined ? path : [...path, 'value']);
+    if (unknown !== undefined) reader.unknown([...servicePath, 'env', name], [...path, 'value'], unknown.reason);
+    else reader.from([...servicePath, 'env', name], reader.valueAt([...path, 'value']) === undefined ? path : [...path, 'value']);
   });
 }
 

@@ -2,6 +2,7 @@ import { redactUrlPasswords } from '../model/redact.js';
 import { diagnosticAt, type KeyPath, type SourceDocument } from './document.js';
 import type { Diagnostic } from './errors.js';
 import type { Located, TopologyInput } from './fragment.js';
+import { UnknownValue } from './code/values.js';
 
 /** One `services` entry of the topology file, as an importer writes it (before defaults). */
 export type ServiceInput = NonNullable<TopologyInput['services']>[number];
@@ -22,17 +23,56 @@ export class CloudRunReader {
   readonly diagnostics: Diagnostic[] = [];
   readonly notes: string[] = [];
   readonly #origins = new Map<string, KeyPath>();
+  readonly #reasons = new Map<string, string>();
+  /** Unknown values (from deploy code) a typed read met and no reader took as `unknown`, by source path. */
+  readonly #unknowns = new Map<string, { readonly path: KeyPath; readonly value: UnknownValue }>();
 
   constructor(readonly doc: SourceDocument) {}
 
-  /** The raw value at `path` of the source, or undefined when absent. */
+  /** The raw value at `path` of the source, or undefined when absent; under an unknown value, that unknown. */
   valueAt(path: KeyPath): unknown {
     let node: unknown = this.doc.value;
     for (const segment of path) {
+      if (node instanceof UnknownValue) return node;
       if (!isRecord(node) && !Array.isArray(node)) return undefined;
       node = (node as Record<string | number, unknown>)[segment];
     }
     return node;
+  }
+
+  /**
+   * The value at `path` when deploy code leaves it to run time (an environment variable, an
+   * argument): the caller writes `unknown` into the fragment with {@link unknown}.
+   */
+  unknownAt(path: KeyPath): UnknownValue | undefined {
+    const value = this.valueAt(path);
+    if (!(value instanceof UnknownValue)) return undefined;
+    this.#unknowns.delete(keyOf(path));
+    return value;
+  }
+
+  /** Records that the fragment value at `dataPath`, read at `sourcePath`, is unknown, and why. */
+  unknown(dataPath: KeyPath, sourcePath: KeyPath, reason: string): void {
+    this.from(dataPath, sourcePath);
+    this.#reasons.set(keyOf(dataPath), reason);
+  }
+
+  /** Why the fragment value at `dataPath` is `unknown`. */
+  unknownReason(dataPath: KeyPath): string | undefined {
+    return this.#reasons.get(keyOf(dataPath));
+  }
+
+  /** Unknown values that were read but could not be written as `unknown`: what they set is left out. */
+  unknownsLeftOut(): readonly { readonly path: KeyPath; readonly value: UnknownValue }[] {
+    return [...this.#unknowns.values()];
+  }
+
+  /** The value at `path` for a typed read: an unknown one is remembered and read as absent. */
+  #typed(path: KeyPath): unknown {
+    const value = this.valueAt(path);
+    if (!(value instanceof UnknownValue)) return value;
+    this.#unknowns.set(keyOf(path), { path, value });
+    return undefined;
   }
 
   /**
@@ -75,7 +115,7 @@ export class CloudRunReader {
 
   /** An optional mapping: absent or null is undefined; anything else but a mapping is an error. */
   mapping(path: KeyPath, expected = 'a mapping'): Record<string, unknown> | undefined {
-    const value = this.valueAt(path);
+    const value = this.#typed(path);
     if (value === undefined || value === null) return undefined;
     if (isRecord(value)) return value;
     this.fail(path, `expected ${expected}, got ${describeValue(value)}`);
@@ -84,6 +124,7 @@ export class CloudRunReader {
 
   /** A list entry that must be a mapping (null included: `- ` with nothing after it). */
   entry(path: KeyPath, expected: string): Record<string, unknown> | undefined {
+    if (this.valueAt(path) instanceof UnknownValue) return this.#typed(path) as undefined;
     const value = this.valueAt(path);
     if (isRecord(value)) return value;
     this.fail(path, `expected ${expected}, got ${describeValue(value)}`);
@@ -91,7 +132,7 @@ export class CloudRunReader {
   }
 
   list(path: KeyPath): readonly unknown[] | undefined {
-    const value = this.valueAt(path);
+    const value = this.#typed(path);
     if (value === undefined || value === null) return undefined;
     if (Array.isArray(value)) return value as unknown[];
     this.fail(path, `expected a list, got ${describeValue(value)}`);
@@ -99,7 +140,7 @@ export class CloudRunReader {
   }
 
   string(path: KeyPath): string | undefined {
-    const value = this.valueAt(path);
+    const value = this.#typed(path);
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string') return value;
     this.fail(path, `expected a string, got ${describeValue(value)}`);
@@ -111,7 +152,7 @@ export class CloudRunReader {
    * always strings (`autoscaling.knative.dev/maxScale: '20'`), and proto3 JSON may quote integers.
    */
   integer(path: KeyPath, options: { readonly min: number; readonly example: string }): number | undefined {
-    const value = this.valueAt(path);
+    const value = this.#typed(path);
     if (value === undefined || value === null) return undefined;
     const number = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
     if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < options.min) {
@@ -149,7 +190,7 @@ export function isProjectNumber(project: string): boolean {
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof UnknownValue);
 }
 
 /** Joins a mount directory and a file name the way the container sees them. */

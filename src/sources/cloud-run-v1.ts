@@ -67,6 +67,11 @@ function readVpcAccess(reader: CloudRunReader, service: ServiceInput): void {
     service.connector = resourceName(connector);
     reader.from([...SERVICE, 'connector'], annotation('run.googleapis.com/vpc-access-connector'));
   }
+  const unknownEgress = reader.unknownAt(annotation('run.googleapis.com/vpc-access-egress'));
+  if (unknownEgress !== undefined) {
+    service.egress = 'unknown';
+    reader.unknown([...SERVICE, 'egress'], annotation('run.googleapis.com/vpc-access-egress'), unknownEgress.reason);
+  }
   const egress = reader.oneOf(annotation('run.googleapis.com/vpc-access-egress'), ['all-traffic', 'private-ranges-only', 'all']);
   if (egress !== undefined) {
     service.egress = EGRESS[egress];

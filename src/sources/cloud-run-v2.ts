@@ -52,6 +52,11 @@ function readVpcAccess(reader: CloudRunReader, service: ServiceInput): void {
     service.connector = resourceName(connector);
     reader.from([...SERVICE, 'connector'], [...VPC, 'connector']);
   }
+  const unknownEgress = reader.unknownAt([...VPC, 'egress']);
+  if (unknownEgress !== undefined) {
+    service.egress = 'unknown';
+    reader.unknown([...SERVICE, 'egress'], [...VPC, 'egress'], unknownEgress.reason);
+  }
   const egress = reader.oneOf([...VPC, 'egress'], ['ALL_TRAFFIC', 'PRIVATE_RANGES_ONLY', 'VPC_EGRESS_UNSPECIFIED']);
   const mode = egress === undefined ? undefined : EGRESS[egress];
   if (mode !== undefined) {

@@ -30,7 +30,8 @@ export interface Position {
 /** A parsed configuration file: its plain value and a way back from a key path to a line. */
 export interface SourceDocument {
   readonly file: string;
-  readonly format: 'yaml' | 'json';
+  /** `code`: a dict or object literal of a deploy script, read as the data it sends. */
+  readonly format: 'yaml' | 'json' | 'code';
   readonly text: string;
   readonly value: unknown;
   /**

@@ -11,7 +11,7 @@ import type { KeyPath, Position, SourceDocument } from './document.js';
  */
 export type TopologyInput = z.input<typeof topologyFileSchema>;
 
-export type InputFormat = 'topology' | 'terraform-plan' | 'terraform-hcl' | 'cloud-run' | 'gcloud';
+export type InputFormat = 'topology' | 'terraform-plan' | 'terraform-hcl' | 'cloud-run' | 'gcloud' | 'deploy-code';
 
 export interface Fragment {
   /** The file (or, for HCL, the directory) as the user named it. */

@@ -5,7 +5,8 @@ import { InputError, type Diagnostic } from './errors.js';
 import type { Fragment } from './fragment.js';
 import { cloudRunKind, importCloudRunDocument } from './cloud-run.js';
 import { combineCloudRunDocuments } from './cloud-run-documents.js';
-import { containsGcloudCommand, importGcloudScript } from './gcloud/script.js';
+import { importDeployCode, mayDeployFromCode } from './code/deploy-code.js';
+import { containsGcloudCommand, importGcloudScript, scriptKind } from './gcloud/script.js';
 import { describeNonInput, nonInputByName } from './not-inputs.js';
 import { importTerraformPlan, isTerraformPlan } from './terraform/plan.js';
 import { topologyFragment } from './topology-file.js';
@@ -84,12 +85,16 @@ function readScript(file: string, text: string, explicit: boolean): FileRead | N
     if (explicit || !(error instanceof InputError)) throw error;
     return { ignored: [error.diagnostics[0]?.message ?? 'too large'] };
   }
-  if (!explicit && !containsGcloudCommand(text)) return { ignored: ['a script with no gcloud command'] };
+  const kind = scriptKind(file, text);
+  const code = kind === 'python' || kind === 'javascript' ? kind : undefined;
+  const none = code === undefined ? 'a script with no gcloud command' : 'a script with no gcloud command and no Cloud Run API call';
+  if (!explicit && !(code === undefined ? containsGcloudCommand(text) : mayDeployFromCode(text))) return { ignored: [none] };
   try {
-    return { fragment: importGcloudScript(file, text), ignoredDocuments: [] };
+    return { fragment: code === undefined ? importGcloudScript(file, text) : importDeployCode(file, text, code), ignoredDocuments: [] };
   } catch (error: unknown) {
     // Mentioning gcloud (a comment, an echo) is not calling it: in a directory, that is not an input.
-    if (!explicit && error instanceof InputError && error.diagnostics.every((d) => d.message.startsWith('no gcloud command found'))) return { ignored: ['a script with no gcloud command'] };
+    const found = (d: Diagnostic): boolean => d.message.startsWith('no gcloud command found') || d.message.startsWith('no Cloud Run deployment found');
+    if (!explicit && error instanceof InputError && error.diagnostics.every(found)) return { ignored: [none] };
     throw error;
   }
 }

@@ -1,0 +1,175 @@
+import type { KeyPath, Position } from '../document.js';
+import { describeUnknown, firstUnknown, literalText, normalizePieces, text, unknownPiece, type Piece, type UnknownPiece } from '../gcloud/words.js';
+
+/**
+ * A value a deploy script builds, as far as reading it without running it can tell: literals,
+ * dict/object literals, lists, and strings assembled from constants (f-strings, template
+ * literals, `+`). What only running the script would give (an environment variable, an argument,
+ * the result of a call) is an unknown that says what it is and why, like an unknown shell word.
+ * Every value keeps where it was written.
+ */
+export type CodeValue = CodeString | CodeNumber | CodeBoolean | CodeNull | CodeObject | CodeList | CodeUnknown;
+
+export interface CodeString {
+  readonly kind: 'string';
+  readonly pieces: readonly Piece[];
+  readonly at: Position;
+}
+
+export interface CodeNumber {
+  readonly kind: 'number';
+  readonly value: number;
+  readonly at: Position;
+}
+
+export interface CodeBoolean {
+  readonly kind: 'boolean';
+  readonly value: boolean;
+  readonly at: Position;
+}
+
+export interface CodeNull {
+  readonly kind: 'null';
+  readonly at: Position;
+}
+
+export interface CodeEntry {
+  readonly key: string;
+  readonly keyAt: Position;
+  readonly value: CodeValue;
+}
+
+export interface CodeObject {
+  readonly kind: 'object';
+  readonly entries: readonly CodeEntry[];
+  readonly at: Position;
+  /** The literal (or constructor call) it was written as: one body read once, however many names it has. */
+  readonly node: number;
+}
+
+export interface CodeList {
+  readonly kind: 'list';
+  readonly items: readonly CodeValue[];
+  readonly at: Position;
+}
+
+export interface CodeUnknown {
+  readonly kind: 'unknown';
+  readonly piece: UnknownPiece;
+  readonly at: Position;
+}
+
+export const codeString = (value: string, at: Position): CodeString => ({ kind: 'string', pieces: [text(value)], at });
+
+export const codeUnknown = (source: string, why: string, at: Position): CodeUnknown => ({ kind: 'unknown', piece: unknownPiece(source, why), at });
+
+/** The pieces a value contributes to a string it is part of (`f"{x}"`, `` `${x}` ``, `a + x`). */
+export function piecesOf(value: CodeValue, source: string): Piece[] {
+  switch (value.kind) {
+    case 'string':
+      return [...value.pieces];
+    case 'number':
+      return [text(String(value.value))];
+    case 'boolean':
+      return [text(String(value.value))];
+    case 'null':
+      return [text('None')];
+    case 'unknown':
+      return [value.piece];
+    default:
+      return [unknownPiece(source, `which is a ${value.kind === 'object' ? 'mapping' : 'list'}, not text`)];
+  }
+}
+
+/** Joins values into one string value (a concatenation), at `at`. */
+export function joinStrings(parts: readonly Piece[][], at: Position): CodeString {
+  return { kind: 'string', pieces: normalizePieces(parts.flat()), at };
+}
+
+/** The literal text of a string value, when every part of it is known. */
+export function literalOf(value: CodeValue | undefined): string | undefined {
+  return value?.kind === 'string' ? literalText(value.pieces) : undefined;
+}
+
+/** The entry `key` of an object value. */
+export function entryOf(value: CodeValue | undefined, key: string): CodeEntry | undefined {
+  return value?.kind === 'object' ? [...value.entries].reverse().find((e) => e.key === key) : undefined;
+}
+
+/**
+ * A value the reader cannot know, standing where it was written in the plain data a document
+ * reader walks: the Cloud Run readers see it instead of a string and say the value is unknown.
+ */
+export class UnknownValue {
+  constructor(
+    readonly reason: string,
+    readonly at: Position,
+  ) {}
+}
+
+/** Proto field names a JSON body may spell in snake case (`vpc_access`): the REST JSON mapping accepts both. */
+const SNAKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
+
+/** Maps whose keys are data (annotation and label names, env names in a dict), never renamed. */
+const DATA_KEYS = new Set(['annotations', 'labels']);
+
+const camel = (key: string): string => (SNAKE.test(key) ? key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()) : key);
+
+/**
+ * The plain data of a value, as a JSON or YAML reader would give it: keys in the API's lowerCamel
+ * spelling, unknowns as {@link UnknownValue}, a string with an unknown part unknown as a whole.
+ */
+export function plainOf(value: CodeValue, inData = false): unknown {
+  switch (value.kind) {
+    case 'string': {
+      const literal = literalText(value.pieces);
+      const unknown = firstUnknown(value.pieces);
+      return literal ?? new UnknownValue(unknown === undefined ? 'not known' : describeUnknown(unknown), value.at);
+    }
+    case 'number':
+    case 'boolean':
+      return value.value;
+    case 'null':
+      return null;
+    case 'unknown':
+      return new UnknownValue(describeUnknown(value.piece), value.at);
+    case 'list':
+      return value.items.map((item) => plainOf(item));
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const entry of value.entries) {
+        const key = inData ? entry.key : camel(entry.key);
+        out[key] = plainOf(entry.value, DATA_KEYS.has(key));
+      }
+      return out;
+    }
+    default: {
+      const unreachable: never = value;
+      return unreachable;
+    }
+  }
+}
+
+/**
+ * The position of the value at `path` of {@link plainOf}'s data (with `key`, of its key); the
+ * nearest existing ancestor's when the path does not exist.
+ */
+export function locateIn(root: CodeValue, path: KeyPath, options?: { readonly key?: boolean }): Position {
+  let node: CodeValue = root;
+  let inData = false;
+  for (const [i, segment] of path.entries()) {
+    if (node.kind === 'object' && typeof segment === 'string') {
+      const entry = [...node.entries].reverse().find((e) => (inData ? e.key : camel(e.key)) === segment);
+      if (entry === undefined) return node.at;
+      if (i === path.length - 1 && options?.key === true) return entry.keyAt;
+      inData = DATA_KEYS.has(segment);
+      node = entry.value;
+    } else if (node.kind === 'list' && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (item === undefined) return node.at;
+      node = item;
+      inData = false;
+    } else return node.at;
+  }
+  return node.at;
+}

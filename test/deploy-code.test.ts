@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { DiffReport } from '../src/report/diff.js';
+import type { Report } from '../src/report/report.js';
+import { workTree } from '../src/sources/file-view.js';
+import { loadInputs } from '../src/sources/load.js';
+
+const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const DIR = 'test/fixtures/import/code/incident';
+const scratch = mkdtempSync(join(tmpdir(), 'lifeline-code-'));
+after(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function lifeline(args: readonly string[]): { stdout: string; stderr: string; status: number | null } {
+  const run = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root });
+  return { stdout: run.stdout, stderr: run.stderr, status: run.status };
+}
+
+function checkJson(args: readonly string[]): { report: Report; status: number | null } {
+  const run = lifeline(['check', ...args, '--format', 'json']);
+  assert.equal(run.stderr, '');
+  return { report: JSON.parse(run.stdout) as Report, status: run.status };
+}
+
+function script(name: string, text: string): string {
+  const file = join(scratch, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('deploy code: Cloud Run bodies sent to the Admin API', () => {
+  it('the incident as a Python REST PATCH: ALL_TRAFFIC into a VPC with no Cloud NAT makes MongoDB Atlas UNREACHABLE, at the dict entry', () => {
+    const { report, status } = checkJson([`${DIR}/redeploy`]);
+    assert.equal(status, 1);
+    assert.equal(report.status, 'CRITICAL');
+    const mongodb = report.paths.find((p) => p.service === 'orders-api' && p.dependency === 'mongodb');
+    assert.equal(mongodb?.verdict, 'UNREACHABLE');
+    assert.equal(mongodb.cause, 'NO_EXTERNAL_ADDRESS');
+    const egress = mongodb.hops.find((h) => h.step === 'SELECT_EGRESS');
+    assert.deepEqual(egress?.location, { file: `${DIR}/quick_redeploy.py`, line: 19, column: 17 });
+    assert.deepEqual(
+      report.sources?.read.map((r) => r.format),
+      ['terraform-hcl', 'deploy-code'],
+    );
+  });
+
+  it('diff: Terraform against the script that PATCHes the same service names the changed egress and the line that set it', () => {
+    const run = lifeline(['diff', `${DIR}/terraform`, `${DIR}/redeploy`, '--format', 'json']);
+    assert.equal(run.status, 1);
+    const report = JSON.parse(run.stdout) as DiffReport;
+    const mongodb = report.worse.find((p) => p.dependency === 'mongodb');
+    assert.equal(`${mongodb?.before}→${mongodb?.after}`, 'REACHABLE→UNREACHABLE');
+    assert.deepEqual(mongodb?.changes[0], {
+      attribute: 'services[orders-api].egress',
+      before: 'private-ranges-only',
+      after: 'all-traffic',
+      location: { file: `${DIR}/quick_redeploy.py`, line: 19, column: 17, text: '                "egress": "ALL_TRAFFIC",' },
+      side: 'head',
+    });
+    // The variable the script reads from its environment is unknown, not absent.
+    assert.ok(mongodb.changes.some((c) => c.attribute === 'services[orders-api].env.ANALYTICS_DB_HOST' && c.after === 'unknown'));
+  });
+
+  it('Terraform and the script describing one service differently is config drift, field by field', () => {
+    const { report } = checkJson([`${DIR}/network`, `${DIR}/service`, `${DIR}/quick_redeploy.py`]);
+    const drift = report.findings.find((f) => f.ruleId === 'config-drift');
+    assert.ok(drift, 'a config-drift finding');
+    assert.match(drift.message, /egress = "private-ranges-only" \(.*incident\/service\) vs egress = "all-traffic" \(.*quick_redeploy\.py\)/);
+  });
+
+  it('JavaScript fetch with a template-literal URL and an egress from process.env: the egress is unknown, the run INCOMPLETE', () => {
+    const file = script(
+      'redeploy.mjs',
+      [
+        "const project = 'acme';",
+        "const url = `https://run.googleapis.com/v2/projects/${project}/locations/europe-west1/services/api`;",
+        'const body = {',
+        '  template: {',
+        "    vpcAccess: { connector: 'projects/acme/locations/europe-west1/connectors/c1', egress: process.env.EGRESS },",
+        "    containers: [{ image: 'gcr.io/acme/api', env: [{ name: 'REDIS_URL', value: 'redis://10.0.0.5:6379' }] }],",
+        '  },',
+        '};',
+        "await fetch(url, { method: 'PATCH', body: JSON.stringify(body) });",
+        '',
+      ].join('\n'),
+    );
+    const { report, status } = checkJson([file]);
+    assert.equal(status, 1);
+    assert.equal(report.status, 'INCOMPLETE');
+    const incomplete = report.findings.filter((f) => f.ruleId === 'incomplete');
+    const egress = incomplete.find((f) => f.message.includes('$EGRESS, which the script reads from its environment'));
+    assert.ok(egress, JSON.stringify(incomplete.map((f) => f.message)));
+    assert.equal(egress.location.line, 5);
+  });
+
+  it('the egress a script leaves to run time is `unknown` with its cause, and the region and project come from the URL', async () => {
+    const file = script(
+      'patch.py',
+      [
+        'import os',
+        'import requests',
+        'REGION = "us-central1"',
+        'url = f"https://run.googleapis.com/v2/projects/acme/locations/{REGION}/services/api"',
+        'requests.patch(url, json={"template": {"vpcAccess": {"connector": "c1", "egress": os.environ["EGRESS"]}, "containers": [{"image": "gcr.io/acme/api"}]}})',
+        '',
+      ].join('\n'),
+    );
+    const loaded = await loadInputs(workTree, [file]);
+    const api = loaded.topology.services[0];
+    assert.equal(api?.name, 'api');
+    assert.equal(api.region, 'us-central1');
+    assert.deepEqual(api.egress, { unknown: true, reason: '$EGRESS, which the script reads from its environment when it runs' });
+    assert.equal(loaded.topology.project, 'acme');
+  });
+
+  it('a PATCH with an update mask changes only the masked fields: a body template outside the mask is not the service', async () => {
+    const file = script(
+      'labels.py',
+      [
+        'import requests',
+        'body = {"labels": {"team": "orders"}, "template": {"vpcAccess": {"connector": "c1", "egress": "ALL_TRAFFIC"}}}',
+        'requests.patch("https://run.googleapis.com/v2/projects/acme/locations/europe-west1/services/api", params={"updateMask": "labels"}, json=body)',
+        '',
+      ].join('\n'),
+    );
+    const loaded = await loadInputs(workTree, [file]);
+    assert.equal(loaded.topology.services[0]?.egress, 'private-ranges-only', 'the default: this PATCH does not set egress');
+    const notes = loaded.merged.fragments.flatMap((f) => f.notes);
+    assert.ok(notes.some((n) => n.includes('update mask (labels)')), notes.join('\n'));
+  });
+
+  it('a body whose service name is only known at run time is left out, and the run says so', () => {
+    const file = script(
+      'unnamed.py',
+      [
+        'import sys, requests',
+        'requests.patch(f"https://run.googleapis.com/v2/projects/acme/locations/europe-west1/services/{sys.argv[1]}",',
+        '               json={"template": {"vpcAccess": {"connector": "c1", "egress": "ALL_TRAFFIC"}}})',
+        'requests.patch("https://run.googleapis.com/v2/projects/acme/locations/europe-west1/services/web",',
+        '               json={"template": {"containers": [{"image": "gcr.io/acme/web"}]}})',
+        '',
+      ].join('\n'),
+    );
+    const { report, status } = checkJson([file]);
+    assert.equal(status, 1);
+    assert.equal(report.status, 'INCOMPLETE');
+    assert.ok(report.findings.some((f) => f.ruleId === 'incomplete' && /sys\.argv\[1\], which is a command-line argument/.test(f.message)));
+  });
+
+  it('a syntax error is a located error, exit 2, for Python and for TypeScript', () => {
+    const python = lifeline(['check', script('broken.py', 'import requests\nbody = {"template": {"containers": [}\nrequests.patch("https://run.googleapis.com/v2/x", json=body)\n')]);
+    assert.equal(python.status, 2);
+    assert.match(python.stderr, /broken\.py:2:\d+: .*Python syntax/);
+    const ts = lifeline(['check', script('broken.ts', "const body = { template: { vpcAccess: { egress: 'ALL_TRAFFIC' } };\nfetch('https://run.googleapis.com/v2/x', { body });\n")]);
+    assert.equal(ts.status, 2);
+    assert.match(ts.stderr, /broken\.ts:\d+:\d+: .*TypeScript syntax/);
+    assert.doesNotMatch(python.stderr + ts.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('a Python file with neither gcloud nor a Cloud Run body, named explicitly, says what was expected', () => {
+    const run = lifeline(['check', script('other.py', 'import requests\nrequests.get("https://run.googleapis.com/v2/projects/acme/locations/x/services")\n')]);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /no Cloud Run deployment found; expected a gcloud command .* or a Cloud Run service body/);
+  });
+});
