@@ -170,3 +170,63 @@ describe('deploy code: Cloud Run bodies sent to the Admin API', () => {
     assert.match(run.stderr, /no Cloud Run deployment found; expected a gcloud command .* or a Cloud Run service body/);
   });
 });
+
+describe('deploy code: the google-github-actions/deploy-cloudrun action', () => {
+  it('the incident as a deploy-cloudrun step: flags set all-traffic, MongoDB Atlas is UNREACHABLE at the --vpc-egress flag in `flags:`', () => {
+    const { report, status } = checkJson([`${DIR}/workflow`]);
+    assert.equal(status, 1);
+    const mongodb = report.paths.find((p) => p.dependency === 'mongodb');
+    assert.equal(mongodb?.verdict, 'UNREACHABLE');
+    assert.deepEqual(mongodb.hops.find((h) => h.step === 'SELECT_EGRESS')?.location, { file: `${DIR}/workflow/.github/workflows/deploy.yml`, line: 36, column: 13 });
+    assert.deepEqual(mongodb.location, { file: `${DIR}/workflow/.github/workflows/deploy.yml`, line: 23, column: 15 }, 'the env_vars entry it was inferred from');
+  });
+
+  it('reads every input the action turns into a flag: env_vars (an escaped comma stays in the value), secrets, region from env, flags', async () => {
+    const { topology } = await loadInputs(workTree, [`${DIR}/workflow/.github/workflows/deploy.yml`]);
+    const api = topology.services[0];
+    assert.equal(api?.region, 'europe-west1', '${{ env.REGION }} from the workflow env');
+    assert.equal(topology.project, 'acme-staging');
+    assert.deepEqual(
+      api.env.map((e) => [e.name, e.value]),
+      [
+        ['MONGODB_URI', 'mongodb+srv://orders.abc12.mongodb.net/orders'],
+        ['ALLOWED_ORIGINS', 'https://a.example,https://b.example'],
+      ],
+    );
+    assert.deepEqual(api.secretRefs.map((r) => [r.env, r.secret, r.version]), [['ANALYTICS_DB_PASSWORD', 'analytics-db-password', 'latest']]);
+    assert.equal(api.maxInstances, 20);
+  });
+
+  it('a region and an egress from secrets or vars are unknown with their cause: the run is INCOMPLETE, not stopped', async () => {
+    const file = script(
+      'deploy.yml',
+      [
+        'on: push',
+        'jobs:',
+        '  deploy:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - uses: google-github-actions/deploy-cloudrun@v2',
+        '        with:',
+        '          service: api',
+        '          region: ${{ secrets.GCP_REGION }}',
+        "          flags: '--vpc-connector=c1 --vpc-egress=${{ vars.EGRESS }}'",
+        '',
+      ].join('\n'),
+    );
+    const { report, status } = checkJson([file]);
+    assert.equal(status, 1);
+    assert.equal(report.status, 'INCOMPLETE');
+    const messages = report.findings.map((f) => f.message).join('\n');
+    assert.match(messages, /egress is unknown \(--vpc-egress is given by \$\{\{ vars\.EGRESS \}\}, which GitHub Actions fills in at run time\)/);
+    const { topology } = await loadInputs(workTree, [file]);
+    assert.deepEqual(topology.services[0]?.region, { unknown: true, reason: '--region is given by ${{ secrets.GCP_REGION }}, which GitHub Actions fills in from a secret at run time' });
+  });
+
+  it('with no region input, the action deploys to us-central1, as it documents', async () => {
+    const file = script('default-region.yml', 'jobs:\n  d:\n    steps:\n      - uses: google-github-actions/deploy-cloudrun@v3\n        with:\n          service: web\n          image: gcr.io/acme/web\n');
+    const { topology } = await loadInputs(workTree, [file]);
+    assert.equal(topology.services[0]?.region, 'us-central1');
+  });
+});
+

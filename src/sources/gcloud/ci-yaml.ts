@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import type { Position } from '../document.js';
 import { parseSource } from '../document.js';
 import { Blocks, type Branch } from './branches.js';
+import { deployCloudRunInvocations, isDeployCloudRunStep } from './deploy-action.js';
 import type { OuterExpansion } from './shell-lexer.js';
 import { shellInvocations } from './shell.js';
 import { scalarText, substitutedPieces } from './yaml-scalars.js';
@@ -14,6 +15,7 @@ interface CiContext {
   readonly mapped: MappedText;
   readonly fail: (at: Position, message: string) => never;
   readonly blocks: Blocks;
+  readonly notes: string[];
 }
 
 /** Keys whose value is a shell script: GitHub Actions `run`, GitLab CI `script` and friends, Cloud Build `script`. */
@@ -32,10 +34,10 @@ const CLOUD_BUILD_BUILTINS = new Set(['PROJECT_ID', 'PROJECT_NUMBER', 'BUILD_ID'
  * Steps of one job run in order; jobs (every mapping under a key) are blocks of their own, since
  * which of them run, and in what order, is up to the CI system; a condition makes a block too.
  */
-export function ciInvocations(file: string, source: string, fail: CiContext['fail']): Invocation[] {
+export function ciInvocations(file: string, source: string, fail: CiContext['fail'], notes: string[] = []): Invocation[] {
   const document = parseSource(file, source);
   const root = document.yaml?.contents;
-  const ctx: CiContext = { file, mapped: mapFile(source), fail, blocks: new Blocks() };
+  const ctx: CiContext = { file, mapped: mapFile(source), fail, blocks: new Blocks(), notes };
   const steps = isMap(root) ? root.get('steps', true) : undefined;
   if (isMap(root) && isSeq(steps)) return cloudBuildInvocations(ctx, root, steps.items);
   const out: Invocation[] = [];
@@ -52,6 +54,10 @@ function walkScripts(ctx: CiContext, node: unknown, inherited: Variables, out: I
   const variables = new Map(inherited);
   for (const key of VARIABLE_KEYS) readVariables(ctx, node.get(key, true), variables);
   const branch = CONDITION_KEYS.some((key) => node.has(key)) ? [...around, ctx.blocks.open()] : around;
+  if (isDeployCloudRunStep(node, ctx.mapped)) {
+    out.push(...deployCloudRunInvocations({ file: ctx.file, mapped: ctx.mapped, fail: ctx.fail, outer: githubExpressions(variables), notes: ctx.notes }, node, variables, branch));
+    return;
+  }
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? pair.key.value : undefined;
     if (typeof key === 'string' && SCRIPT_KEYS.has(key)) {

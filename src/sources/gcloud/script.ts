@@ -12,7 +12,7 @@ import { mapFile, type Invocation } from './words.js';
 
 export type ScriptKind = 'shell' | 'python' | 'javascript' | 'ci-yaml' | 'makefile' | 'dockerfile';
 
-const GCLOUD_WORD = /(?:^|[^\w.-])gcloud(?:-slim)?(?=["'`\s,\])]|$)/m;
+const GCLOUD_WORD = /(?:^|[^\w.-])gcloud(?:-slim)?(?=["'`\s,\])]|$)|google-github-actions\/deploy-cloudrun/m;
 
 /**
  * Cheap test for input detection: the text names the gcloud executable as a word (a shell
@@ -100,7 +100,7 @@ function findInvocations(kind: ScriptKind, file: string, text: string, notes: st
     case 'javascript':
       return codeInvocations(mapFile(text), { file, language: kind, notes, fail });
     case 'ci-yaml':
-      return ciInvocations(file, text, fail);
+      return ciInvocations(file, text, fail, notes);
     case 'makefile':
       return makefileInvocations(file, text, fail);
     case 'dockerfile':
