@@ -3,7 +3,7 @@ import { parseCommand } from './flags.js';
 import type { ScriptModel, Setting } from './model.js';
 import { applyAddressCreate, applyConnector, applyNat, applyNetworkCreate, applyRouterCreate, applySubnetCreate, applySubnetUpdate } from './network.js';
 import { CommandReader } from './reader.js';
-import { applyRunService } from './run.js';
+import { applyFunction, applyRunJob, applyRunService } from './run.js';
 import { applySqlInstance } from './sql.js';
 import { describeUnknown, firstUnknown, literalText, type Invocation } from './words.js';
 
@@ -11,6 +11,10 @@ import { describeUnknown, firstUnknown, literalText, type Invocation } from './w
 const HANDLERS: Readonly<Record<string, (r: CommandReader) => void>> = {
   'run deploy': applyRunService,
   'run services update': applyRunService,
+  'run jobs deploy': applyRunJob,
+  'run jobs create': applyRunJob,
+  'run jobs update': applyRunJob,
+  'functions deploy': applyFunction,
   'compute networks vpc-access connectors create': applyConnector,
   'compute networks vpc-access connectors update': applyConnector,
   'compute networks create': applyNetworkCreate,
@@ -23,6 +27,7 @@ const HANDLERS: Readonly<Record<string, (r: CommandReader) => void>> = {
   'sql instances create': applySqlInstance,
   'sql instances patch': applySqlInstance,
   'config set': applyConfigSet,
+  'run services replace': noteReplace,
 };
 
 /** gcloud properties that change how later commands read: `gcloud config set run/region europe-west1`. */
@@ -103,3 +108,17 @@ function applyConfigSet(r: CommandReader): void {
   r.model.setConfig(property, setting, at);
   if (property === 'project') useProject(r, setting);
 }
+
+/** `gcloud run services replace FILE`: the service is the one FILE describes, a Cloud Run YAML input of its own. */
+function noteReplace(r: CommandReader): void {
+  const [fileWord] = r.command.args;
+  const file = fileWord === undefined ? undefined : literalText(fileWord.pieces);
+  const where = `${r.file}:${r.command.at.line}`;
+  if (file === undefined) {
+    const unknown = fileWord === undefined ? undefined : firstUnknown(fileWord.pieces);
+    r.note(`${where}: gcloud run services replace: the file is given by ${unknown === undefined ? 'nothing' : describeUnknown(unknown)}; the service it deploys is left out`);
+    return;
+  }
+  r.note(`${where}: gcloud run services replace ${file} deploys the service that file describes: it is read as a Cloud Run service input when it is among the inputs`);
+}
+

@@ -29,6 +29,11 @@ export interface GcloudCommand {
 const COMMANDS: readonly (readonly string[])[] = [
   ['run', 'deploy'],
   ['run', 'services', 'update'],
+  ['run', 'services', 'replace'],
+  ['run', 'jobs', 'deploy'],
+  ['run', 'jobs', 'create'],
+  ['run', 'jobs', 'update'],
+  ['functions', 'deploy'],
   ['compute', 'networks', 'vpc-access', 'connectors', 'create'],
   ['compute', 'networks', 'vpc-access', 'connectors', 'update'],
   ['compute', 'networks', 'subnets', 'create'],
@@ -57,6 +62,7 @@ const BOOLEAN_FLAGS = new Set([
   'nat-all-subnet-ip-ranges', 'nat-primary-subnet-ip-ranges', 'auto-allocate-nat-external-ips',
   'enable-private-ip-google-access', 'enable-logging', 'enable-dynamic-port-allocation',
   'enable-endpoint-independent-mapping', 'global',
+  'gen2', 'trigger-http', 'retry', 'wait', 'execute-now', 'allow-unauthenticated',
 ]);
 
 const isBoolean = (name: string): boolean => BOOLEAN_FLAGS.has(name) || /^(no|clear|enable|disable)-/.test(name);

@@ -125,3 +125,29 @@ describe('gcloud run deploy: scaling and timeouts', () => {
     assert.deepEqual(fragment.notes, ['project: deploy.sh names project one (line 1) and two (line 2); the first is used']);
   });
 });
+
+describe('gcloud: jobs, functions, replace', () => {
+  it('reads `gcloud run jobs deploy` as a job: its network flags, one task per instance, --parallelism instances at once', () => {
+    assert.deepEqual(services('gcloud run jobs deploy nightly --image gcr.io/acme/job --region europe-west1 --tasks 50 --parallelism 5 --vpc-connector c1 --vpc-egress all-traffic\n'), [
+      { name: 'nightly', workload: 'job', region: 'europe-west1', connector: 'c1', egress: 'all-traffic', maxInstances: 5, concurrency: 1 },
+    ]);
+    assert.deepEqual(services('gcloud beta run jobs create weekly --tasks 3 --parallelism 0\n'), [{ name: 'weekly', workload: 'job', maxInstances: 3, concurrency: 1 }], 'parallelism 0 runs every task at once');
+  });
+
+  it('reads `gcloud functions deploy` (2nd gen) as a function: --egress-settings all is all-traffic; --no-gen2 is left out', () => {
+    const fragment = read('gcloud functions deploy bot --gen2 --trigger-http --region=europe-west1 --vpc-connector=c1 --egress-settings=all --max-instances=30\ngcloud functions deploy old --no-gen2 --trigger-http\n');
+    assert.deepEqual(fragment.data.services, [{ name: 'bot', workload: 'function', region: 'europe-west1', connector: 'c1', egress: 'all-traffic', maxInstances: 30 }]);
+    assert.deepEqual(fragment.notes, ['deploy.sh:2: gcloud functions deploy old --no-gen2 deploys a 1st gen function, which is not in the model; it is left out']);
+    assert.throws(() => read('gcloud functions deploy bot --egress-settings=all-traffic\n'), /--egress-settings: expected all or private-ranges-only, got "all-traffic"/);
+  });
+
+  it('a revision deployed with --no-traffic is still deployed: its settings are read', () => {
+    assert.deepEqual(services('gcloud run deploy api --no-traffic --tag canary --vpc-connector c1 --vpc-egress all-traffic\n'), [{ name: 'api', connector: 'c1', egress: 'all-traffic' }]);
+  });
+
+  it('notes `gcloud run services replace FILE`: the file is the input that describes the service', () => {
+    const fragment = read('gcloud run services replace service.yaml --region europe-west1\ngcloud run deploy api --vpc-connector c1\n');
+    assert.deepEqual(fragment.notes, ['deploy.sh:1: gcloud run services replace service.yaml deploys the service that file describes: it is read as a Cloud Run service input when it is among the inputs']);
+  });
+});
+

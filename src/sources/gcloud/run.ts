@@ -23,11 +23,42 @@ const NOT_MODELLED = ['cpu', 'memory'];
  * Cloud SQL instances, env vars, secrets, scaling and the request timeout.
  */
 export function applyRunService(r: CommandReader): void {
-  const resource = r.resource('service');
+  applyWorkload(r, 'service');
+}
+
+/**
+ * `gcloud run jobs deploy|create|update JOB` (cloud.google.com/sdk/gcloud/reference/run/jobs/deploy):
+ * the same network, env, secret and Cloud SQL flags as a service; tasks run at most
+ * `--parallelism` at a time (all `--tasks` when it is not given), one thing per instance, with no
+ * request timeout and no startup probe.
+ */
+export function applyRunJob(r: CommandReader): void {
+  applyWorkload(r, 'job');
+}
+
+/**
+ * `gcloud functions deploy NAME` (cloud.google.com/sdk/gcloud/reference/functions/deploy): a
+ * Cloud Run function, 2nd gen (the default; `--no-gen2` deploys a 1st gen function, which is not
+ * a Cloud Run service and is left out). `--vpc-connector` and `--egress-settings`
+ * (`private-ranges-only` or `all`) set its VPC egress.
+ */
+export function applyFunction(r: CommandReader): void {
+  const noGen2 = r.last('no-gen2');
+  if (noGen2 !== undefined) {
+    const name = r.command.args[0] === undefined ? undefined : literalText(r.command.args[0].pieces);
+    r.note(`${r.file}:${noGen2.at.line}: gcloud functions deploy ${name ?? ''} --no-gen2 deploys a 1st gen function, which is not in the model; it is left out`);
+    return;
+  }
+  applyWorkload(r, 'function');
+}
+
+function applyWorkload(r: CommandReader, workload: 'service' | 'job' | 'function'): void {
+  const resource = r.resource(workload === 'service' ? 'service' : workload);
   if (resource === undefined) return;
   const label = `services[${resource.name}]`;
   const service = r.model.services.get(resource.name) ?? new Draft<ServiceInput>(resource.name, r.located(r.command.at), r.model);
   r.model.services.set(resource.name, service);
+  if (workload !== 'service') service.set('workload', workload, r.located(r.command.at));
   const region = r.region('run/region', `${label}.region`);
   if (region !== undefined) service.set('region', region.value, region.at);
   else {
@@ -36,11 +67,15 @@ export function applyRunService(r: CommandReader): void {
     if (flag?.value !== undefined) service.setUnknown('region', `--region is given by ${describeUnknown(r.unknownOf(flag))}`, r.located(flag.at));
   }
   applyConnector(r, service, label);
-  applyEgress(r, service);
+  applyEgress(r, service, workload === 'function' ? 'egress-settings' : 'vpc-egress');
   applyDirectVpc(r, service, label);
   applyCloudSqlInstances(r, service, label);
   applyEnv(r, service, label);
   applySecrets(r, service, label);
+  if (workload === 'job') {
+    applyJobScale(r, service, label);
+    return;
+  }
   for (const { flag: name, field, parse, expected } of NUMBERS) {
     const flag = r.last(name);
     const value = flag === undefined ? undefined : r.value(flag, `${label}.${field}`, 'not imported, so the schema default applies');
@@ -78,18 +113,38 @@ function applyConnector(r: CommandReader, service: Draft<ServiceInput>, label: s
  * VPC; `private-ranges-only` only RFC 1918 and friends. An egress the script leaves to run time is
  * `unknown`, never a default: it is the setting the incident turned on.
  */
-function applyEgress(r: CommandReader, service: Draft<ServiceInput>): void {
-  const flag = r.last('vpc-egress');
+function applyEgress(r: CommandReader, service: Draft<ServiceInput>, name: 'vpc-egress' | 'egress-settings'): void {
+  const flag = r.last(name);
   if (flag === undefined) return;
   if (flag.value !== undefined && literalText(flag.value.pieces) === undefined) {
-    service.setUnknown('egress', `--vpc-egress is given by ${describeUnknown(r.unknownOf(flag))}`, r.located(flag.at));
+    service.setUnknown('egress', `--${name} is given by ${describeUnknown(r.unknownOf(flag))}`, r.located(flag.at));
     return;
   }
   const value = r.value(flag, 'services.egress');
   if (value === undefined) return;
-  const egress = value === 'all' || value === 'all-traffic' ? 'all-traffic' : value === 'private-ranges-only' ? value : undefined;
-  if (egress === undefined) r.fail(flag.value?.at ?? flag.at, `--vpc-egress: expected all-traffic or private-ranges-only, got "${value}"`);
+  const all = name === 'egress-settings' ? ['all'] : ['all', 'all-traffic'];
+  const egress = all.includes(value) ? 'all-traffic' : value === 'private-ranges-only' ? value : undefined;
+  const expected = name === 'egress-settings' ? 'all or private-ranges-only' : 'all-traffic or private-ranges-only';
+  if (egress === undefined) r.fail(flag.value?.at ?? flag.at, `--${name}: expected ${expected}, got "${value}"`);
   else service.set('egress', egress, r.located(flag.at));
+}
+
+/** A job's instances: `--parallelism` tasks at once (0, the default, runs them all), else `--tasks`; one task per instance. */
+function applyJobScale(r: CommandReader, service: Draft<ServiceInput>, label: string): void {
+  const parallelism = r.last('parallelism');
+  const tasks = r.last('tasks');
+  const count = (flag: FlagUse | undefined, field: string): number | undefined => {
+    const value = flag === undefined ? undefined : r.value(flag, `${label}.${field}`, 'not imported, so the schema default applies');
+    if (flag === undefined || value === undefined) return undefined;
+    const parsed = parseCount(value);
+    if (parsed === undefined) r.fail(flag.value?.at ?? flag.at, `--${flag.name}: expected a whole number of tasks, got "${value}"`);
+    return parsed;
+  };
+  const atOnce = count(parallelism, 'maxInstances');
+  const all = count(tasks, 'maxInstances');
+  const chosen = atOnce !== undefined && atOnce > 0 ? { n: atOnce, flag: parallelism } : all !== undefined && all > 0 ? { n: all, flag: tasks } : undefined;
+  if (chosen?.flag !== undefined) service.set('maxInstances', chosen.n, r.located(chosen.flag.at));
+  service.set('concurrency', 1, r.located(r.command.at));
 }
 
 /** `--network`, `--subnet`, `--network-tags`: Direct VPC egress (cloud.google.com/run/docs/configuring/vpc-direct-vpc). */
