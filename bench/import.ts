@@ -9,6 +9,10 @@
  *    half (the run fails).
  * 3. Diffs two generated configurations of 1,000 services (bench/generate.ts; the head flips
  *    egress on one service in ten): both sides loaded, analysed and compared, as `lifeline diff`.
+ * 4. Imports a generated deploy script (bench/generate-script.ts) of 2,000 and of 10,000 lines, in
+ *    Python and in TypeScript, each PATCHing service bodies through the Admin API: parse with the
+ *    language's grammar, evaluate, read the bodies, build. 2,000 lines must take under 0.2 s; the
+ *    time per line must not grow by more than half from the smaller to the larger (the run fails).
  *
  * Each runs in its own child process, so wall time and peak RSS are its own. The last line is one
  * JSON object for tools to read. Set LIFELINE_BENCH_KEEP=1 to keep the generated files.
@@ -26,6 +30,7 @@ import { Cleanup } from './cleanup.js';
 import { generatePlan } from './generate-plan.js';
 import { generateTopology, makeBenchDir } from './generate.js';
 import { writeHclTree } from './generate-hcl.js';
+import { generateDeployScript } from './generate-script.js';
 
 const PLAN_RESOURCES = 5_000;
 const HCL_SIZES = [1_000, 5_000] as const;
@@ -33,6 +38,8 @@ const HCL_SIZES = [1_000, 5_000] as const;
 const MAX_GROWTH = 1.5;
 const DIFF_SERVICES = 1_000;
 const TARGET_SECONDS = 1;
+const SCRIPT_LINES = [2_000, 10_000] as const;
+const SCRIPT_TARGET_SECONDS = 0.2;
 
 interface Measurement {
   readonly seconds: number;
@@ -100,6 +107,26 @@ async function main(): Promise<void> {
     }
     const diffed = await inChild('diff', [baseFile, headFile]);
     console.log(`diff    ${DIFF_SERVICES} services each side: ${diffed.seconds.toFixed(3)} s, peak RSS ${diffed.peakRssMb.toFixed(0)} MB — ${diffed.detail}`);
+    const scripts: { language: string; lines: number; services: number; seconds: number; peakRssMb: number }[] = [];
+    for (const language of ['python', 'typescript'] as const) {
+      for (const lines of SCRIPT_LINES) {
+        const script = generateDeployScript(language, lines);
+        const file = join(dir, `deploy-${lines}.${language === 'python' ? 'py' : 'ts'}`);
+        await writeFile(file, script.text);
+        const m = await inChild('import', [file]);
+        const count = script.text.split('\n').length;
+        scripts.push({ language, lines: count, services: script.services, seconds: m.seconds, peakRssMb: m.peakRssMb });
+        console.log(`import  ${language} deploy script of ${count} lines (${script.services} service bodies): ${m.seconds.toFixed(3)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB — ${m.detail}`);
+      }
+      const [short, long] = scripts.slice(-2);
+      const scriptGrowth = short !== undefined && long !== undefined ? long.seconds / long.lines / (short.seconds / short.lines) : 0;
+      console.log(`linearity (${language} script import time per line): x${scriptGrowth.toFixed(2)} from ${short?.lines ?? 0} to ${long?.lines ?? 0} lines`);
+      if (scriptGrowth > MAX_GROWTH) {
+        console.log(`${language} script import: time per line grows x${scriptGrowth.toFixed(2)}: not linear`);
+        process.exitCode = 1;
+      }
+      console.log(`${language} script of ${short?.lines ?? 0} lines: ${(short?.seconds ?? Infinity) < SCRIPT_TARGET_SECONDS ? 'within' : 'OVER'} the ${SCRIPT_TARGET_SECONDS} s target`);
+    }
     for (const [what, m] of [['import', imported], [`import HCL ${large?.resources ?? 0}`, large ?? imported], ['diff', diffed]] as const) {
       console.log(`${what}: ${m.seconds < TARGET_SECONDS ? 'within' : 'OVER'} the ${TARGET_SECONDS} s target`);
     }
@@ -112,6 +139,7 @@ async function main(): Promise<void> {
         hclGrowth: Number(growth.toFixed(2)),
         diffServices: DIFF_SERVICES,
         diffSeconds: Number(diffed.seconds.toFixed(3)),
+        scripts: scripts.map((m) => ({ language: m.language, lines: m.lines, seconds: Number(m.seconds.toFixed(3)) })),
         peakRssMb: Number(Math.max(imported.peakRssMb, diffed.peakRssMb, ...hcl.map((h) => h.peakRssMb)).toFixed(0)),
       }),
     );

@@ -49,7 +49,18 @@ export function readPython(file: string, source: string, fail: (at: Position, me
   };
   const parts = (node: SyntaxNode): SyntaxNode[] => children(node).filter((c) => !PUNCTUATION.has(c.name));
 
+  // Each expression evaluates to the same value wherever it is reached from (a dict nested in a
+  // body, the body passed to a call): once.
+  const evaluated = new Map<string, CodeValue>();
   const evaluate = (node: SyntaxNode): CodeValue => {
+    const key = `${node.from}:${node.to}:${node.name}`;
+    const cached = evaluated.get(key);
+    if (cached !== undefined) return cached;
+    const value = evaluateOnce(node);
+    evaluated.set(key, value);
+    return value;
+  };
+  const evaluateOnce = (node: SyntaxNode): CodeValue => {
     const where = at(node.from);
     switch (node.name) {
       case 'String':
@@ -248,7 +259,10 @@ export function readPython(file: string, source: string, fail: (at: Position, me
         });
       }
     }
-    if (node.name === 'DictionaryExpression') objects.push(dictionary(node, at(node.from)));
+    if (node.name === 'DictionaryExpression') {
+      const value = evaluate(node);
+      if (value.kind === 'object') objects.push(value);
+    }
     if (node.name === 'CallExpression') {
       const read = call(node, at(node.from));
       calls.push(read.call);
