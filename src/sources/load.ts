@@ -130,8 +130,10 @@ function registerSettings(value: unknown, key: string): void {
     for (const item of value) registerSettings(item, key);
   } else if (typeof value === 'object' && value !== null) {
     for (const [k, v] of Object.entries(value)) {
-      if (key === 'env' && typeof v === 'string') runSecrets.addSetting(k, v);
-      else registerSettings(v, k);
+      // `unknown` is the topology's word for a value the input leaves to run time, never the value.
+      if (key === 'env' && typeof v === 'string') {
+        if (v !== 'unknown') runSecrets.addSetting(k, v);
+      } else registerSettings(v, k);
     }
   }
 }

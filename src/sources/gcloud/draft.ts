@@ -186,6 +186,11 @@ export class Draft<T extends { name: string }> {
     this.#log(key, { kind: 'set', entry, slot: { value, at } }, at);
   }
 
+  /** One key of a mapping field whose value the script leaves to run time: written `unknown`, with why. */
+  setEntryUnknown(key: Field<T>, entry: string, reason: string, at: Located): void {
+    this.#log(key, { kind: 'set', entry, slot: { value: 'unknown', at, reason: redactUrlPasswords(reason) } }, at);
+  }
+
   deleteEntry(key: Field<T>, entry: string, at: Located): void {
     this.#log(key, { kind: 'remove', entry }, at);
   }
@@ -268,6 +273,7 @@ export class Draft<T extends { name: string }> {
         if (outcome.kind !== 'value') continue;
         values[entry] = outcome.slot.value;
         provenance.record([...path, key, entry], outcome.slot.at);
+        if (outcome.slot.reason !== undefined) provenance.unknown([...path, key, entry], outcome.slot.reason);
       }
       // An empty mapping would say there is nothing in it.
       if (unsettledEntries && Object.keys(values).length === 0) continue;

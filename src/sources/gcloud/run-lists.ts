@@ -67,10 +67,9 @@ export function applyEnv(r: CommandReader, service: Draft<ServiceInput>, label: 
         service.setEntry('env', item.key, value, r.located(flag.at));
         continue;
       }
-      // Only the unknown part is named: the rest of the value may be a password.
-      hidden = flag;
-      service.deleteEntry('env', item.key, r.located(flag.at));
-      r.note(`${label}.env.${item.key}: its value is given by ${describeUnknown(firstUnknown(item.value) ?? r.unknownOf(flag))}; not imported`);
+      // Unknown, not absent: a DATABASE_URL from a secret is still a connection. Only the unknown
+      // part is named: the rest of the value may be a password.
+      service.setEntryUnknown('env', item.key, `its value is given by ${describeUnknown(firstUnknown(item.value) ?? r.unknownOf(flag))}`, r.located(flag.at));
     }
   }
   // An empty env would say the service has none; with variables the script does not show, it is left out.

@@ -269,10 +269,11 @@ describe('importGcloudScript: malformed input', () => {
     assert.equal(fragment.unknownReason(['services', 0, 'egress']), '--vpc-egress is given by $(curl -s https://ops:***@config.intern…, which is the output of a command, known only at run time');
   });
 
-  it('keeps a password out of the note about an env value it cannot read', () => {
+  it('an env value it cannot read is unknown, not absent, and its reason keeps the password out', () => {
     const fragment = importGcloudScript('deploy.sh', 'gcloud run deploy api --set-env-vars "DATABASE_URL=postgres://app:hunter2@/db?host=/cloudsql/p:europe-west1:db&x=$SUFFIX"\n');
-    assert.deepEqual(fragment.data, { services: [{ name: 'api' }] });
-    assert.deepEqual(fragment.notes, ['services[api].env.DATABASE_URL: its value is given by $SUFFIX, which is not set in deploy.sh; not imported']);
+    assert.deepEqual(fragment.data, { services: [{ name: 'api', env: { DATABASE_URL: 'unknown' } }] });
+    assert.equal(fragment.unknownReason(['services', 0, 'env', 'DATABASE_URL']), 'its value is given by $SUFFIX, which is not set in deploy.sh');
+    assert.deepEqual(fragment.notes, []);
   });
 });
 
