@@ -32,4 +32,13 @@ describe(rule.id, () => {
     assert.equal(typo.service, 'api');
     assert.match(findings.find((f) => f.key === 'worker:mount:/secrets/stripe/key')?.message ?? '', /reading the file will fail/);
   });
+
+  it('when no input describes any secret, a reference is not judged: a warning that makes the run INCOMPLETE, not a critical', () => {
+    const [finding, ...rest] = runRule(rule, loadRuleFixture(rule.id, 'none-described'));
+    assert.equal(rest.length, 0);
+    assert.equal(finding?.severity, 'warning');
+    assert.equal(finding.unjudged, true);
+    assert.match(finding.message, /no input describes Secret Manager secrets: whether "db-url" exists is not judged \(if it does not, instances will not start\)/);
+  });
 });
+
