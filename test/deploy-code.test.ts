@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -227,6 +227,43 @@ describe('deploy code: the google-github-actions/deploy-cloudrun action', () => 
     const file = script('default-region.yml', 'jobs:\n  d:\n    steps:\n      - uses: google-github-actions/deploy-cloudrun@v3\n        with:\n          service: web\n          image: gcr.io/acme/web\n');
     const { topology } = await loadInputs(workTree, [file]);
     assert.equal(topology.services[0]?.region, 'us-central1');
+  });
+
+  it('a secret-named env var from a GitHub secret is unknown, and the word "unknown" is never taken for its value', () => {
+    const file = script(
+      'secrets-env.yml',
+      'jobs:\n  d:\n    steps:\n      - uses: google-github-actions/deploy-cloudrun@v2\n        with:\n          service: api\n          env_vars: |\n            JWT_SECRET=${{ secrets.JWT_SECRET }}\n            DATABASE_URL=${{ secrets.DATABASE_URL }}\n',
+    );
+    const run = lifeline(['check', file, '--no-color']);
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /^Lifeline check: INCOMPLETE/);
+    assert.match(run.stdout, /unknown values: 1 leave paths undetermined/);
+    assert.match(run.stdout, /where dependency database connects is unknown \(its value is given by \$\{\{ secrets\.DATABASE_URL \}\}/);
+  });
+
+  it('a composite action.yml is read like a workflow job: a service named by the caller is left out, saying so', () => {
+    const dir = join(scratch, 'composite');
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'action.yml'),
+      'name: deploy\ninputs:\n  service: {required: true}\nruns:\n  using: composite\n  steps:\n    - uses: google-github-actions/deploy-cloudrun@v3\n      with:\n        service: ${{ inputs.service }}\n        image: ${{ inputs.image }}\n',
+    );
+    const run = lifeline(['check', dir]);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /action\.yml:7 .*gcloud run deploy: the service name is given by \$\{\{ inputs\.service \}\}, which GitHub Actions fills in at run time; the command is left out/);
+  });
+});
+
+describe('Cloud Run templates rendered at deploy time', () => {
+  it('a Knative manifest named by a <PLACEHOLDER> is left out with the reason: beside a real service the run is INCOMPLETE, not an error', () => {
+    const dir = join(scratch, 'templates');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'template.yaml'), 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: "<PROJECT_SERVICE>"\nspec:\n  template:\n    spec:\n      containers:\n        - image: "<CONTAINER_IMAGE>"\n');
+    writeFileSync(join(dir, 'web.yaml'), 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: web\n  labels: {cloud.googleapis.com/location: europe-west1}\nspec:\n  template:\n    spec:\n      containers:\n        - image: gcr.io/acme/web\n');
+    const { report, status } = checkJson([dir]);
+    assert.equal(status, 1);
+    assert.equal(report.status, 'INCOMPLETE');
+    assert.ok(report.findings.some((f) => f.ruleId === 'incomplete' && /the service name "<PROJECT_SERVICE>" is not a name but a placeholder filled in when the file is rendered/.test(f.message)));
   });
 });
 

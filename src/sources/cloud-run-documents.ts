@@ -26,11 +26,12 @@ export function combineCloudRunDocuments(file: string, parts: readonly (readonly
     const where = at ? ` at line ${at.line}` : '';
     throw new InputError([diagnosticAt(other[0], ['metadata', 'namespace'], `project ${JSON.stringify(other[1].data.project)} differs from project ${JSON.stringify(project)} of an earlier document${where}; the services of one file are read into one project: split the file`)]);
   }
-  // Service i of the whole file is service 0 of document i (each Cloud Run document gives one).
+  // Each Cloud Run document gives one service, or none (a template named only once rendered).
+  const owners = parts.filter(([, f]) => (f.data.services ?? []).length > 0).map(([, f]) => f);
   const partOf = (path: KeyPath): readonly [Fragment, KeyPath] => {
     const [head, index, ...rest] = path;
     if (head === 'services' && typeof index === 'number') {
-      const part = parts[index]?.[1];
+      const part = owners[index];
       if (part !== undefined) return [part, ['services', 0, ...rest]];
     }
     if (head === 'project' && withProject[0] !== undefined) return [withProject[0][1], path];

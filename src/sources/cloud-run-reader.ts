@@ -1,4 +1,5 @@
 import { redactUrlPasswords } from '../model/redact.js';
+import { NAME_PATTERN } from '../model/schema.js';
 import { diagnosticAt, type KeyPath, type SourceDocument } from './document.js';
 import type { Diagnostic } from './errors.js';
 import type { Located, TopologyInput } from './fragment.js';
@@ -227,3 +228,14 @@ export function formatSourcePath(path: KeyPath): string {
 }
 
 const keyOf = (path: KeyPath): string => path.join('\u0000');
+
+/**
+ * Why a service name is a placeholder a deploy step fills in (`<PROJECT_SERVICE>`, `${SERVICE}`,
+ * `{{ .name }}`), or undefined for a name. The service such a template describes is not known
+ * until it is rendered: it is left out, with the reason.
+ */
+export function placeholderName(name: string, where: string): string | undefined {
+  if (NAME_PATTERN.test(name)) return undefined;
+  return `${where}: the service name ${JSON.stringify(name.slice(0, 60))} is not a name but a placeholder filled in when the file is rendered; the service is left out`;
+}
+

@@ -1,7 +1,7 @@
 import type { KeyPath } from './document.js';
 import { readContainers, V1_SHAPE } from './cloud-run-containers.js';
 import { parseNetworkInterfaces } from './cloud-run-network-interfaces.js';
-import { isProjectNumber, resourceName, type CloudRunReader, type ServiceInput, type ServiceRead } from './cloud-run-reader.js';
+import { isProjectNumber, placeholderName, resourceName, type CloudRunReader, type ServiceInput, type ServiceRead } from './cloud-run-reader.js';
 
 // Annotation names: cloud.google.com/run/docs/reference/yaml/v1.
 const SERVICE: KeyPath = ['services', 0];
@@ -22,6 +22,11 @@ export function readKnativeService(reader: CloudRunReader): ServiceRead | undefi
   const name = requiredMapping(reader, ['metadata'], 'name', 'the name of the service') ? reader.string(['metadata', 'name']) : undefined;
   if (requiredMapping(reader, ['spec'], 'template', 'the revision template, with its containers and annotations')) reader.mapping(TEMPLATE);
   if (name === undefined || reader.diagnostics.length > 0) return undefined;
+  const placeholder = placeholderName(name, `${reader.doc.file}:${reader.doc.locate(['metadata', 'name'])?.line ?? 1}`);
+  if (placeholder !== undefined) {
+    reader.notes.push(placeholder);
+    return undefined;
+  }
 
   const service: ServiceInput = { name };
   reader.from(SERVICE, ['metadata', 'name']);

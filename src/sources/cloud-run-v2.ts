@@ -1,7 +1,7 @@
 import type { KeyPath } from './document.js';
 import { readContainers, V2_SHAPE } from './cloud-run-containers.js';
 import type { DirectVpcInput } from './cloud-run-network-interfaces.js';
-import { describeValue, isProjectNumber, resourceName, type CloudRunReader, type ServiceInput, type ServiceRead } from './cloud-run-reader.js';
+import { describeValue, isProjectNumber, placeholderName, resourceName, type CloudRunReader, type ServiceInput, type ServiceRead } from './cloud-run-reader.js';
 
 /**
  * Reads a Cloud Run service as the Admin API v2 returns it (`GET
@@ -26,6 +26,11 @@ export function readV2Service(reader: CloudRunReader): ServiceRead | undefined {
     return undefined;
   }
   const name = match?.[3] ?? fullName;
+  const placeholder = placeholderName(name, `${reader.doc.file}:${reader.doc.locate(['name'])?.line ?? 1}`);
+  if (placeholder !== undefined) {
+    reader.notes.push(placeholder);
+    return undefined;
+  }
   const service: ServiceInput = { name };
   reader.from(SERVICE, ['name']);
   reader.from([...SERVICE, 'name'], ['name']);

@@ -51,6 +51,10 @@ export function importCloudRunDocument(doc: SourceDocument): Fragment {
   }
   const reader = new CloudRunReader(doc);
   const read = kind === 'v1' ? readKnativeService(reader) : readV2Service(reader);
+  if (read === undefined && reader.diagnostics.length === 0) {
+    // A template whose service is named only once it is rendered: nothing to read, and a note why.
+    return { file, format: 'cloud-run', data: {}, locate: () => undefined, unknownReason: () => undefined, notes: reader.notes, lineText: (name, line) => (name === file ? doc.lineText(line) : undefined) };
+  }
   if (read === undefined || reader.diagnostics.length > 0) throw new InputError(reader.diagnostics);
   return {
     file,

@@ -146,7 +146,9 @@ function readDocument(document: SourceDocument, text: string, explicit: boolean)
   if (record && 'apiVersion' in record && 'kind' in record && explicit) return importCloudRunDocument(document);
   const other = describeNonInput(file, value);
   if (other !== undefined) return other;
-  if (record && ('jobs' in record || 'steps' in record || 'stages' in record)) {
+  // A composite action (action.yml) runs its `runs.steps` like a workflow job.
+  const composite = record !== undefined && typeof record.runs === 'object' && record.runs !== null && 'steps' in record.runs;
+  if (record && ('jobs' in record || 'steps' in record || 'stages' in record || composite)) {
     if (containsGcloudCommand(text)) return importGcloudScript(file, text);
     return explicit ? importGcloudScript(file, text) : 'a CI workflow with no gcloud command';
   }
