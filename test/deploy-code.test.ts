@@ -164,6 +164,16 @@ describe('deploy code: Cloud Run bodies sent to the Admin API', () => {
     assert.doesNotMatch(python.stderr + ts.stderr, /\n\s+at /, 'no stack trace');
   });
 
+  it('the code frame of a syntax error never shows a secret written on that line', () => {
+    const python = lifeline(['check', script('leaky.py', 'import requests\nbody = {"template": {"containers": [{"env": [{"name": "DATABASE_URL", "value": "postgres://app:canary-py-pw@10.0.0.5/db"}]]}}\nrequests.patch("https://run.googleapis.com/v2/x", json=body)\n')]);
+    assert.equal(python.status, 2);
+    assert.match(python.stderr, /leaky\.py:2:/);
+    assert.ok(!python.stderr.includes('canary-py-pw'), python.stderr);
+    const ts = lifeline(['check', script('leaky.ts', "const key = 'sk-canary-ts-0123456789abcdef' +;\nfetch('https://run.googleapis.com/v2/x', { body: JSON.stringify({ template: { containers: [] } }) });\n")]);
+    assert.equal(ts.status, 2);
+    assert.ok(!ts.stderr.includes('sk-canary-ts-0123456789abcdef'), ts.stderr);
+  });
+
   it('a Python file with neither gcloud nor a Cloud Run body, named explicitly, says what was expected', () => {
     const run = lifeline(['check', script('other.py', 'import requests\nrequests.get("https://run.googleapis.com/v2/projects/acme/locations/x/services")\n')]);
     assert.equal(run.status, 2);

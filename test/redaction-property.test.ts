@@ -10,8 +10,10 @@ import { renderMarkdown } from '../src/report/markdown.js';
 import { buildReport, type Location, type Report } from '../src/report/report.js';
 import { renderSarif } from '../src/report/sarif.js';
 import { renderText } from '../src/report/text.js';
+import { runCheck } from '../src/cli/check.js';
 import { parseTopology } from '../src/sources/topology-file.js';
 import { renderTopologyChanges } from '../src/sources/topology-patch.js';
+import { memoryView } from '../src/sources/terraform/hcl-memory-view.test-helper.js';
 
 const RENDERERS = {
   text: (r: Report) => renderText(r),
@@ -153,3 +155,82 @@ function excerpt(text: string, needle: string): string {
   const at = lines.findIndex((l) => l.includes(needle));
   return lines.slice(Math.max(0, at - 2), at + 3).join('\n');
 }
+
+/** The network of the deploy-code scenario: a connector into a VPC with no Cloud NAT. */
+const NETWORK = `project: acme-secrets
+region: europe-west1
+networks:
+  - name: app-vpc
+    subnets: [{name: app-main, cidr: 10.10.0.0/24}]
+    routers: [{name: app-router, nats: []}]
+connectors:
+  - {name: app-connector, network: app-vpc, ipCidrRange: 10.8.0.0/28}
+`;
+
+type DeployForm = 'python' | 'typescript' | 'workflow';
+
+/**
+ * The checkout service deployed all-traffic through the connector, written as a Python REST PATCH,
+ * a TypeScript client call or a deploy-cloudrun step: its env holds a URL password, an API key and
+ * a token as literals, and the code also sends the token in an Authorization header.
+ */
+function deployCode(form: DeployForm, secrets: Secrets): { readonly name: string; readonly text: string } {
+  const env: [string, string][] = [
+    ['ANALYTICS_URL', `https://reporter:${secrets.urlPassword}@analytics.example.com/v1`],
+    ['PAYMENTS_API_KEY', secrets.apiKey],
+    ['AUTH_TOKEN', secrets.token],
+  ];
+  if (form === 'python') {
+    const entries = env.map(([k, v]) => `                {"name": "${k}", "value": "${v}"},`).join('\n');
+    return {
+      name: 'deploy.py',
+      text: `import requests\nTOKEN = "${secrets.token}"\nURL = "https://run.googleapis.com/v2/projects/acme-secrets/locations/europe-west1/services/checkout"\nbody = {\n    "template": {\n        "vpcAccess": {"connector": "app-connector", "egress": "ALL_TRAFFIC"},\n        "containers": [{\n            "image": "gcr.io/acme/checkout",\n            "env": [\n${entries}\n            ],\n        }],\n    },\n}\nrequests.patch(URL, json=body, headers={"Authorization": f"Bearer {TOKEN}"})\n`,
+    };
+  }
+  if (form === 'typescript') {
+    const entries = env.map(([k, v]) => `          { name: '${k}', value: '${v}' },`).join('\n');
+    return {
+      name: 'deploy.ts',
+      text: `import { ServicesClient } from '@google-cloud/run';\nconst token: string = '${secrets.token}';\nconst client = new ServicesClient();\nawait client.updateService({\n  service: {\n    name: 'projects/acme-secrets/locations/europe-west1/services/checkout',\n    template: {\n      vpcAccess: { connector: 'app-connector', egress: 'ALL_TRAFFIC' },\n      containers: [{\n        image: 'gcr.io/acme/checkout',\n        env: [\n${entries}\n        ],\n      }],\n    },\n  },\n}, { otherArgs: { headers: { authorization: \`Bearer \${token}\` } } });\n`,
+    };
+  }
+  const entries = env.map(([k, v]) => `            ${k}=${v}`).join('\n');
+  return {
+    name: '.github/workflows/deploy.yml',
+    text: `on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: google-github-actions/deploy-cloudrun@v2\n        with:\n          service: checkout\n          project_id: acme-secrets\n          region: europe-west1\n          env_vars: |\n${entries}\n          flags: --vpc-connector=app-connector --vpc-egress=all-traffic\n`,
+  };
+}
+
+describe('secrets in deploy-code literals never reach any rendered output (property)', () => {
+  const placeholders = { urlPassword: 'PlaceholderUrlPw', apiKey: 'PlaceholderApiKey', token: 'PlaceholderToken' };
+  const FORMS: readonly DeployForm[] = ['python', 'typescript', 'workflow'];
+  const checkReport = async (form: DeployForm, secrets: Secrets): Promise<Report> => {
+    const code = deployCode(form, secrets);
+    const view = memoryView({ 'repo/network.yaml': NETWORK, [`repo/${code.name}`]: code.text });
+    return (await runCheck(['repo'], { format: 'json', color: false, view })).report;
+  };
+
+  it('a Python REST body, a TypeScript client call and a deploy-cloudrun step, across every renderer', async () => {
+    const baselines = await Promise.all(FORMS.map(async (form) => renderAll(await checkReport(form, placeholders)).map(([, out]) => out).join('\n')));
+    const baseline = baselines.join('\n');
+    const secret = fc.string({ unit: fc.constantFrom(...SECRET_CHARS), minLength: 8, maxLength: 40 }).filter((s) => !baseline.includes(s));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(secret, { minLength: 3, maxLength: 3 }).map(([urlPassword = '', apiKey = '', token = '']): Secrets => ({ urlPassword, apiKey, token })),
+        fc.constantFrom(...FORMS),
+        async (secrets, form) => {
+          const report = await checkReport(form, secrets);
+          assert.ok(report.paths.some((p) => p.dependency.startsWith('analytics') && p.verdict === 'UNREACHABLE'), `${form}: the URL with the password is a failing dependency`);
+          assert.ok(report.findings.length > 0, `${form}: there are findings to render`);
+          for (const [renderer, out] of renderAll(report)) {
+            for (const [kind, value] of Object.entries<string>({ ...secrets })) {
+              assert.ok(!out.includes(value), `${form}, ${renderer} output shows the ${kind} ${JSON.stringify(value)}:\n${excerpt(out, value)}`);
+            }
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
+
