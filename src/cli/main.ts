@@ -24,7 +24,7 @@ class UsageError extends Error {
 }
 
 const INPUTS_HELP =
-  'files or directories: topology YAML/JSON, Terraform plan JSON (terraform show -json), Terraform directories (.tf), Cloud Run service YAML/JSON, deploy scripts and CI workflows calling gcloud, or a lifeline.yaml';
+  'files or directories: topology YAML/JSON, Terraform plan JSON (terraform show -json), Terraform directories (.tf), Cloud Run service YAML/JSON, deploy scripts and CI workflows calling gcloud, deploy code sending Cloud Run bodies to the Admin API, or a lifeline.yaml';
 
 /** Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad input or usage; 3 internal error. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;

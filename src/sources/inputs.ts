@@ -117,7 +117,7 @@ export async function resolveInputs(view: FileView, names: readonly string[], co
   return { fragments, read, ignored, config };
 }
 
-const RECOGNISED = 'topology YAML/JSON, Terraform plan JSON or .tf files, Cloud Run service YAML/JSON, deploy scripts calling gcloud';
+const RECOGNISED = 'topology YAML/JSON, Terraform plan JSON or .tf files, Cloud Run service YAML/JSON, deploy scripts calling gcloud or the Cloud Run Admin API';
 
 /** Why nothing was read: for directories, what each file was and why it was ignored (the first 20). */
 function nothingRecognised(directories: readonly string[], ignored: readonly { file: string; reason: string }[]): string {
