@@ -12,8 +12,9 @@ import { resolveInputs } from '../sources/inputs.js';
 import { unresolvedOf } from '../sources/unresolved.js';
 import { InputError } from '../sources/errors.js';
 import { inlineSuppressions, loadBaseline, renderBaseline, type Suppression } from '../sources/suppressions.js';
-import { renderImportedChanges } from '../sources/imported-patch.js';
-import { renderTopologyChanges } from '../sources/topology-patch.js';
+import { gitPatch } from '../sources/git-patch.js';
+import { importedTextEdits, renderImportedChanges, type ImportedSources, type TextEdit } from '../sources/imported-patch.js';
+import { renderTopologyChanges, topologyTextEdits } from '../sources/topology-patch.js';
 import { VERSION } from '../version.js';
 import { runSecrets } from '../model/secret-registry.js';
 import { RENDERERS, type OutputFormat } from './formats.js';
@@ -37,6 +38,8 @@ export interface CheckOptions {
   readonly exclude?: readonly string[];
   /** Terraform variable values from outside the configuration. */
   readonly variables?: VariableInputs;
+  /** Write a fix (the recommended one unless `fix` names another, `fix-2`) as a patch `git apply` accepts. */
+  readonly writePatch?: { readonly file: string; readonly fix?: string };
 }
 
 /** Reads the local files that secrets name, so rules can check their format. Values stay in memory. */
@@ -60,17 +63,29 @@ async function readSecretValues(topology: Topology): Promise<Map<string, string>
  * into one model per project they deploy to, analyses each, applies suppressions, renders one
  * report.
  */
-export async function runCheck(names: readonly string[], options: CheckOptions): Promise<{ output: string; exitCode: 0 | 1; report: Report }> {
+/** What `--write-patch` wrote: the fix, the files the patch changes, and what it could not hold. */
+export interface PatchWritten {
+  readonly file: string;
+  readonly fix: string | undefined;
+  readonly files: readonly string[];
+  readonly skipped: readonly string[];
+}
+
+export async function runCheck(names: readonly string[], options: CheckOptions): Promise<{ output: string; exitCode: 0 | 1; report: Report; patch?: PatchWritten }> {
   const resolved = await resolveInputs(options.view ?? workTree, names, options.config, { exclude: options.exclude ?? [], ...(options.variables !== undefined ? { variables: options.variables } : {}) });
   const groups = projectGroups(resolved);
   const suppressions: Suppression[] = [];
   const reports: Report[] = [];
   const loads: LoadedInputs[] = [];
+  /** Each fix's edits as text edits, in the order of the combined report's fixes. */
+  const fixEdits: TextEdit[][] = [];
   for (const group of groups) {
     const loaded = loadResolved(group.inputs);
     loads.push(loaded);
     if (loaded.topology.services.length === 0) continue;
-    reports.push(await reportFor(loaded, options, groups.length > 1 ? group.project : undefined));
+    const one = await reportFor(loaded, options, groups.length > 1 ? group.project : undefined);
+    reports.push(one.report);
+    fixEdits.push(...one.fixEdits);
   }
   const [any] = loads;
   if (reports.length === 0 || any === undefined) throw noServiceError(any ?? loadResolved(resolved));
@@ -91,14 +106,31 @@ export async function runCheck(names: readonly string[], options: CheckOptions):
     await writeFileSafely(file, runSecrets.redact(renderBaseline(inline.findings, reason, expires)), 'the baseline');
   }
   const output = RENDERERS[options.format](report, { color: options.color });
-  return { output, exitCode: exitCodeFor(report), report };
+  const patch = options.writePatch === undefined ? undefined : await writePatch(options.writePatch, full, fixEdits, options.view ?? workTree);
+  return { output, exitCode: exitCodeFor(report), report, ...(patch !== undefined ? { patch } : {}) };
+}
+
+async function writePatch(request: NonNullable<CheckOptions['writePatch']>, full: Report, fixEdits: readonly TextEdit[][], view: FileView): Promise<PatchWritten> {
+  const index = request.fix === undefined ? full.fixes.findIndex((f) => f.recommended) : full.fixes.findIndex((f) => f.id === request.fix);
+  const fix = full.fixes[index];
+  if (request.fix !== undefined && fix === undefined) {
+    throw new InputError([{ file: request.fix, line: undefined, column: undefined, keyPath: undefined, message: `--fix: no such fix; this check proposes ${full.fixes.map((f) => f.id).join(', ') || 'none'}`, sourceLine: undefined }]);
+  }
+  const { text, files, skipped } = await gitPatch(fixEdits[index] ?? [], view, process.cwd());
+  // An empty patch is still written: the file says there is nothing to apply, not that the run failed.
+  await writeFileSafely(request.file, text, 'the patch');
+  return { file: request.file, fix: fix?.id, files, skipped };
 }
 
 /** One project's report (every input's, when they name at most one project), before suppressions. */
-async function reportFor(loaded: LoadedInputs, options: CheckOptions, project: string | undefined): Promise<Report> {
+async function reportFor(loaded: LoadedInputs, options: CheckOptions, project: string | undefined): Promise<{ report: Report; fixEdits: TextEdit[][] }> {
   const { topology } = loaded;
   const analysis = analyzeTopology(topology, await readSecretValues(topology), { unresolved: unresolvedOf(loaded.fragments) });
-  return buildReport(analysis, {
+  const sources: ImportedSources = { formatOf: (file) => loaded.read.find((r) => r.file === file)?.format, locate: (origin) => loaded.locate(origin), lineText: (origin, at) => loaded.lineText(origin, at) };
+  const fixEdits = options.writePatch === undefined
+    ? []
+    : analysis.fixes.map((f) => [...topologyTextEdits(f.edits, topology, loaded.documents).map((e): TextEdit => ({ kind: 'whole', ...e })), ...importedTextEdits(f.edits, topology, sources)]);
+  const report = buildReport(analysis, {
     version: VERSION,
     inputs: loaded.read.map((r) => r.file),
     sources: { read: loaded.read, ignored: loaded.ignored, notes: loaded.fragments.flatMap((f) => f.notes) },
@@ -106,11 +138,9 @@ async function reportFor(loaded: LoadedInputs, options: CheckOptions, project: s
     topology,
     ...(project !== undefined ? { project } : {}),
     locate: (origin: Origin): Location => loaded.locate(origin) ?? { file: origin.file },
-    renderChanges: (edits) => [
-      ...renderTopologyChanges(edits, topology, loaded.documents),
-      ...renderImportedChanges(edits, topology, { formatOf: (file) => loaded.read.find((r) => r.file === file)?.format, locate: (origin) => loaded.locate(origin), lineText: (origin, at) => loaded.lineText(origin, at) }),
-    ],
+    renderChanges: (edits) => [...renderTopologyChanges(edits, topology, loaded.documents), ...renderImportedChanges(edits, topology, sources)],
   });
+  return { report, fixEdits };
 }
 
 /**

@@ -106,11 +106,15 @@ function buildProgram(write: (text: string) => void, state: RunState): Command {
       }
       return value;
     })
+    .option('--write-patch <file>', 'write the recommended fix (or --fix ID) as a patch `git apply` accepts, paths relative to the current directory')
+    .option('--fix <id>', 'with --write-patch: the fix to write (fix-2, …), as the report numbers them')
     .option('--no-color', 'never colour the text output')
     .action(
       async (
         files: string[],
         opts: {
+          writePatch?: string;
+          fix?: string;
           format: OutputFormat;
           failOn?: 'critical' | 'warning';
           config?: string;
@@ -136,9 +140,16 @@ function buildProgram(write: (text: string) => void, state: RunState): Command {
           exclude: opts.exclude,
           variables: { environment: terraformEnvironment(), files: opts.varFile, values: opts.var },
           ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
+          ...(opts.writePatch !== undefined ? { writePatch: { file: opts.writePatch, ...(opts.fix !== undefined ? { fix: opts.fix } : {}) } } : {}),
           ...(opts.writeBaseline !== undefined ? { writeBaseline: { file: opts.writeBaseline, reason: opts.reason ?? '', ...(opts.expires !== undefined ? { expires: opts.expires } : {}) } } : {}),
         });
         write(result.output);
+        if (opts.fix !== undefined && opts.writePatch === undefined) throw new UsageError('--fix goes with --write-patch FILE');
+        if (result.patch !== undefined) {
+          const { file, fix, files: changed, skipped } = result.patch;
+          const what = fix === undefined ? 'no fix is proposed' : changed.length === 0 ? `${fix} has no change that can be written as a patch (see the report for what to do)` : `${fix}, changing ${changed.join(', ')}; apply it with \`git apply ${file}\``;
+          process.stderr.write(`wrote ${file}: ${what}\n${skipped.map((s) => `  not in the patch: ${s}\n`).join('')}`);
+        }
         process.exitCode = result.exitCode;
       },
     );

@@ -20,12 +20,7 @@ type YamlEdit = { readonly op: 'set' | 'append'; readonly path: KeyPath; readonl
  * diff for YAML (comments and layout kept), a key-path instruction for JSON.
  */
 export function renderTopologyChanges(edits: readonly Edit[], topology: Topology, documents: ReadonlyMap<string, SourceDocument>): SourceChange[] {
-  const perFile = new Map<string, YamlEdit[]>();
-  for (const edit of edits) {
-    const located = toSourceEdit(edit, topology);
-    if (!located) continue;
-    perFile.set(located.origin.file, [...(perFile.get(located.origin.file) ?? []), located.edit]);
-  }
+  const perFile = editsByFile(edits, topology);
   const changes: SourceChange[] = [];
   for (const [file, fileEdits] of perFile) {
     const doc = documents.get(file);
@@ -82,7 +77,28 @@ function toSourceEdit(edit: Edit, topology: Topology): { origin: Origin; edit: Y
   }
 }
 
-function yamlChange(source: SourceDocument, original: Document, edits: readonly YamlEdit[]): SourceChange {
+/**
+ * The same edits as whole-file texts of the YAML topology files they change (before and after),
+ * for patches `git apply` accepts. JSON topology files are left to the report's instructions.
+ */
+export function topologyTextEdits(edits: readonly Edit[], topology: Topology, documents: ReadonlyMap<string, SourceDocument>): { file: string; before: string; after: string }[] {
+  return [...editsByFile(edits, topology)].flatMap(([file, fileEdits]) => {
+    const doc = documents.get(file);
+    return doc?.yaml ? [{ file, before: doc.text, after: yamlAfter(doc.yaml, fileEdits) }] : [];
+  });
+}
+
+/** The edits located in the topology files they change, by file, in order. */
+function editsByFile(edits: readonly Edit[], topology: Topology): Map<string, YamlEdit[]> {
+  const perFile = new Map<string, YamlEdit[]>();
+  for (const edit of edits) {
+    const located = toSourceEdit(edit, topology);
+    if (located) perFile.set(located.origin.file, [...(perFile.get(located.origin.file) ?? []), located.edit]);
+  }
+  return perFile;
+}
+
+function yamlAfter(original: Document, edits: readonly YamlEdit[]): string {
   const doc = original.clone();
   for (const edit of edits) {
     if (edit.op === 'set') {
@@ -94,7 +110,11 @@ function yamlChange(source: SourceDocument, original: Document, edits: readonly 
     if (isSeq(existing) && !(existing.flow && existing.items.length === 0)) doc.addIn(edit.path, doc.createNode(edit.value));
     else doc.setIn(edit.path, doc.createNode([edit.value]));
   }
-  const after = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+function yamlChange(source: SourceDocument, original: Document, edits: readonly YamlEdit[]): SourceChange {
+  const after = yamlAfter(original, edits);
   const patch = structuredPatch(source.file, source.file, source.text, after, '', '', { context: 1 });
   // Context lines are the user's own text: an env literal next to the changed line must not leak.
   const hunks = patch.hunks.map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines.map(redactSourceLine)].join('\n'));
