@@ -174,6 +174,18 @@ describe('deploy code: Cloud Run bodies sent to the Admin API', () => {
     assert.ok(!ts.stderr.includes('sk-canary-ts-0123456789abcdef'), ts.stderr);
   });
 
+  it('bounded work on hostile code: brackets nested past 500 levels and a body that doubles forty times are located errors, fast', () => {
+    const deep = lifeline(['check', script('deep.py', `import requests\nbody = ${'['.repeat(100_000)}${']'.repeat(100_000)}\nrequests.patch("https://run.googleapis.com/v2/x", json=body)\n`)]);
+    assert.equal(deep.status, 2);
+    assert.match(deep.stderr, /deep\.py:2:508: error: nested more than 500 levels deep/);
+    const lines = ['const a0 = ["x"];', 'const s0 = "ab";'];
+    for (let i = 1; i <= 44; i++) lines.push(`const a${i} = [a${i - 1}, a${i - 1}];`, `const s${i} = s${i - 1} + s${i - 1};`);
+    lines.push('const body = { template: { containers: [{ image: s44, args: a44 }] } };', 'fetch("https://run.googleapis.com/v2/projects/p/locations/r/services/api", { method: "PATCH", body: JSON.stringify(body) });');
+    const bomb = lifeline(['check', script('bomb.mjs', `${lines.join('\n')}\n`)]);
+    assert.equal(bomb.status, 2);
+    assert.match(bomb.stderr, /bomb\.mjs:91:14: error: this Cloud Run body expands to more than 100,000 values/);
+  });
+
   it('a Python file with neither gcloud nor a Cloud Run body, named explicitly, says what was expected', () => {
     const run = lifeline(['check', script('other.py', 'import requests\nrequests.get("https://run.googleapis.com/v2/projects/acme/locations/x/services")\n')]);
     assert.equal(run.status, 2);

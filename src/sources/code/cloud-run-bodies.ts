@@ -1,5 +1,5 @@
 import { redactUrlPasswords } from '../../model/redact.js';
-import { CloudRunReader, formatSourcePath, isRecord, type ServiceInput, type ServiceRead } from '../cloud-run-reader.js';
+import { CloudRunReader, formatSourcePath, type ServiceInput, type ServiceRead } from '../cloud-run-reader.js';
 import { readKnativeService } from '../cloud-run-v1.js';
 import { readV2Service } from '../cloud-run-v2.js';
 import type { KeyPath, Position, SourceDocument } from '../document.js';
@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { lineOf, type Fragment, type Located, type TopologyInput } from '../fragment.js';
 import { describeUnknown, literalText, splitPieces, type Piece } from '../gcloud/words.js';
 import type { CodeCall, CodeProgram } from './bindings.js';
-import { entryOf, locateIn, plainOf, type CodeObject, type CodeValue } from './values.js';
+import { entryOf, literalOf, locateIn, plainOf, PlainValueTooLarge, type CodeObject, type CodeValue } from './values.js';
 
 /** Revision template fields a v2 service body sets (docs: cloud.google.com/run/docs/reference/rest/v2/projects.locations.services#RevisionTemplate). */
 const TEMPLATE_FIELDS = new Set(['containers', 'vpcAccess', 'vpc_access', 'scaling', 'volumes', 'serviceAccount', 'service_account', 'maxInstanceRequestConcurrency', 'max_instance_request_concurrency', 'timeout', 'executionEnvironment', 'execution_environment']);
@@ -97,9 +97,7 @@ function findBodies(program: CodeProgram): Body[] {
 }
 
 function bodyVersion(object: CodeObject): 'v1' | 'v2' | undefined {
-  const plain = plainOf(object);
-  if (!isRecord(plain)) return undefined;
-  if (plain.apiVersion === 'serving.knative.dev/v1' && plain.kind === 'Service') return 'v1';
+  if (literalOf(entryOf(object, 'apiVersion')?.value) === 'serving.knative.dev/v1' && literalOf(entryOf(object, 'kind')?.value) === 'Service') return 'v1';
   const template = entryOf(object, 'template')?.value;
   if (template?.kind !== 'object' || entryOf(object, 'apiVersion') !== undefined) return undefined;
   // A job's template holds a task `template`; a service's holds containers and the VPC settings.
@@ -107,12 +105,15 @@ function bodyVersion(object: CodeObject): 'v1' | 'v2' | undefined {
   return template.entries.some((e) => TEMPLATE_FIELDS.has(e.key)) ? 'v2' : undefined;
 }
 
-function markNested(value: CodeValue, taken: Set<number>): void {
+function markNested(value: CodeValue, taken: Set<number>, seen = new Set<CodeValue>()): void {
+  // Values are shared (a list a name refers to twice): each is walked once.
+  if (seen.has(value)) return;
+  seen.add(value);
   if (value.kind === 'object') {
     taken.add(value.node);
-    for (const entry of value.entries) markNested(entry.value, taken);
+    for (const entry of value.entries) markNested(entry.value, taken, seen);
   }
-  if (value.kind === 'list') for (const item of value.items) markNested(item, taken);
+  if (value.kind === 'list') for (const item of value.items) markNested(item, taken, seen);
 }
 
 /** Whether the call sends `object`: as an argument, or inside one (`{service: body}`, `body: JSON.stringify(body)`). */
@@ -199,7 +200,13 @@ function maskOf(object: CodeObject, call: CodeCall | undefined): readonly string
 function readBody(file: string, source: string, body: Body, notes: string[]): { reader: CloudRunReader; service: ServiceInput; projectId: { id: string; at: Located } | undefined; overrides: Map<string, Located> } | undefined {
   const line = body.object.at.line;
   const where = `${file}:${line}`;
-  let plain = plainOf(body.object) as Record<string, unknown>;
+  let plain: Record<string, unknown>;
+  try {
+    plain = plainOf(body.object) as Record<string, unknown>;
+  } catch (error: unknown) {
+    // Where the body starts, not the leaf where the count ran out.
+    throw error instanceof PlainValueTooLarge ? new PlainValueTooLarge(body.object.at) : error;
+  }
   const overrides = new Map<string, Located>();
   const located = (at: Position): Located => ({ file, ...at });
   let region: { pieces: readonly Piece[]; at: Position } | undefined;

@@ -6,6 +6,7 @@ import type { CodeProgram } from './bindings.js';
 import { cloudRunBodies } from './cloud-run-bodies.js';
 import { readJavaScript } from './javascript.js';
 import { readPython } from './python.js';
+import { PlainValueTooLarge } from './values.js';
 
 /**
  * Text that may send a Cloud Run service to the Admin API: its host, a client library, a Knative
@@ -32,8 +33,18 @@ export function importDeployCode(file: string, text: string, language: 'python' 
   const fail = (at: Position, message: string): never => {
     throw new InputError([{ file, line: at.line, column: at.column, keyPath: undefined, message, sourceLine: lineOf(text, at.line) }], { syntax: true });
   };
-  const program: CodeProgram | undefined = API_HINT.test(text) ? (language === 'python' ? readPython(file, text, fail) : readJavaScript(file, text, fail)) : undefined;
-  const bodies = program === undefined ? undefined : cloudRunBodies(program, text);
+  const parse = (): CodeProgram => {
+    checkNesting(text, fail);
+    return language === 'python' ? readPython(file, text, fail) : readJavaScript(file, text, fail);
+  };
+  const program: CodeProgram | undefined = API_HINT.test(text) ? parse() : undefined;
+  let bodies: Fragment | undefined;
+  try {
+    bodies = program === undefined ? undefined : cloudRunBodies(program, text);
+  } catch (error: unknown) {
+    if (error instanceof PlainValueTooLarge) fail(error.at, error.message);
+    throw error;
+  }
   let commands: Fragment | undefined;
   try {
     commands = containsGcloudCommand(text) || bodies === undefined ? importGcloudScript(file, text) : undefined;
@@ -46,6 +57,30 @@ export function importDeployCode(file: string, text: string, language: 'python' 
   }
   if (bodies === undefined) return commands as Fragment;
   return commands === undefined ? bodies : combineFragments(file, [bodies, commands]);
+}
+
+/** Deeper than this, brackets are no deploy script: the parsers' and the evaluator's stacks are bounded by it. */
+const MAX_NESTING = 500;
+
+/**
+ * Refuses text nested deeper than {@link MAX_NESTING} brackets before a parser recurses into it,
+ * with the position of the first bracket past the limit. A guard on work, not a reading of the
+ * language: brackets inside strings count too, and no real script comes near the limit.
+ */
+function checkNesting(text: string, fail: (at: Position, message: string) => never): void {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+    } else if (c === 40 || c === 91 || c === 123) {
+      depth++;
+      if (depth > MAX_NESTING) fail({ line, column: i - lineStart + 1 }, `nested more than ${MAX_NESTING} levels deep (brackets); a deploy script is not read that deep`);
+    } else if (c === 41 || c === 93 || c === 125) depth = Math.max(0, depth - 1);
+  }
 }
 
 const NO_DEPLOY =

@@ -81,9 +81,16 @@ export function piecesOf(value: CodeValue, source: string): Piece[] {
   }
 }
 
+/** Longer than this, an assembled string is not kept (a string doubled forty times is 2^40 characters). */
+const MAX_STRING = 1_000_000;
+const MAX_PIECES = 10_000;
+
 /** Joins values into one string value (a concatenation), at `at`. */
 export function joinStrings(parts: readonly Piece[][], at: Position): CodeString {
-  return { kind: 'string', pieces: normalizePieces(parts.flat()), at };
+  const pieces = parts.flat();
+  const length = pieces.reduce((n, p) => n + (p.kind === 'text' ? p.text.length : 0), 0);
+  if (length > MAX_STRING || pieces.length > MAX_PIECES) return { kind: 'string', pieces: [unknownPiece('a string', `which is longer than ${MAX_STRING.toLocaleString('en')} characters once assembled`)], at };
+  return { kind: 'string', pieces: normalizePieces(pieces), at };
 }
 
 /** The literal text of a string value, when every part of it is known. */
@@ -107,6 +114,16 @@ export class UnknownValue {
   ) {}
 }
 
+/** More values than this in one body is no deploy script's: its expansion is refused. */
+export const MAX_PLAIN_VALUES = 100_000;
+
+/** A body that expands to more than {@link MAX_PLAIN_VALUES} values, where it starts. */
+export class PlainValueTooLarge extends Error {
+  constructor(readonly at: Position) {
+    super(`this Cloud Run body expands to more than ${MAX_PLAIN_VALUES.toLocaleString('en')} values (names referring to names); it is not read`);
+  }
+}
+
 /** Proto field names a JSON body may spell in snake case (`vpc_access`): the REST JSON mapping accepts both. */
 const SNAKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
 
@@ -119,7 +136,9 @@ const camel = (key: string): string => (SNAKE.test(key) ? key.replace(/_([a-z0-9
  * The plain data of a value, as a JSON or YAML reader would give it: keys in the API's lowerCamel
  * spelling, unknowns as {@link UnknownValue}, a string with an unknown part unknown as a whole.
  */
-export function plainOf(value: CodeValue, inData = false): unknown {
+export function plainOf(value: CodeValue, inData = false, budget = { left: MAX_PLAIN_VALUES }): unknown {
+  // A list a name refers to twice, nested forty times, is a value of 2^40 items: refused.
+  if (--budget.left < 0) throw new PlainValueTooLarge(value.at);
   switch (value.kind) {
     case 'string': {
       const literal = literalText(value.pieces);
@@ -134,12 +153,12 @@ export function plainOf(value: CodeValue, inData = false): unknown {
     case 'unknown':
       return new UnknownValue(describeUnknown(value.piece), value.at);
     case 'list':
-      return value.items.map((item) => plainOf(item));
+      return value.items.map((item) => plainOf(item, false, budget));
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const entry of value.entries) {
         const key = inData ? entry.key : camel(entry.key);
-        out[key] = plainOf(entry.value, DATA_KEYS.has(key));
+        out[key] = plainOf(entry.value, DATA_KEYS.has(key), budget);
       }
       return out;
     }
