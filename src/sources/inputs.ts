@@ -1,6 +1,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseSource } from './document.js';
+import { parseSource, parseSourceDocuments } from './document.js';
+import { cloudDeployPlacements, placeFragment, type Placement } from './cloud-deploy.js';
 import { InputError, type Diagnostic } from './errors.js';
 import type { Fragment, InputFormat } from './fragment.js';
 import { readInputFile, syntaxReason } from './input-file.js';
@@ -193,6 +194,7 @@ type Found = { readonly fragment: Fragment } | { readonly file: string; readonly
 async function readDirectory(view: FileView, root: string, modules: Set<string>, options: ResolveOptions): Promise<Found[]> {
   const walk = await walkDirectory(view, root, options.exclude ? { exclude: options.exclude } : {});
   const found: (Found | { readonly module: TerraformModule; readonly dir: string })[] = [];
+  const placements: Placement[] = [];
   // Module directories a module already read as its child, and by which: not read again alone
   // (a caller is walked before the modules under it, so most children are found here).
   const readAsChild = new Map<string, string>();
@@ -225,8 +227,15 @@ async function readDirectory(view: FileView, root: string, modules: Set<string>,
         continue;
       }
       const read = await readInputFile(view, path, false);
-      if ('ignored' in read) found.push(...read.ignored.map((reason) => ({ file: path, reason })));
-      else {
+      if ('ignored' in read) {
+        found.push(...read.ignored.map((reason) => ({ file: path, reason })));
+        // A Cloud Deploy pipeline is not a service, but it says where its manifests deploy.
+        if (read.ignored.some((reason) => reason.includes('Cloud Deploy DeliveryPipeline'))) {
+          const placed = await cloudDeployPlacements(view, path, parseSourceDocuments(path, await view.readText(path)));
+          placements.push(...placed.placements);
+          found.push(...placed.notes.map((reason) => ({ file: path, reason })));
+        }
+      } else {
         found.push({ fragment: read.fragment });
         found.push(...read.ignoredDocuments.map((reason) => ({ file: path, reason })));
       }
@@ -243,6 +252,7 @@ async function readDirectory(view: FileView, root: string, modules: Set<string>,
     }
   }
   return found.map((f): Found => {
+    if ('fragment' in f && f.fragment.format === 'cloud-run') return { fragment: placeFragment(f.fragment, placements) };
     if (!('module' in f)) return f;
     const caller = calledBy.get(resolve(f.dir));
     return caller === undefined ? { fragment: f.module.fragment } : { file: f.dir, reason: `a Terraform module called by ${caller}: read as part of it` };
