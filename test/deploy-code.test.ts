@@ -120,6 +120,51 @@ describe('deploy code: Cloud Run bodies sent to the Admin API', () => {
     assert.equal(loaded.topology.project, 'acme');
   });
 
+  it('a service read with the client library, changed field by field and updated: the fields set are read, named by the call that read it', async () => {
+    const file = script(
+      'enable_vpc.py',
+      [
+        'from google.cloud import run_v2',
+        'NAME = "projects/acme/locations/europe-west1/services/api"',
+        'def enable_vpc():',
+        '    client = run_v2.ServicesClient()',
+        '    service = client.get_service(name=NAME)',
+        '    service.template.vpc_access = run_v2.VpcAccess(connector="c1", egress=run_v2.VpcAccess.VpcEgress.ALL_TRAFFIC)',
+        '    service.template.max_instance_request_concurrency = 20',
+        '    client.update_service(service=service)',
+        '',
+      ].join('\n'),
+    );
+    const loaded = await loadInputs(workTree, [file]);
+    const api = loaded.topology.services[0];
+    assert.equal(api?.name, 'api');
+    assert.equal(api.region, 'europe-west1');
+    assert.equal(api.egress, 'all-traffic');
+    assert.equal(api.concurrency, 20);
+    assert.deepEqual(loaded.locate(api.egressOrigin), { file, line: 6, column: 75 }, "the enum value set as egress");
+    const notes = loaded.merged.fragments.flatMap((f) => f.notes);
+    assert.ok(notes.some((n) => n.includes('the body is the service as client.get_service(name=NAME), which is the result of a call made when the script runs, with the fields the script sets on it')), notes.join('\n'));
+  });
+
+  it('JavaScript: a body built as a literal, changed by assignment, and spread into the request', async () => {
+    const file = script(
+      'update.mjs',
+      [
+        "const name = 'projects/acme/locations/europe-west1/services/api';",
+        "const body = { template: { containers: [{ image: 'gcr.io/acme/api' }] } };",
+        "body.template.vpcAccess = { connector: 'c1', egress: 'ALL_TRAFFIC' };",
+        'await client.updateService({ service: { ...body, name } });',
+        '',
+      ].join('\n'),
+    );
+    const loaded = await loadInputs(workTree, [file]);
+    assert.deepEqual(
+      loaded.topology.services.map((s) => [s.name, s.egress]),
+      [['api', 'all-traffic']],
+    );
+    assert.deepEqual(loaded.merged.fragments.flatMap((f) => f.notes), [], 'the literal the request spreads is not a second, nameless body');
+  });
+
   it('a PATCH with an update mask changes only the masked fields: a body template outside the mask is not the service', async () => {
     const file = script(
       'labels.py',

@@ -1,5 +1,5 @@
 import type { Position } from '../document.js';
-import { codeUnknown, type CodeObject, type CodeValue } from './values.js';
+import { codeUnknown, withPath, type CodeObject, type CodeValue } from './values.js';
 
 /** A span of the source, by offsets: a function body, or the whole module. */
 export interface Scope {
@@ -12,6 +12,14 @@ export interface Scope {
 interface Binding {
   readonly offset: number;
   readonly scope: Scope;
+  readonly value: () => CodeValue;
+}
+
+/** `body["template"]["vpcAccess"] = …`, `svc.template.vpc_access = …`: a field set on what a name holds. */
+interface Mutation {
+  readonly offset: number;
+  readonly scope: Scope;
+  readonly path: readonly { readonly key: string; readonly at: Position }[];
   readonly value: () => CodeValue;
 }
 
@@ -31,6 +39,7 @@ const MAX_DEPTH = 64;
  */
 export class Bindings {
   readonly #byName = new Map<string, Binding[]>();
+  readonly #mutations = new Map<string, Mutation[]>();
   readonly #cache = new Map<Binding, CodeValue>();
   readonly #active = new Set<Binding>();
   readonly #file: string;
@@ -46,10 +55,34 @@ export class Bindings {
     list.push({ offset, scope, value });
   }
 
-  /** The value `name` has at `offset`, or an unknown saying why it has none. */
+  /** Records that the statement at `offset` sets `path` of what `name` holds. */
+  mutate(name: string, offset: number, scope: Scope, path: Mutation['path'], value: () => CodeValue): void {
+    let list = this.#mutations.get(name);
+    if (list === undefined) this.#mutations.set(name, (list = []));
+    list.push({ offset, scope, path, value });
+  }
+
+  /**
+   * The value `name` has at `offset`, or an unknown saying why it has none: the value last
+   * assigned to it, with the fields later statements set on it before `offset` (in the same
+   * scope) set. Fields set on an unknown (a service read from the API at run time) make a partial
+   * object: only those fields are known.
+   */
   resolve(name: string, offset: number, at: Position): CodeValue {
     const binding = this.#find(name, offset);
     if (binding === undefined) return codeUnknown(name, `which is not assigned in ${this.#file}`, at);
+    const base = this.#value(binding, name, at);
+    const mutations = (this.#mutations.get(name) ?? []).filter((m) => m.offset > binding.offset && m.offset < offset && m.scope === binding.scope);
+    if (mutations.length === 0 || this.#depth >= MAX_DEPTH) return base;
+    this.#depth++;
+    try {
+      return mutations.reduce((value, m) => withPath(value, m.path, m.value(), -(m.offset + 1)), base);
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  #value(binding: Binding, name: string, at: Position): CodeValue {
     const cached = this.#cache.get(binding);
     if (cached !== undefined) return cached;
     if (this.#active.has(binding) || this.#depth >= MAX_DEPTH) return codeUnknown(name, 'which is defined in terms of itself', at);

@@ -44,14 +44,18 @@ export function cloudRunBodies(program: CodeProgram, source: string): Fragment |
   const services: ServiceInput[] = [];
   const readers: { reader: CloudRunReader; index: number; overrides: Map<string, Located> }[] = [];
   let project: { id: string; at: Located } | undefined;
+  /** Bodies with no name that no call sends: parts of another body (`{...base, name}`) unless nothing else is read. */
+  const unsent: string[] = [];
   for (const body of bodies) {
-    const read = readBody(program.file, source, body, notes);
+    const nameless = body.call === undefined && body.identity.service === undefined;
+    const read = readBody(program.file, source, body, nameless ? unsent : notes);
     if (read === undefined) continue;
     const { reader, service, projectId, overrides } = read;
     readers.push({ reader, index: services.length, overrides });
     services.push(service);
     if (projectId !== undefined && project === undefined) project = projectId;
   }
+  if (services.length === 0) notes.push(...unsent);
   if (services.length === 0) {
     return { file: program.file, format: 'deploy-code', data: {}, locate: () => undefined, unknownReason: () => undefined, notes, lineText: (name, line) => (name === program.file ? lineOf(source, line) : undefined) };
   }
@@ -85,7 +89,9 @@ export function cloudRunBodies(program: CodeProgram, source: string): Fragment |
 function findBodies(program: CodeProgram): Body[] {
   const taken = new Set<number>();
   const bodies: Body[] = [];
-  for (const object of program.objects) {
+  // Literals, and what calls send: a service read at run time and changed is only in a call.
+  const sent = program.calls.flatMap((c) => [...c.args, ...c.keywords.values()].flatMap((v) => objectsIn(v, 2)));
+  for (const object of [...program.objects, ...sent]) {
     if (taken.has(object.node)) continue;
     const version = bodyVersion(object);
     if (version === undefined) continue;
@@ -94,6 +100,12 @@ function findBodies(program: CodeProgram): Body[] {
     bodies.push({ object, version, identity: identityOf(object, call, version), mask: maskOf(object, call), call });
   }
   return bodies;
+}
+
+/** Objects in a value, at most `depth` entries down (`{service: svc}`, `request={"service": svc}`). */
+function objectsIn(value: CodeValue, depth: number): CodeObject[] {
+  if (value.kind !== 'object') return [];
+  return [value, ...(depth > 0 ? value.entries.flatMap((e) => objectsIn(e.value, depth - 1)) : [])];
 }
 
 function bodyVersion(object: CodeObject): 'v1' | 'v2' | undefined {
@@ -140,7 +152,9 @@ function stringsOf(call: CodeCall | undefined, object: CodeObject): { key: strin
 
 /** The service's project, region and name: the body's `name`, else the URL or `parent` and `service_id` of the call. */
 function identityOf(object: CodeObject, call: CodeCall | undefined, version: 'v1' | 'v2'): Identity {
-  const strings = stringsOf(call, object);
+  // A service read at run time and changed: the call that read it names it (`get_service(name=…)`).
+  const read = object.partialOf?.call;
+  const strings = [...stringsOf(call, object), ...(read === undefined ? [] : stringsOf({ ...read, at: object.at }, object))];
   if (version === 'v1') return { project: undefined, region: undefined, service: undefined, at: object.at };
   const name = entryOf(object, 'name')?.value;
   const candidates = [...(name?.kind === 'string' ? [{ key: 'name', pieces: name.pieces, at: name.at }] : []), ...strings];
@@ -224,6 +238,9 @@ function readBody(file: string, source: string, body: Body, notes: string[]): { 
     if (regionPieces !== undefined) region = { pieces: regionPieces, at: body.identity.at };
     const projectText = project === undefined ? undefined : literalText(project);
     if (projectText !== undefined && !/^\d+$/.test(projectText)) projectId = { id: projectText, at: located(body.identity.at) };
+  }
+  if (body.object.partialOf !== undefined) {
+    notes.push(`${where}: the body is the service as ${describeUnknown(body.object.partialOf.piece)}, with the fields the script sets on it: only those are in this file`);
   }
   if (body.mask !== undefined) {
     const mask = body.mask;

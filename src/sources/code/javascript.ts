@@ -171,9 +171,22 @@ export function readJavaScript(file: string, source: string, fail: (at: Position
     const args = node.arguments.filter((a) => a.type !== 'SpreadElement' && a.type !== 'ArgumentPlaceholder').map((a) => evaluate(a));
     const described: CodeCall = { callee, args, keywords: new Map(), at: where };
     if (callee === 'JSON.stringify' && args[0] !== undefined) return { value: args[0], call: described };
-    return { value: codeUnknown(shown(node), 'which is the result of a call made when the script runs', where), call: described };
+    return { value: { ...codeUnknown(shown(node), 'which is the result of a call made when the script runs', where), call: described }, call: described };
   };
 
+  /** `a.b['c'].d` as its root name and literal keys; undefined when a key is computed. */
+  const memberPath = (node: Node): { root: string; path: { key: string; at: Position }[] } | undefined => {
+    const path: { key: string; at: Position }[] = [];
+    let current: Node = node;
+    while (current.type === 'MemberExpression' || current.type === 'OptionalMemberExpression') {
+      const property = current.property;
+      const key = current.computed ? literalOf(evaluate(property)) : property.type === 'Identifier' ? property.name : undefined;
+      if (key === undefined) return undefined;
+      path.unshift({ key, at: at(start(property)) });
+      current = current.object;
+    }
+    return current.type === 'Identifier' ? { root: current.name, path } : undefined;
+  };
   const scopes: Scope[] = [module];
   const objects: CodeObject[] = [];
   const calls: CodeCall[] = [];
@@ -201,6 +214,12 @@ export function readJavaScript(file: string, source: string, fail: (at: Position
     if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init !== null && node.init !== undefined) {
       const init = node.init;
       names.bind(node.id.name, node.end ?? start(node), scope, () => evaluate(init));
+    }
+    if (node.type === 'AssignmentExpression' && node.operator === '=' && (node.left.type === 'MemberExpression' || node.left.type === 'OptionalMemberExpression')) {
+      // `service.template.vpcAccess = …`, `body['template'].vpcAccess.egress = …`
+      const chain = memberPath(node.left);
+      const value = node.right;
+      if (chain !== undefined) names.mutate(chain.root, node.end ?? start(node), scope, chain.path, () => evaluate(value));
     }
     if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
       const target = node.left.name;

@@ -221,7 +221,7 @@ export function readPython(file: string, source: string, fail: (at: Position, me
       const entries = [...keywords].map(([key, value]): CodeEntry => ({ key, keyAt: value.at, value }));
       return { value: { kind: 'object', entries, at: where, node: node.from }, call: described };
     }
-    return { value: codeUnknown(shown(node), 'which is the result of a call made when the script runs', where), call: described };
+    return { value: { ...codeUnknown(shown(node), 'which is the result of a call made when the script runs', where), call: described }, call: described };
   };
 
   // Names: every assignment, parameter default and `+=`, in the scope of the function around it.
@@ -243,6 +243,12 @@ export function readPython(file: string, source: string, fail: (at: Position, me
     if (node.name === 'AssignStatement') {
       const list = children(node);
       const value = list[list.length - 1];
+      const [target, op] = list;
+      // `body["template"]["vpcAccess"]["egress"] = …`, `svc.template.vpc_access = …`
+      if (target?.name === 'MemberExpression' && op?.name === 'AssignOp' && value !== undefined && list.length === 3) {
+        const chain = memberPath(target);
+        if (chain !== undefined) names.mutate(chain.root, node.to, scope, chain.path, () => evaluate(value));
+      }
       const targets = list.filter((c, i) => c.name === 'VariableName' && (list[i + 1]?.name === 'AssignOp' || list[i + 1]?.name === 'TypeDef'));
       if (value !== undefined) for (const target of targets) names.bind(raw(target), node.to, scope, () => evaluate(value));
     }
@@ -269,6 +275,22 @@ export function readPython(file: string, source: string, fail: (at: Position, me
       if (read.value.kind === 'object') objects.push(read.value);
     }
     for (const child of children(node)) visit(child);
+  };
+  /** `a.b["c"].d` as its root name and literal keys; undefined when a key is computed. */
+  const memberPath = (node: SyntaxNode): { root: string; path: { key: string; at: Position }[] } | undefined => {
+    const path: { key: string; at: Position }[] = [];
+    let current: SyntaxNode | undefined = node;
+    while (current?.name === 'MemberExpression') {
+      const [base, ...rest] = parts(current);
+      const last = rest[rest.length - 1];
+      if (base === undefined || last === undefined) return undefined;
+      const subscript = children(current).some((c) => c.name === '[');
+      const key = subscript ? literalOf(evaluate(last)) : raw(last);
+      if (key === undefined) return undefined;
+      path.unshift({ key, at: at(last.from) });
+      current = base;
+    }
+    return current?.name === 'VariableName' ? { root: raw(current), path } : undefined;
   };
   const bindParameters = (params: SyntaxNode, scope: Scope): void => {
     const list = children(params);

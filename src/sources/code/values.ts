@@ -45,6 +45,11 @@ export interface CodeObject {
   readonly at: Position;
   /** The literal (or constructor call) it was written as: one body read once, however many names it has. */
   readonly node: number;
+  /**
+   * Set when the object is fields set on a value only known at run time (a service read from the
+   * API, then changed): the unknown it was built on. Only its entries are known.
+   */
+  readonly partialOf?: CodeUnknown;
 }
 
 export interface CodeList {
@@ -57,6 +62,8 @@ export interface CodeUnknown {
   readonly kind: 'unknown';
   readonly piece: UnknownPiece;
   readonly at: Position;
+  /** When it is the result of a call: the call (its arguments may name the service it reads). */
+  readonly call?: { readonly callee: string; readonly args: readonly CodeValue[]; readonly keywords: ReadonlyMap<string, CodeValue> };
 }
 
 export const codeString = (value: string, at: Position): CodeString => ({ kind: 'string', pieces: [text(value)], at });
@@ -192,3 +199,22 @@ export function locateIn(root: CodeValue, path: KeyPath, options?: { readonly ke
   }
   return node.at;
 }
+
+/**
+ * `value` with `path` set to `field` (`body["template"]["vpcAccess"] = {...}`): objects are
+ * copied, never changed, so a value shared by two names stays as each saw it. A path through an
+ * unknown (the service a script read from the API) makes a partial object of the fields set.
+ */
+export function withPath(value: CodeValue, path: readonly { readonly key: string; readonly at: Position }[], field: CodeValue, node: number): CodeValue {
+  const [head, ...rest] = path;
+  if (head === undefined) return field;
+  const base: CodeObject =
+    value.kind === 'object'
+      ? value
+      : { kind: 'object', entries: [], at: value.at, node, ...(value.kind === 'unknown' ? { partialOf: value } : {}) };
+  const existing = [...base.entries].reverse().find((e) => e.key === head.key)?.value;
+  const inner = existing ?? ({ kind: 'object', entries: [], at: head.at, node: node * 2, ...(base.partialOf !== undefined ? { partialOf: base.partialOf } : {}) } satisfies CodeObject);
+  const entries = [...base.entries.filter((e) => e.key !== head.key), { key: head.key, keyAt: head.at, value: withPath(inner, rest, field, node * 2) }];
+  return { ...base, entries };
+}
+
