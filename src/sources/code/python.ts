@@ -279,8 +279,8 @@ export function readPython(file: string, source: string, fail: (at: Position, me
   /** `a.b["c"].d` as its root name and literal keys; undefined when a key is computed. */
   const memberPath = (node: SyntaxNode): { root: string; path: { key: string; at: Position }[] } | undefined => {
     const path: { key: string; at: Position }[] = [];
-    let current: SyntaxNode | undefined = node;
-    while (current?.name === 'MemberExpression') {
+    let current: SyntaxNode = node;
+    while (current.name === 'MemberExpression') {
       const [base, ...rest] = parts(current);
       const last = rest[rest.length - 1];
       if (base === undefined || last === undefined) return undefined;
@@ -290,7 +290,7 @@ export function readPython(file: string, source: string, fail: (at: Position, me
       path.unshift({ key, at: at(last.from) });
       current = base;
     }
-    return current?.name === 'VariableName' ? { root: raw(current), path } : undefined;
+    return current.name === 'VariableName' ? { root: raw(current), path } : undefined;
   };
   const bindParameters = (params: SyntaxNode, scope: Scope): void => {
     const list = children(params);
