@@ -23,6 +23,8 @@ const SEEDS = [
   ...files(join(root, 'examples/incident'), /\.yaml$/),
   ...files(join(root, 'test/fixtures/rules'), /\.(yaml|json)$/).slice(0, 6),
   ...['.yaml', '.json', '.tf', '.sh', '.py'].flatMap((ext) => files(join(root, 'test/fixtures/import'), new RegExp(`\\${ext}$`)).slice(0, 3)),
+  // Deploy code: a Python REST body, the client library, a TypeScript REST call, a deploy-cloudrun workflow.
+  ...['code/incident/quick_redeploy.py', 'same-service/deploy_client.py', 'same-service/deploy-rest.ts', 'code/incident/workflow/.github/workflows/deploy.yml'].map((path) => join(root, 'test/fixtures/import', path)),
 ].map((path) => ({ name: `in/${basename(path)}`, text: readFileSync(path, 'utf8') }));
 
 /** The mutations an attacker or a careless editor makes. */

@@ -1,4 +1,5 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
 import { NAME_PATTERN } from '../model/schema.js';
 import { isRecord } from './cloud-run-reader.js';
 import { parseSourceDocuments, type KeyPath, type SourceDocument } from './document.js';
@@ -8,8 +9,10 @@ import type { Fragment, Located } from './fragment.js';
 
 /** Where a Cloud Deploy pipeline deploys one manifest: a stage's target and its `run.location`. */
 export interface Placement {
-  /** The manifest, as the walk names files (its directory joined with the Skaffold path). */
+  /** The manifest as Skaffold lists it (a path or a glob, relative to the skaffold.yaml). */
   readonly manifest: string;
+  /** Whether a file, as the walk names it, is this manifest. */
+  readonly matches: (file: string) => boolean;
   readonly pipeline: string;
   readonly target: string;
   readonly project: string | undefined;
@@ -31,14 +34,14 @@ export function isCloudDeployPipeline(documents: readonly SourceDocument[]): boo
  * Where the pipelines of a `clouddeploy.yaml` deploy each Knative manifest: every stage's target
  * (`run.location: projects/P/locations/R`) and the manifests the stage's Skaffold profiles render
  * (`manifests.rawYaml` in the `skaffold.yaml` beside it; the top-level list for a stage without
- * profiles). Targets that deploy to GKE, and manifests given by globs, place nothing; notes say
- * what could not be placed.
+ * profiles; paths and globs relative to the skaffold.yaml). Targets that deploy to GKE place
+ * nothing; notes say what could not be placed.
  *
  * @example
  * const { placements } = await cloudDeployPlacements(workTree, 'deploy/clouddeploy.yaml', documents);
  * placements[0]; // { manifest: 'deploy/run-dev.yaml', target: 'run-dev', project: 'acme', region: 'europe-west1', … }
  */
-export async function cloudDeployPlacements(view: FileView, file: string, documents: readonly SourceDocument[]): Promise<{ placements: Placement[]; notes: string[] }> {
+export async function cloudDeployPlacements(view: FileView, file: string, documents: readonly SourceDocument[], root: string = dirname(file)): Promise<{ placements: Placement[]; notes: string[] }> {
   const notes: string[] = [];
   const targets = new Map<string, { project: string | undefined; region: string | undefined; at: Located; lineText: (line: number) => string | undefined } | undefined>();
   for (const doc of documents) {
@@ -57,9 +60,9 @@ export async function cloudDeployPlacements(view: FileView, file: string, docume
     const known = (value: string | undefined): string | undefined => (value !== undefined && NAME_PATTERN.test(value) ? value : undefined);
     targets.set(name, { project: known(project), region: known(region), at: { file, ...at }, lineText: (line) => doc.lineText(line) });
   }
-  const skaffold = await readSkaffold(view, dirname(file));
+  const skaffold = await findSkaffold(view, dirname(file), root);
   if (skaffold === undefined) {
-    notes.push(`${file}: no skaffold.yaml beside it, so which manifests each target deploys is not known; the manifests' regions are not taken from it`);
+    notes.push(`no skaffold.yaml beside it or above it, so which manifests each target deploys is not known; the manifests' regions are not taken from it`);
     return { placements: [], notes };
   }
   const placements: Placement[] = [];
@@ -71,22 +74,39 @@ export async function cloudDeployPlacements(view: FileView, file: string, docume
       if (!isRecord(stage) || typeof stage.targetId !== 'string') return;
       const target = targets.get(stage.targetId);
       if (target === undefined) {
-        if (!targets.has(stage.targetId)) notes.push(`${file}: stage ${i + 1} of pipeline ${pipeline} deploys to target ${stage.targetId}, which is not in this file; its manifests are not placed`);
+        if (!targets.has(stage.targetId)) notes.push(`stage ${i + 1} of pipeline ${pipeline} deploys to target ${stage.targetId}, which is not in this file; its manifests are not placed`);
         return;
       }
       const profiles = Array.isArray(stage.profiles) ? stage.profiles.filter((p): p is string => typeof p === 'string') : [];
       const manifests = profiles.length === 0 ? skaffold.manifests : profiles.flatMap((p) => skaffold.profiles.get(p) ?? []);
-      for (const p of profiles.filter((p) => !skaffold.profiles.has(p))) notes.push(`${file}: stage ${i + 1} of pipeline ${pipeline} uses Skaffold profile ${p}, which ${skaffold.file} does not define`);
+      for (const p of profiles.filter((p) => !skaffold.profiles.has(p))) notes.push(`stage ${i + 1} of pipeline ${pipeline} uses Skaffold profile ${p}, which ${skaffold.file} does not define`);
       for (const manifest of manifests) {
-        if (/[*?[]/.test(manifest)) {
-          notes.push(`${skaffold.file}: manifests matching ${manifest} are not placed (globs are not expanded)`);
-          continue;
-        }
-        placements.push({ manifest: join(dirname(skaffold.file), manifest), pipeline, target: stage.targetId, project: target.project, region: target.region, at: target.at, lineText: target.lineText });
+        // Skaffold's paths and globs are relative to the skaffold.yaml.
+        const base = resolve(dirname(skaffold.file));
+        const glob = picomatch(manifest);
+        const matches = (candidate: string): boolean => {
+          const rel = relative(base, resolve(candidate)).split(sep).join('/');
+          return !rel.startsWith('..') && glob(rel);
+        };
+        placements.push({ manifest, matches, pipeline, target: stage.targetId, project: target.project, region: target.region, at: target.at, lineText: target.lineText });
       }
     });
   }
-  return { placements, notes };
+  return { placements, notes: [...new Set(notes)] };
+}
+
+/**
+ * The `skaffold.yaml` a release of this pipeline renders: beside the pipeline file, else in a
+ * directory above it, up to the directory walked (Cloud Deploy takes it from the release's
+ * source directory, most often the repository root).
+ */
+async function findSkaffold(view: FileView, dir: string, root: string): Promise<Awaited<ReturnType<typeof readSkaffold>>> {
+  for (let current = dir; ; current = dirname(current)) {
+    const found = await readSkaffold(view, current);
+    if (found !== undefined) return found;
+    const rel = relative(resolve(root), resolve(current));
+    if (rel === '' || rel.startsWith('..') || dirname(current) === current) return undefined;
+  }
 }
 
 /** Profiles' and the top level's `manifests.rawYaml` of every Skaffold config in `dir/skaffold.yaml`. */
@@ -141,7 +161,7 @@ const listAt = (doc: SourceDocument, path: KeyPath): unknown[] => {
  * not. Each placed value points at the target's `run.location`.
  */
 export function placeFragment(fragment: Fragment, placements: readonly Placement[]): Fragment {
-  const mine = placements.filter((p) => resolve(p.manifest) === resolve(fragment.file));
+  const mine = placements.filter((p) => p.matches(fragment.file));
   if (mine.length === 0) return fragment;
   const regions = [...new Set(mine.map((p) => p.region))];
   const projects = [...new Set(mine.map((p) => p.project))];

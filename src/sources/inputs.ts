@@ -231,7 +231,7 @@ async function readDirectory(view: FileView, root: string, modules: Set<string>,
         found.push(...read.ignored.map((reason) => ({ file: path, reason })));
         // A Cloud Deploy pipeline is not a service, but it says where its manifests deploy.
         if (read.ignored.some((reason) => reason.includes('Cloud Deploy DeliveryPipeline'))) {
-          const placed = await cloudDeployPlacements(view, path, parseSourceDocuments(path, await view.readText(path)));
+          const placed = await cloudDeployPlacements(view, path, parseSourceDocuments(path, await view.readText(path)), root);
           placements.push(...placed.placements);
           found.push(...placed.notes.map((reason) => ({ file: path, reason })));
         }
