@@ -68,11 +68,12 @@ describe('deploy code: Cloud Run bodies sent to the Admin API', () => {
     assert.ok(mongodb.changes.some((c) => c.attribute === 'services[orders-api].env.ANALYTICS_DB_HOST' && c.after === 'unknown'));
   });
 
-  it('Terraform and the script describing one service differently is config drift, field by field', () => {
+  it('Terraform and the script describing one service differently is config drift, field by field: egress, and the env names each has', () => {
     const { report } = checkJson([`${DIR}/network`, `${DIR}/service`, `${DIR}/quick_redeploy.py`]);
     const drift = report.findings.find((f) => f.ruleId === 'config-drift');
     assert.ok(drift, 'a config-drift finding');
-    assert.match(drift.message, /egress = "private-ranges-only" \(.*incident\/service\) vs egress = "all-traffic" \(.*quick_redeploy\.py\)/);
+    assert.match(drift.message, /egress = "private-ranges-only" \(.*incident\/service\), env = names MONGODB_URI \(.*incident\/service\) vs egress = "all-traffic" \(.*quick_redeploy\.py\), env = names ANALYTICS_DB_HOST, MONGODB_URI \(.*quick_redeploy\.py\)/);
+    assert.ok(!drift.message.includes('mongodb+srv://'), 'env values are never shown');
   });
 
   it('JavaScript fetch with a template-literal URL and an egress from process.env: the egress is unknown, the run INCOMPLETE', () => {

@@ -103,7 +103,9 @@ function describeDrift(drift: MergedDrift, merged: MergedInput, diagnose: Parame
       const attribute = path.slice(2).join('.');
       // Environment values and secrets may be credentials: never shown.
       const sensitive = path.includes('env') || path.includes('secrets');
-      const display = sensitive ? 'a value' : redactUrlPasswords(JSON.stringify(redactData(own, String(path[path.length - 1] ?? ''))));
+      // A whole env map differs by its names: those are shown, their values never.
+      const names = path[path.length - 1] === 'env' && typeof own === 'object' && own !== null ? `names ${Object.keys(own).sort().join(', ') || '(none)'}` : undefined;
+      const display = names ?? (sensitive ? 'a value' : redactUrlPasswords(JSON.stringify(redactData(own, String(path[path.length - 1] ?? '')))));
       return { attribute, display: display.length > 80 ? `${display.slice(0, 79)}…` : display, origin };
     });
     return { file: description.file, service, differences };

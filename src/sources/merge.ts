@@ -208,6 +208,7 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
       const before = conflicts.length;
       const at = [...path, out.length];
       const merged = merge(list, at);
+      if (services) envNameDrift(list, at);
       out.push(name !== undefined && isRecord(merged) ? { ...merged, name } : merged);
       // Two descriptions of one service that differ are drift: keep the first, record the rest.
       if (services && list.length > 1 && conflicts.length > before) {
@@ -227,6 +228,29 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
     }
     for (const entry of loose) out.push(merge([entry], [...path, out.length]));
     return out;
+  }
+
+  /**
+   * Two inputs that both list a service's env vars, with different names (a redeploy script adds
+   * ANALYTICS_DB_HOST): the maps merge, but each description keeps its own, so the drift says
+   * which names each input has (never their values) and each is analysed as that input has it.
+   */
+  function envNameDrift(list: readonly Contribution[], at: KeyPath): void {
+    const withEnv = list.filter((c) => isRecord(c.value) && isRecord(c.value.env));
+    const [base] = withEnv;
+    if (base === undefined) return;
+    const names = (c: Contribution): string => Object.keys((c.value as { env: Record<string, unknown> }).env).sort().join('\u0000');
+    for (const other of withEnv.slice(1)) {
+      if (other.fragment === base.fragment || names(other) === names(base)) continue;
+      const env = (c: Contribution): Contribution => ({ fragment: c.fragment, path: [...c.path, 'env'], value: (c.value as { env: unknown }).env });
+      const located = where(env(other));
+      conflicts.push({
+        path: [...at, 'env'],
+        base: env(base),
+        other: env(other),
+        diagnostic: { file: located?.file ?? other.fragment.file, line: located?.line, column: located?.column, keyPath: formatKeyPath([...other.path, 'env']), message: 'the env var names differ between inputs', sourceLine: undefined },
+      });
+    }
   }
 
   function serviceDrift(service: string, index: number, list: readonly Contribution[], found: readonly Conflict[]): ServiceDrift {
