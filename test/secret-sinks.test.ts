@@ -134,6 +134,15 @@ services:
     assert.match(run.stderr, /\*\*\*/);
   });
 
+  it('a token in a known format deep in a large file (2 MiB, past one scan window) is never printed either', () => {
+    const github = ['ghp', 'zQ8rT2mV9xK4nB7cL1pW5yH3jF6dS0aE2uG9'].join('_');
+    const padding = Array.from({ length: 40_000 }, (_, i) => `# padding line ${i} ${'x'.repeat(40)}`).join('\n');
+    writeFileSync(join(dir, 'large.yaml'), `version: 1\nproject: p\nregion: europe-west1\n${padding}\nowner: ${github}\nservices:\n  - name: api\n    maxInstances: ten\n`);
+    const run = spawnSync(process.execPath, [cli, 'check', 'large.yaml'], { encoding: 'utf8', cwd: dir });
+    assert.equal(run.status, 2);
+    assert.deepEqual(leaks(run.stdout + run.stderr, [github]), []);
+  });
+
   it('a YAML syntax error does not quote the token it stopped at', () => {
     writeFileSync(join(dir, 'syntax.yaml'), 'services:\n  - name: api\n    env: { PASSWORD: "canary-yaml-token" "x" }\n');
     const run = spawnSync(process.execPath, [cli, 'check', 'syntax.yaml'], { encoding: 'utf8', cwd: dir });

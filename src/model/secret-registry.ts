@@ -113,8 +113,11 @@ function silenceProfiler(profiler: { mark: (marker: never) => void }): void {
   profiler.mark = () => undefined;
 }
 
-/** Text above this is not scanned for token formats (the key-name and URL rules still apply). */
+/** Text is scanned for token formats in windows of this size, so the scan stays linear in the text. */
 export const MAX_TOKEN_SCAN_BYTES = 512 * 1024;
+
+/** Windows overlap by this much: a token (a private key is about 3 KiB) cut by one window is whole in the next. */
+const TOKEN_SCAN_OVERLAP = 16 * 1024;
 
 /**
  * Registers every credential in a known token format found in an input's text (AWS and GCP keys,
@@ -123,7 +126,16 @@ export const MAX_TOKEN_SCAN_BYTES = 512 * 1024;
  * name it stands under, the value is then never printed.
  */
 export async function registerTokens(file: string, text: string, registry: SecretRegistry = runSecrets): Promise<number> {
-  if (text.length > MAX_TOKEN_SCAN_BYTES) return 0;
+  // A large input is scanned window by window (each within the size secretlint's rules are quick
+  // on), overlapping, so a token anywhere in it is found.
+  if (text.length > MAX_TOKEN_SCAN_BYTES) {
+    let found = 0;
+    for (let start = 0; start < text.length; start += MAX_TOKEN_SCAN_BYTES - TOKEN_SCAN_OVERLAP) {
+      found += await registerTokens(file, text.slice(start, start + MAX_TOKEN_SCAN_BYTES), registry);
+      if (start + MAX_TOKEN_SCAN_BYTES >= text.length) break;
+    }
+    return found;
+  }
   const [{ lintSource }, { creator }, { secretLintProfiler }] = await Promise.all([
     import('@secretlint/core'),
     import('@secretlint/secretlint-rule-preset-recommend'),
