@@ -76,6 +76,16 @@ describe('deploy code: Cloud Run bodies sent to the Admin API', () => {
     assert.ok(!drift.message.includes('mongodb+srv://'), 'env values are never shown');
   });
 
+  it('a YAML service and a deploy script giving different secret references is drift by their names, never their secrets', () => {
+    const dir = join(scratch, 'secret-drift');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'api.yaml'), "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: api\n  labels: {cloud.googleapis.com/location: europe-west1}\nspec:\n  template:\n    spec:\n      containers:\n        - image: gcr.io/acme/api\n          env:\n            - name: DB_PASSWORD\n              valueFrom: {secretKeyRef: {name: db-password, key: '1'}}\n");
+    writeFileSync(join(dir, 'deploy.sh'), 'gcloud run deploy api --region europe-west1 --set-secrets DB_PASSWORD=db-password:1,API_KEY=api-key:2\n');
+    const { report } = checkJson([dir]);
+    const drift = report.findings.find((f) => f.ruleId === 'config-drift');
+    assert.match(drift?.message ?? '', /secrets = names DB_PASSWORD \(.*api\.yaml\) vs secrets = names API_KEY, DB_PASSWORD \(.*deploy\.sh\)/);
+  });
+
   it('JavaScript fetch with a template-literal URL and an egress from process.env: the egress is unknown, the run INCOMPLETE', () => {
     const file = script(
       'redeploy.mjs',

@@ -103,8 +103,10 @@ function describeDrift(drift: MergedDrift, merged: MergedInput, diagnose: Parame
       const attribute = path.slice(2).join('.');
       // Environment values and secrets may be credentials: never shown.
       const sensitive = path.includes('env') || path.includes('secrets');
-      // A whole env map differs by its names: those are shown, their values never.
-      const names = path[path.length - 1] === 'env' && typeof own === 'object' && own !== null ? `names ${Object.keys(own).sort().join(', ') || '(none)'}` : undefined;
+      // A whole env map or secret list differs by its names: those are shown, their values never.
+      const last = path[path.length - 1];
+      const listed = last === 'env' && typeof own === 'object' && own !== null ? Object.keys(own) : last === 'secrets' && Array.isArray(own) ? own.map((ref: { env?: string; mount?: string }) => ref.env ?? ref.mount ?? '') : undefined;
+      const names = listed === undefined ? undefined : `names ${listed.sort().join(', ') || '(none)'}`;
       const display = names ?? (sensitive ? 'a value' : redactUrlPasswords(JSON.stringify(redactData(own, String(path[path.length - 1] ?? '')))));
       return { attribute, display: display.length > 80 ? `${display.slice(0, 79)}…` : display, origin };
     });

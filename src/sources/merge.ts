@@ -231,25 +231,34 @@ export function mergeFragments(fragments: readonly Fragment[]): MergedInput {
   }
 
   /**
-   * Two inputs that both list a service's env vars, with different names (a redeploy script adds
-   * ANALYTICS_DB_HOST): the maps merge, but each description keeps its own, so the drift says
-   * which names each input has (never their values) and each is analysed as that input has it.
+   * Two inputs that both list a service's env vars (or its secret references), with different
+   * names (a redeploy script adds ANALYTICS_DB_HOST): the lists merge, but each description keeps
+   * its own, so the drift says which names each input has (never a value) and each is analysed as
+   * that input has it.
    */
   function envNameDrift(list: readonly Contribution[], at: KeyPath): void {
-    const withEnv = list.filter((c) => isRecord(c.value) && isRecord(c.value.env));
-    const [base] = withEnv;
-    if (base === undefined) return;
-    const names = (c: Contribution): string => Object.keys((c.value as { env: Record<string, unknown> }).env).sort().join('\u0000');
-    for (const other of withEnv.slice(1)) {
-      if (other.fragment === base.fragment || names(other) === names(base)) continue;
-      const env = (c: Contribution): Contribution => ({ fragment: c.fragment, path: [...c.path, 'env'], value: (c.value as { env: unknown }).env });
-      const located = where(env(other));
-      conflicts.push({
-        path: [...at, 'env'],
-        base: env(base),
-        other: env(other),
-        diagnostic: { file: located?.file ?? other.fragment.file, line: located?.line, column: located?.column, keyPath: formatKeyPath([...other.path, 'env']), message: 'the env var names differ between inputs', sourceLine: undefined },
-      });
+    for (const key of ['env', 'secrets'] as const) {
+      const namesOf = (c: Contribution): string[] | undefined => {
+        const value = isRecord(c.value) ? c.value[key] : undefined;
+        if (key === 'env') return isRecord(value) ? Object.keys(value) : undefined;
+        const named = (ref: unknown): string => (isRecord(ref) && typeof ref.env === 'string' ? ref.env : isRecord(ref) && typeof ref.mount === 'string' ? ref.mount : '');
+        return Array.isArray(value) ? value.map(named) : undefined;
+      };
+      const withNames = list.filter((c) => namesOf(c) !== undefined);
+      const [base] = withNames;
+      if (base === undefined) continue;
+      const names = (c: Contribution): string => [...(namesOf(c) ?? [])].sort().join('\u0000');
+      for (const other of withNames.slice(1)) {
+        if (other.fragment === base.fragment || names(other) === names(base)) continue;
+        const part = (c: Contribution): Contribution => ({ fragment: c.fragment, path: [...c.path, key], value: (c.value as Record<string, unknown>)[key] });
+        const located = where(part(other));
+        conflicts.push({
+          path: [...at, key],
+          base: part(base),
+          other: part(other),
+          diagnostic: { file: located?.file ?? other.fragment.file, line: located?.line, column: located?.column, keyPath: formatKeyPath([...other.path, key]), message: `the ${key === 'env' ? 'env var' : 'secret'} names differ between inputs`, sourceLine: undefined },
+        });
+      }
     }
   }
 
