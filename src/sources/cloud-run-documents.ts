@@ -1,6 +1,6 @@
 import { diagnosticAt, type KeyPath, type SourceDocument } from './document.js';
 import { InputError } from './errors.js';
-import type { Fragment } from './fragment.js';
+import { delegatedLookups, type Fragment } from './fragment.js';
 
 /**
  * One fragment for the Cloud Run services of one multi-document YAML file (a `service.yaml`
@@ -41,14 +41,7 @@ export function combineCloudRunDocuments(file: string, parts: readonly (readonly
     file,
     format: 'cloud-run',
     data: { ...(project !== undefined ? { project } : {}), services },
-    locate: (path, options) => {
-      const [part, local] = partOf(path);
-      return part.locate(local, options);
-    },
-    unknownReason: (path) => {
-      const [part, local] = partOf(path);
-      return part.unknownReason(local);
-    },
+    ...delegatedLookups(partOf),
     notes: parts.flatMap(([, f]) => f.notes),
     lineText: (name, line) => first[1].lineText(name, line),
   };

@@ -90,3 +90,25 @@ export function lineOf(text: string, line: number): string | undefined {
   const end = text.indexOf('\n', start);
   return text.slice(start, end === -1 ? undefined : end).replace(/\r$/, '');
 }
+
+/**
+ * The lookups of a fragment made of parts (the documents of one file, the readers of one
+ * script): each path of the whole is answered by the part `partOf` names, at its path there.
+ */
+export function delegatedLookups(partOf: (path: KeyPath) => readonly [Fragment, KeyPath]): Pick<Fragment, 'locate' | 'unknownReason' | 'linkedEntity'> {
+  return {
+    locate: (path, options) => {
+      const [part, local] = partOf(path);
+      return part.locate(local, options);
+    },
+    unknownReason: (path) => {
+      const [part, local] = partOf(path);
+      return part.unknownReason(local);
+    },
+    linkedEntity: (path) => {
+      const [part, local] = partOf(path);
+      return part.linkedEntity?.(local);
+    },
+  };
+}
+

@@ -1,6 +1,6 @@
 import type { Position } from '../document.js';
 import { InputError } from '../errors.js';
-import { lineOf, type Fragment } from '../fragment.js';
+import { delegatedLookups, lineOf, type Fragment } from '../fragment.js';
 import { containsGcloudCommand, importGcloudScript } from '../gcloud/script.js';
 import type { CodeProgram } from './bindings.js';
 import { cloudRunBodies } from './cloud-run-bodies.js';
@@ -128,18 +128,7 @@ export function combineFragments(file: string, parts: readonly Fragment[]): Frag
     file,
     format: first.format,
     data,
-    locate: (path, options) => {
-      const [part, local] = partOf(path);
-      return part.locate(local, options);
-    },
-    unknownReason: (path) => {
-      const [part, local] = partOf(path);
-      return part.unknownReason(local);
-    },
-    linkedEntity: (path) => {
-      const [part, local] = partOf(path);
-      return part.linkedEntity?.(local);
-    },
+    ...delegatedLookups(partOf),
     notes: [...new Set(parts.flatMap((p) => p.notes))],
     lineText: (name, line) => first.lineText(name, line),
   };
