@@ -176,6 +176,27 @@ describe('deploy code: Cloud Run bodies sent to the Admin API', () => {
     assert.deepEqual(loaded.merged.fragments.flatMap((f) => f.notes), [], 'the literal the request spreads is not a second, nameless body');
   });
 
+  it('a Knative v1 body in a Python dict is read like the YAML export: the egress annotation, the region of the regional endpoint', async () => {
+    const file = script(
+      'replace_v1.py',
+      [
+        'import requests',
+        'service = {',
+        '    "apiVersion": "serving.knative.dev/v1",',
+        '    "kind": "Service",',
+        '    "metadata": {"name": "api", "namespace": "acme"},',
+        '    "spec": {"template": {"metadata": {"annotations": {"run.googleapis.com/vpc-access-connector": "c1", "run.googleapis.com/vpc-access-egress": "all-traffic"}}, "spec": {"containers": [{"image": "gcr.io/acme/api"}]}}},',
+        '}',
+        'requests.put("https://europe-west1-run.googleapis.com/apis/serving.knative.dev/v1/namespaces/acme/services/api", json=service)',
+        '',
+      ].join('\n'),
+    );
+    const loaded = await loadInputs(workTree, [file]);
+    assert.deepEqual(loaded.topology.services.map((s) => [s.name, s.egress, s.region]), [['api', 'all-traffic', 'europe-west1']]);
+    const notes = loaded.merged.fragments.flatMap((f) => f.notes);
+    assert.ok(!notes.some((n) => n.startsWith('services[api].region: not in the input')), notes.join('\n'));
+  });
+
   it('a PATCH with an update mask changes only the masked fields: a body template outside the mask is not the service', async () => {
     const file = script(
       'labels.py',

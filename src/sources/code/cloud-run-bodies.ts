@@ -47,7 +47,7 @@ export function cloudRunBodies(program: CodeProgram, source: string): Fragment |
   /** Bodies with no name that no call sends: parts of another body (`{...base, name}`) unless nothing else is read. */
   const unsent: string[] = [];
   for (const body of bodies) {
-    const nameless = body.call === undefined && body.identity.service === undefined;
+    const nameless = body.version === 'v2' && body.call === undefined && body.identity.service === undefined;
     const read = readBody(program.file, source, body, nameless ? unsent : notes);
     if (read === undefined) continue;
     const { reader, service, projectId, overrides } = read;
@@ -155,7 +155,14 @@ function identityOf(object: CodeObject, call: CodeCall | undefined, version: 'v1
   // A service read at run time and changed: the call that read it names it (`get_service(name=…)`).
   const read = object.partialOf?.call;
   const strings = [...stringsOf(call, object), ...(read === undefined ? [] : stringsOf({ ...read, at: object.at }, object))];
-  if (version === 'v1') return { project: undefined, region: undefined, service: undefined, at: object.at };
+  if (version === 'v1') {
+    // The v1 API is regional: https://REGION-run.googleapis.com/apis/serving.knative.dev/v1/namespaces/PROJECT/services/NAME.
+    for (const candidate of strings) {
+      const host = /^https:\/\/([a-z0-9-]+)-run\.googleapis\.com\//.exec(literalText(candidate.pieces.slice(0, 1)) ?? '')?.[1];
+      if (host !== undefined) return { project: undefined, region: [{ kind: 'text', text: host }], service: undefined, at: candidate.at };
+    }
+    return { project: undefined, region: undefined, service: undefined, at: object.at };
+  }
   const name = entryOf(object, 'name')?.value;
   const candidates = [...(name?.kind === 'string' ? [{ key: 'name', pieces: name.pieces, at: name.at }] : []), ...strings];
   for (const candidate of candidates) {
@@ -261,6 +268,8 @@ function readBody(file: string, source: string, body: Body, notes: string[]): { 
   if (read === undefined || reader.diagnostics.length > 0) throw new InputError(reader.diagnostics);
   const service = read.service;
   const label = `services[${service.name}]`;
+  // A v1 body's own region label wins over the endpoint it is sent to.
+  if (body.version === 'v1' && service.region === undefined && body.identity.region !== undefined) region = { pieces: body.identity.region, at: body.identity.at };
   if (region !== undefined) {
     const known = literalText(region.pieces);
     service.region = known ?? 'unknown';
