@@ -197,6 +197,28 @@ describe('deploy code: Cloud Run bodies sent to the Admin API', () => {
     assert.ok(!notes.some((n) => n.startsWith('services[api].region: not in the input')), notes.join('\n'));
   });
 
+  it('URLs built with str.format() and % name the services as f-strings do', async () => {
+    const file = script(
+      'older.py',
+      [
+        'import requests',
+        'PROJECT = "acme"',
+        'REGION = "europe-west1"',
+        'url = "https://run.googleapis.com/v2/projects/{}/locations/{}/services/{name}".format(PROJECT, REGION, name="api")',
+        'url2 = "https://run.googleapis.com/v2/projects/%s/locations/%s/services/%s" % (PROJECT, REGION, "web")',
+        'requests.patch(url, json={"template": {"vpcAccess": {"connector": "c1", "egress": "ALL_TRAFFIC"}}})',
+        'requests.patch(url2, json={"template": {"containers": [{"image": "gcr.io/acme/web"}]}})',
+        '',
+      ].join('\n'),
+    );
+    const loaded = await loadInputs(workTree, [file]);
+    assert.deepEqual(loaded.topology.services.map((s) => [s.name, s.region, s.egress]), [
+      ['api', 'europe-west1', 'all-traffic'],
+      ['web', 'europe-west1', 'private-ranges-only'],
+    ]);
+    assert.equal(loaded.topology.project, 'acme');
+  });
+
   it('a PATCH with an update mask changes only the masked fields: a body template outside the mask is not the service', async () => {
     const file = script(
       'labels.py',

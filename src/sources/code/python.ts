@@ -3,7 +3,7 @@ import { parser } from '@lezer/python';
 import type { Position } from '../document.js';
 import { mapFile, text, unknownPiece, type Piece } from '../gcloud/words.js';
 import { Bindings, type CodeCall, type CodeProgram, type Scope } from './bindings.js';
-import { codeString, codeUnknown, joinStrings, literalOf, piecesOf, type CodeEntry, type CodeObject, type CodeValue } from './values.js';
+import { codeString, codeUnknown, formatTemplate, joinStrings, literalOf, piecesOf, type CodeEntry, type CodeObject, type CodeValue } from './values.js';
 
 /** Node names that are punctuation or keywords between the parts of a construct. */
 const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', '*', '**', 'AssignOp', 'Comment']);
@@ -147,6 +147,14 @@ export function readPython(file: string, source: string, fail: (at: Position, me
 
   const binary = (node: SyntaxNode, where: Position): CodeValue => {
     const [left, op, right] = children(node);
+    if (left !== undefined && right !== undefined && op !== undefined && raw(op) === '%') {
+      // `"…/%s/…" % (a, b)`, `"…%(name)s…" % {"name": b}`
+      const values = evaluate(right);
+      const args = values.kind === 'list' ? values.items : values.kind === 'object' ? [] : [values];
+      const keywords = new Map(values.kind === 'object' ? values.entries.map((e) => [e.key, e.value] as const) : []);
+      const formatted = formatTemplate(evaluate(left), args, keywords, 'percent', where);
+      if (formatted !== undefined) return formatted;
+    }
     if (left === undefined || right === undefined || op === undefined || raw(op) !== '+') return codeUnknown(shown(node), 'which is computed when the script runs', where);
     const a = evaluate(left);
     const b = evaluate(right);
@@ -217,6 +225,10 @@ export function readPython(file: string, source: string, fail: (at: Position, me
     const last = callee.slice(callee.lastIndexOf('.') + 1);
     if (callee === 'os.environ.get' || callee === 'os.getenv') return { value: environment(literalOf(args[0]), shown(node), where), call: described };
     if (callee === 'json.dumps' && args[0] !== undefined) return { value: args[0], call: described };
+    // `"…/{}/…".format(a, b)`: the receiver is the template.
+    const receiver = calleeNode?.name === 'MemberExpression' && last === 'format' ? parts(calleeNode)[0] : undefined;
+    const formatted = receiver === undefined ? undefined : formatTemplate(evaluate(receiver), args, keywords, 'brace', where);
+    if (formatted !== undefined) return { value: formatted, call: described };
     if (callee === 'dict' || (CONSTRUCTOR.test(last) && args.length === 0)) {
       const entries = [...keywords].map(([key, value]): CodeEntry => ({ key, keyAt: value.at, value }));
       return { value: { kind: 'object', entries, at: where, node: node.from }, call: described };

@@ -218,3 +218,43 @@ export function withPath(value: CodeValue, path: readonly { readonly key: string
   return { ...base, entries };
 }
 
+/**
+ * `"{}/{name}".format(a, name=b)` and `"%s/%(name)s" % (a, b)`: the template's literal text with each
+ * field replaced by the pieces of its argument. Undefined when the template is not literal or uses
+ * what is not read here (format specs, `{0.attr}`, `%d` with a width), so the caller says unknown.
+ *
+ * @example
+ * formatTemplate('projects/{}/services/{}', [codeString('acme', at), codeString('api', at)], new Map(), 'brace', at);
+ * // the string value projects/acme/services/api
+ */
+export function formatTemplate(template: CodeValue, args: readonly CodeValue[], keywords: ReadonlyMap<string, CodeValue>, style: 'brace' | 'percent', at: Position): CodeString | undefined {
+  const text = literalOf(template);
+  if (text === undefined) return undefined;
+  const parts: Piece[][] = [];
+  let next = 0;
+  const field = /\{\{|\}\}|\{([^{}]*)\}|%%|%(?:\(([A-Za-z_][A-Za-z0-9_]*)\))?([sdr])/g;
+  let last = 0;
+  for (let m = field.exec(text); m !== null; m = field.exec(text)) {
+    parts.push([{ kind: 'text', text: text.slice(last, m.index) }]);
+    last = m.index + m[0].length;
+    const whole = m[0];
+    if (whole === '{{' || whole === '}}' || whole === '%%') {
+      parts.push([{ kind: 'text', text: whole.charAt(0) }]);
+      continue;
+    }
+    if ((style === 'brace') !== whole.startsWith('{')) {
+      parts.push([{ kind: 'text', text: whole }]);
+      continue;
+    }
+    const name = style === 'brace' ? (m[1] ?? '') : (m[2] ?? '');
+    let value: CodeValue | undefined;
+    if (name === '') value = args[next++];
+    else if (/^\d+$/.test(name)) value = args[Number(name)];
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) value = keywords.get(name);
+    if (value === undefined) return undefined;
+    parts.push(piecesOf(value, whole));
+  }
+  parts.push([{ kind: 'text', text: text.slice(last) }]);
+  return joinStrings(parts, at);
+}
+
