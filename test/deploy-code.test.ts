@@ -263,6 +263,14 @@ describe('deploy code: Cloud Run bodies sent to the Admin API', () => {
     assert.doesNotMatch(python.stderr + ts.stderr, /\n\s+at /, 'no stack trace');
   });
 
+  it('a script the grammar refuses but the gcloud reader reads keeps its commands, and says the API calls are left out', () => {
+    const file = script('mixed.py', 'import subprocess\n# enables vpc_access with gcloud\nsubprocess.run(["gcloud", "run", "deploy", "api", "--vpc-egress", "all-traffic"])\nx = (\n');
+    const { report, status } = checkJson([file]);
+    assert.equal(status, 1);
+    assert.equal(report.status, 'INCOMPLETE');
+    assert.ok(report.findings.some((f) => f.ruleId === 'incomplete' && /Cloud Run bodies it may send to the Admin API are left out \(line 5: Python syntax/.test(f.message)));
+  });
+
   it('the code frame of a syntax error never shows a secret written on that line', () => {
     const python = lifeline(['check', script('leaky.py', 'import requests\nbody = {"template": {"containers": [{"env": [{"name": "DATABASE_URL", "value": "postgres://app:canary-py-pw@10.0.0.5/db"}]]}}\nrequests.patch("https://run.googleapis.com/v2/x", json=body)\n')]);
     assert.equal(python.status, 2);

@@ -37,7 +37,16 @@ export function importDeployCode(file: string, text: string, language: 'python' 
     checkNesting(text, fail);
     return language === 'python' ? readPython(file, text, fail) : readJavaScript(file, text, fail);
   };
-  const program: CodeProgram | undefined = API_HINT.test(text) ? parse() : undefined;
+  let program: CodeProgram | undefined;
+  let unread: string | undefined;
+  try {
+    program = API_HINT.test(text) ? parse() : undefined;
+  } catch (error: unknown) {
+    // The grammar refuses what the gcloud reader can still read: keep the commands, say what is missing.
+    if (!(error instanceof InputError) || !error.syntax || !containsGcloudCommand(text)) throw error;
+    const first = error.diagnostics[0];
+    unread = `${file}: Cloud Run bodies it may send to the Admin API are left out (${first?.line === undefined ? '' : `line ${first.line}: `}${first?.message ?? 'a syntax error'}); its gcloud commands are read`;
+  }
   let bodies: Fragment | undefined;
   try {
     bodies = program === undefined ? undefined : cloudRunBodies(program, text);
@@ -55,7 +64,7 @@ export function importDeployCode(file: string, text: string, language: 'python' 
       throw error;
     }
   }
-  if (bodies === undefined) return commands as Fragment;
+  if (bodies === undefined) return unread === undefined || commands === undefined ? (commands as Fragment) : { ...commands, notes: [...commands.notes, unread] };
   return commands === undefined ? bodies : combineFragments(file, [bodies, commands]);
 }
 
