@@ -125,8 +125,12 @@ export class CloudRunReader {
 
   /** A list entry that must be a mapping (null included: `- ` with nothing after it). */
   entry(path: KeyPath, expected: string): Record<string, unknown> | undefined {
-    if (this.valueAt(path) instanceof UnknownValue) return this.#typed(path) as undefined;
     const value = this.valueAt(path);
+    if (value instanceof UnknownValue) {
+      // Remembered, so the entry is noted as left out, never reported as missing.
+      this.#typed(path);
+      return undefined;
+    }
     if (isRecord(value)) return value;
     this.fail(path, `expected ${expected}, got ${describeValue(value)}`);
     return undefined;
@@ -235,7 +239,8 @@ const keyOf = (path: KeyPath): string => path.join('\u0000');
  * until it is rendered: it is left out, with the reason.
  */
 export function placeholderName(name: string, where: string): string | undefined {
-  if (NAME_PATTERN.test(name)) return undefined;
+  // Only template markers make a placeholder: any other bad name stays the schema's located error.
+  if (NAME_PATTERN.test(name) || !/[<>{}$%]/.test(name)) return undefined;
   return `${where}: the service name ${JSON.stringify(name.slice(0, 60))} is not a name but a placeholder filled in when the file is rendered; the service is left out`;
 }
 
