@@ -8,16 +8,12 @@
  *
  * Set LIFELINE_BENCH_KEEP=1 to keep the generated files.
  */
-import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { measureBase, measureCheck } from './child.js';
 import { BENCH_FORMATS, BENCH_SIZES, DEPENDENCIES_PER_SERVICE, makeBenchDir, writeTopologyFiles, type BenchFormat, type GeneratedFile } from './generate.js';
 import type { Measurement } from './measure.js';
 
-const run = promisify(execFile);
-const MEASURE = fileURLToPath(new URL('./measure.js', import.meta.url));
 const MIB = 1024 * 1024;
 /** check/parse above this means the analysis, not the parser, dominates. */
 const MAX_CHECK_TO_PARSE = 3;
@@ -30,39 +26,11 @@ interface Row extends GeneratedFile {
   readonly m: Measurement & { readonly baseSeconds: number; readonly baseJsonSeconds: number };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-function isMeasurement(v: unknown): v is Measurement {
-  return (
-    isRecord(v) &&
-    isNumber(v['parseSeconds']) &&
-    isNumber(v['checkSeconds']) &&
-    isNumber(v['implicitPaths']) &&
-    isNumber(v['jsonSeconds']) &&
-    isNumber(v['jsonBytes']) &&
-    isNumber(v['peakRssMb']) &&
-    isNumber(v['paths']) &&
-    isNumber(v['findings']) &&
-    isNumber(v['fixes']) &&
-    isNumber(v['rejectedFixes']) &&
-    isRecord(v['verdicts']) &&
-    Object.values(v['verdicts']).every(isNumber)
-  );
-}
-
-async function lastLine(args: readonly string[]): Promise<unknown> {
-  const { stdout } = await run(process.execPath, ['--expose-gc', MEASURE, ...args], { maxBuffer: 16 * MIB });
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as unknown;
-}
-
 /** The full check in one child, the check without implicit destinations in another. */
 async function measureInChild(file: string): Promise<Row['m']> {
-  const parsed = await lastLine([file]);
-  if (!isMeasurement(parsed)) throw new Error(`unexpected output from ${MEASURE} ${file}: ${JSON.stringify(parsed).slice(0, 200)}`);
-  const base = await lastLine([file, '--base']);
-  if (!isRecord(base) || !isNumber(base['baseSeconds']) || !isNumber(base['baseJsonSeconds'])) throw new Error(`unexpected output from ${MEASURE} ${file} --base`);
-  return { ...parsed, baseSeconds: base['baseSeconds'], baseJsonSeconds: base['baseJsonSeconds'] };
+  const parsed = await measureCheck(file);
+  const base = await measureBase(file);
+  return { ...parsed, ...base };
 }
 
 const round = (n: number, digits: number): number => Number(n.toFixed(digits));

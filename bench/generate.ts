@@ -237,19 +237,20 @@ export interface GeneratedFile {
   readonly bytes: number;
 }
 
-/** Writes topology-N.yaml and topology-N.json for each size into `dir`. */
-export async function writeTopologyFiles(dir: string, sizes: readonly number[] = BENCH_SIZES): Promise<GeneratedFile[]> {
+/** Writes topology-N.yaml and topology-N.json (or the formats given) for each size into `dir`. */
+export async function writeTopologyFiles(dir: string, sizes: readonly number[] = BENCH_SIZES, formats: readonly BenchFormat[] = BENCH_FORMATS): Promise<GeneratedFile[]> {
   const out: GeneratedFile[] = [];
   for (const services of sizes) {
     const topology = generateTopology(services);
-    const texts: Record<BenchFormat, string> = {
-      yaml: `# Synthetic Lifeline benchmark topology: ${services} services, ${NETWORK_COUNT} networks.\n${stringify(topology)}`,
-      json: `${JSON.stringify(topology, null, 2)}\n`,
+    const texts: Record<BenchFormat, () => string> = {
+      yaml: () => `# Synthetic Lifeline benchmark topology: ${services} services, ${NETWORK_COUNT} networks.\n${stringify(topology)}`,
+      json: () => `${JSON.stringify(topology, null, 2)}\n`,
     };
-    for (const format of BENCH_FORMATS) {
+    for (const format of formats) {
       const file = join(dir, `topology-${services}.${format}`);
-      await writeFile(file, texts[format]);
-      out.push({ services, format, file, bytes: Buffer.byteLength(texts[format]) });
+      const text = texts[format]();
+      await writeFile(file, text);
+      out.push({ services, format, file, bytes: Buffer.byteLength(text) });
     }
   }
   return out;

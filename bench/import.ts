@@ -17,15 +17,13 @@
  * Each runs in its own child process, so wall time and peak RSS are its own. The last line is one
  * JSON object for tools to read. Set LIFELINE_BENCH_KEEP=1 to keep the generated files.
  */
-import { execFile } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { runDiff } from '../src/cli/diff.js';
 import { workTree } from '../src/sources/file-view.js';
 import { loadInputs } from '../src/sources/load.js';
+import { measureImport, type ImportMeasurement } from './child.js';
 import { Cleanup } from './cleanup.js';
 import { generatePlan } from './generate-plan.js';
 import { generateTopology, makeBenchDir } from './generate.js';
@@ -41,11 +39,7 @@ const TARGET_SECONDS = 1;
 const SCRIPT_LINES = [2_000, 10_000] as const;
 const SCRIPT_TARGET_SECONDS = 0.2;
 
-interface Measurement {
-  readonly seconds: number;
-  readonly peakRssMb: number;
-  readonly detail: string;
-}
+type Measurement = ImportMeasurement;
 
 const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 
@@ -67,10 +61,6 @@ async function measure(kind: string, files: readonly string[]): Promise<Measurem
   return { seconds, peakRssMb: peakRssMb(), detail: `${s.worse} worse, ${s.improved} improved, ${s.introduced} findings introduced, ${s.resolved} resolved` };
 }
 
-async function inChild(kind: string, files: readonly string[]): Promise<Measurement> {
-  const { stdout } = await promisify(execFile)(process.execPath, [fileURLToPath(import.meta.url), '--measure', kind, ...files], { maxBuffer: 1024 * 1024 });
-  return JSON.parse(stdout) as Measurement;
-}
 
 async function main(): Promise<void> {
   const cleanup = new Cleanup();
@@ -89,12 +79,12 @@ async function main(): Promise<void> {
     await writeFile(headFile, JSON.stringify(head));
 
     console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, node ${process.version}`);
-    const imported = await inChild('import', [plan]);
+    const imported = await measureImport('import', [plan]);
     console.log(`import  plan of ${PLAN_RESOURCES} resources (${(planText.length / 1024 / 1024).toFixed(1)} MiB): ${imported.seconds.toFixed(3)} s, peak RSS ${imported.peakRssMb.toFixed(0)} MB — ${imported.detail}`);
     const hcl: { resources: number; seconds: number; peakRssMb: number }[] = [];
     for (const size of HCL_SIZES) {
       const tree = await writeHclTree(dir, size);
-      const m = await inChild('import', [tree.root]);
+      const m = await measureImport('import', [tree.root]);
       hcl.push({ resources: tree.resources, seconds: m.seconds, peakRssMb: m.peakRssMb });
       console.log(`import  HCL tree of ${tree.resources} resources in nested modules (${(tree.bytes / 1024 / 1024).toFixed(1)} MiB): ${m.seconds.toFixed(3)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB — ${m.detail}`);
     }
@@ -105,7 +95,7 @@ async function main(): Promise<void> {
       console.log(`HCL import: time per resource grows x${growth.toFixed(2)}: not linear`);
       process.exitCode = 1;
     }
-    const diffed = await inChild('diff', [baseFile, headFile]);
+    const diffed = await measureImport('diff', [baseFile, headFile]);
     console.log(`diff    ${DIFF_SERVICES} services each side: ${diffed.seconds.toFixed(3)} s, peak RSS ${diffed.peakRssMb.toFixed(0)} MB — ${diffed.detail}`);
     const scripts: { language: string; lines: number; services: number; seconds: number; peakRssMb: number }[] = [];
     for (const language of ['python', 'typescript'] as const) {
@@ -113,7 +103,7 @@ async function main(): Promise<void> {
         const script = generateDeployScript(language, lines);
         const file = join(dir, `deploy-${lines}.${language === 'python' ? 'py' : 'ts'}`);
         await writeFile(file, script.text);
-        const m = await inChild('import', [file]);
+        const m = await measureImport('import', [file]);
         const count = script.text.split('\n').length;
         scripts.push({ language, lines: count, services: script.services, seconds: m.seconds, peakRssMb: m.peakRssMb });
         console.log(`import  ${language} deploy script of ${count} lines (${script.services} service bodies): ${m.seconds.toFixed(3)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB — ${m.detail}`);

@@ -1,7 +1,11 @@
 /**
  * One benchmark run, in its own process so that peak RSS belongs to this file alone.
- * Usage: node --expose-gc dist/bench/measure.js FILE [--base]
+ * Usage: node --expose-gc dist/bench/measure.js FILE [--base] [--runs N] [--inject-quadratic]
  * Prints one JSON line (a Measurement) on stdout.
+ *
+ * --inject-quadratic adds a deliberately quadratic step to the check (each service finds its
+ * paths by scanning every path), so that a test can show the linearity guard
+ * (bench/guard.ts) fails when such a step creeps in. Never used for figures.
  *
  * parse = readTextFile + parseSource (read the file, parse it to a value with positions available).
  * check = loadTopologyFile + analyzeTopology + buildReport + renderText: the whole of
@@ -18,6 +22,7 @@ import { buildReport, type Report } from '../src/report/report.js';
 import { renderText } from '../src/report/text.js';
 import { parseSource, readTextFile } from '../src/sources/document.js';
 import { loadTopologyFile } from '../src/sources/topology-file.js';
+import type { Topology } from '../src/model/topology.js';
 
 export interface Measurement {
   readonly parseSeconds: number;
@@ -38,7 +43,12 @@ export interface Measurement {
   readonly outputBytes: number;
 }
 
-const RUNS = 3;
+const argValue = (flag: string): string | undefined => {
+  const i = process.argv.indexOf(flag);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const RUNS = Number(argValue('--runs') ?? 3);
+const INJECT_QUADRATIC = process.argv.includes('--inject-quadratic');
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -81,7 +91,22 @@ async function checkOnce(file: string, implicit = true): Promise<{ output: strin
     renderChanges: () => [],
   });
   const output = renderText(report, { color: false });
+  if (INJECT_QUADRATIC) injectedQuadraticStep(analysis, topology);
   return { output, report, analysis };
+}
+
+/**
+ * A lookup done the slow way, as a regression would: each service's paths found by scanning every
+ * path with a composed key. Quadratic in the number of services.
+ */
+function injectedQuadraticStep(analysis: ReturnType<typeof analyzeTopology>, topology: Topology): number {
+  const all = [...analysis.paths, ...analysis.implicit];
+  let matches = 0;
+  for (const service of topology.services) {
+    const key = `${service.name}/`;
+    for (const q of all) if (`${q.service}/${q.dependency}`.startsWith(key)) matches++;
+  }
+  return matches;
 }
 
 async function jsonOnce(report: Report): Promise<number> {
@@ -122,8 +147,8 @@ async function main(file: string): Promise<void> {
 }
 
 const file = process.argv[2];
-if (file === undefined) {
-  console.error('usage: node --expose-gc dist/bench/measure.js FILE');
+if (file === undefined || !Number.isInteger(RUNS) || RUNS < 1) {
+  console.error('usage: node --expose-gc dist/bench/measure.js FILE [--base] [--runs N] [--inject-quadratic]');
   process.exit(2);
 }
 await main(file);
