@@ -207,7 +207,13 @@ export interface ReportOptions {
 }
 
 export function buildReport(analysis: Analysis, options: ReportOptions): Report {
-  const { locate } = options;
+  // Paths share hops and origins (services with the same egress share a trace): each is rendered once.
+  const locations = new Map<Origin, Location>();
+  const locate = (origin: Origin): Location => {
+    let location = locations.get(origin);
+    if (!location) locations.set(origin, (location = options.locate(origin)));
+    return location;
+  };
   const { project } = options;
   const q = (name: string): string => (project === undefined ? name : `${project}:${name}`);
   const count = (paths: readonly PathResult[], verdict: Verdict): number => paths.filter((p) => p.verdict === verdict).length;
@@ -224,15 +230,29 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
     ...(f.unjudged ? { unjudged: true as const } : {}),
   }));
   const all = [...analysis.paths, ...analysis.implicit];
-  const reportHop = (h: Hop): ReportHop => ({
-    step: h.step,
-    detail: h.detail,
-    outcome: h.outcome,
-    ...(h.cause ? { cause: h.cause } : {}),
-    confidence: h.confidence,
-    ...(h.fact ? { fact: { id: h.fact, ...FACTS[h.fact] } } : {}),
-    ...(h.origin ? { location: locate(h.origin) } : {}),
-  });
+  const reportHops = new Map<Hop, ReportHop>();
+  const facts = new Map<FactId, NonNullable<ReportHop['fact']>>();
+  const factOf = (id: FactId): NonNullable<ReportHop['fact']> => {
+    let fact = facts.get(id);
+    if (!fact) facts.set(id, (fact = { id, ...FACTS[id] }));
+    return fact;
+  };
+  const reportHop = (h: Hop): ReportHop => {
+    let rendered = reportHops.get(h);
+    if (!rendered) {
+      rendered = {
+        step: h.step,
+        detail: h.detail,
+        outcome: h.outcome,
+        ...(h.cause ? { cause: h.cause } : {}),
+        confidence: h.confidence,
+        ...(h.fact ? { fact: factOf(h.fact) } : {}),
+        ...(h.origin ? { location: locate(h.origin) } : {}),
+      };
+      reportHops.set(h, rendered);
+    }
+    return rendered;
+  };
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lifeline', version: options.version },
@@ -418,7 +438,8 @@ export function statusFor(findings: readonly Pick<ReportFinding, 'severity' | 'u
 
 /** The worst severity present as a status (critical → CRITICAL, warning → DEGRADED), for what is all judged. */
 export function severityStatus(severities: readonly Severity[]): 'HEALTHY' | 'DEGRADED' | 'CRITICAL' {
-  const worst = Math.max(-1, ...severities.map((s) => SEVERITY_RANK[s]));
+  // A loop, not Math.max(...): an estate's findings can outnumber the arguments a call may take.
+  const worst = severities.reduce((w, s) => Math.max(w, SEVERITY_RANK[s]), -1);
   return worst >= SEVERITY_RANK.critical ? 'CRITICAL' : worst >= SEVERITY_RANK.warning ? 'DEGRADED' : 'HEALTHY';
 }
 

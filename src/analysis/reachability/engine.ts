@@ -42,13 +42,104 @@ export function indexTopology(topology: Topology): ReachabilityIndex {
   return { topology, databaseByConnection, nats, peers };
 }
 
-/** Checks every (service, dependency) of the topology, or of the given services only. */
+/**
+ * Checks every (service, dependency) of the topology, or of the given services only. Services that
+ * agree on everything a dependency's trace reads (egress, region, VPC access, the target and how it
+ * is shown) share one trace: the others' hops are the owner's, with the owner's own lines (its
+ * egress, connector, service and dependency entries) pointing at theirs.
+ */
 export function analyzeReachability(index: ReachabilityIndex, services: readonly Service[] = index.topology.services): PathResult[] {
+  const shared = new Map<string, SharedTrace>();
   const results: PathResult[] = [];
   for (const service of services) {
-    for (const dependency of service.dependencies) results.push(analyzePath(index, service, dependency));
+    const egress = egressKey(service);
+    for (const dependency of service.dependencies) {
+      const key = egress === undefined ? undefined : dependencyTraceKey(egress, service, dependency);
+      const known = key === undefined ? undefined : shared.get(key);
+      if (known) {
+        results.push(sharedPath(service, dependency, known));
+        continue;
+      }
+      const path = analyzePath(index, service, dependency);
+      if (key !== undefined) shared.set(key, { owner: service, dependency, path });
+      results.push(path);
+    }
   }
   return results;
+}
+
+interface SharedTrace {
+  readonly owner: Service;
+  readonly dependency: Dependency;
+  readonly path: PathResult;
+}
+
+/**
+ * Everything a dependency's trace reads besides the shared entities, or undefined when the trace
+ * names the service itself (an unresolved target's unknown is the service's own).
+ */
+function dependencyTraceKey(egress: string, service: Service, dependency: Dependency): string | undefined {
+  const target = dependency.target;
+  if (target.kind === 'unresolved') return undefined;
+  const mounted = target.kind === 'cloudsql-socket' && service.cloudSqlInstances.some((m) => m === target.connectionName || target.connectionName.endsWith(`:${m}`));
+  return `${egress}|${originShape(service, dependency)}|${mounted ? 'm' : ''}|${JSON.stringify(target)}|${dependency.display}`;
+}
+
+/** The service's and dependency's own origins, in the order {@link ownOrigins} maps them. */
+function ownOriginList(service: Service, dependency?: Dependency): Origin[] {
+  const list = [service.egressOrigin, service.origin];
+  if (service.vpcAccess.kind !== 'none') list.push(service.vpcAccess.origin);
+  if (dependency) list.push(dependency.origin);
+  return list;
+}
+
+/**
+ * Which of a service's own origins are the same object: a shared trace is re-pointed origin by
+ * origin, so owner and user must agree on which coincide.
+ */
+function originShape(service: Service, dependency?: Dependency): string {
+  const list = ownOriginList(service, dependency);
+  return list.map((o) => list.indexOf(o)).join('');
+}
+
+/** The owner's own origins mapped to the user's (same shape, see {@link originShape}). */
+function ownOrigins(owner: Service, user: Service, ownerDependency?: Dependency, userDependency?: Dependency): Map<Origin, Origin> {
+  const from = ownOriginList(owner, ownerDependency);
+  const to = ownOriginList(user, userDependency);
+  return new Map(from.map((o, i) => [o, to[i] ?? o]));
+}
+
+/** A shared hop as the user's own: origins (its own and its unknown's) re-pointed; a hop with none of the owner's stays shared. */
+function reown(h: Hop, own: ReadonlyMap<Origin, Origin>): Hop {
+  const origin = h.origin === undefined ? undefined : own.get(h.origin);
+  const unknownOrigin = h.unknown?.origin === undefined ? undefined : own.get(h.unknown.origin);
+  if (origin === undefined && unknownOrigin === undefined) return h;
+  return { ...h, ...(origin ? { origin } : {}), ...(unknownOrigin && h.unknown ? { unknown: { ...h.unknown, origin: unknownOrigin } } : {}) };
+}
+
+function sharedPath(service: Service, dependency: Dependency, known: SharedTrace): PathResult {
+  const { path } = known;
+  const own = ownOrigins(known.owner, service, known.dependency, dependency);
+  const hops = [startHop(service), ...path.hops.slice(1).map((h) => reown(h, own))];
+  const { verdict, cause, decisive } = verdictOf(hops);
+  return {
+    service: service.name,
+    dependency: dependency.name,
+    kind: dependency.kind,
+    target: dependency.display,
+    critical: dependency.critical,
+    verdict,
+    cause,
+    confidence: path.confidence,
+    hops,
+    assumptions: path.assumptions,
+    destination: 'dependency',
+    provenance: dependency.provenance,
+    reliesOn: path.reliesOn,
+    origin: dependency.origin,
+    blame: (verdict === 'REACHABLE' ? undefined : decisive?.origin) ?? dependency.origin,
+    consulted: path.consulted,
+  };
 }
 
 /**
@@ -60,11 +151,12 @@ export function analyzeImplicitDestinations(index: ReachabilityIndex, services: 
   const traces = new Map<string, readonly Traced[]>();
   const results: PathResult[] = [];
   for (const service of services) {
-    const key = egressKey(service);
-    let shared = traces.get(key);
+    const egress = egressKey(service);
+    const key = egress === undefined ? undefined : `${egress}|${originShape(service)}`;
+    let shared = key === undefined ? undefined : traces.get(key);
     if (!shared) {
       shared = implicitDestinations(index, service).map((destination) => ({ destination, owner: service, ...trace(index, service, { hops: [], legs: [destination.leg] }) }));
-      traces.set(key, shared);
+      if (key !== undefined) traces.set(key, shared);
     }
     for (const t of shared) results.push(implicitResult(service, t));
   }
@@ -84,23 +176,20 @@ interface Traced extends TraceResult {
 function ownHops(service: Service, t: Traced): Hop[] {
   const tail = t.hops.slice(1);
   if (service === t.owner) return tail;
-  const own = new Map<Origin, Origin>([
-    [t.owner.egressOrigin, service.egressOrigin],
-    [t.owner.origin, service.origin],
-  ]);
-  if (t.owner.vpcAccess.kind !== 'none' && service.vpcAccess.kind !== 'none') own.set(t.owner.vpcAccess.origin, service.vpcAccess.origin);
-  return tail.map((h) => {
-    const origin = h.origin === undefined ? undefined : own.get(h.origin);
-    return origin === undefined ? h : { ...h, origin };
-  });
+  const own = ownOrigins(t.owner, service);
+  return tail.map((h) => reown(h, own));
 }
 
-/** Everything an implicit trace depends on: services that agree on it share one trace. */
-function egressKey(service: Service): string {
+/**
+ * Everything a trace reads of the service itself: services that agree on it share one trace.
+ * Undefined when the trace would name the service (its egress or region is unknown, and the
+ * unknown is the service's own).
+ */
+function egressKey(service: Service): string | undefined {
+  if (isUnknown(service.egress) || isUnknown(service.region)) return undefined;
   const access = service.vpcAccess;
   const vpc = access.kind === 'none' ? 'none' : access.kind === 'connector' ? `c:${access.connector}` : `d:${access.network ?? ''}/${access.subnet ?? ''}/${access.tags.join(',')}`;
-  // An unknown region is the service's own unknown (its hop names the service): never shared.
-  return `${isUnknown(service.egress) ? `?${service.egress.reason}` : service.egress}|${isUnknown(service.region) ? `?${service.name}` : service.region}|${vpc}`;
+  return `${service.egress}|${service.region}|${vpc}`;
 }
 
 function implicitResult(service: Service, t: Traced): PathResult {
@@ -123,7 +212,7 @@ function implicitResult(service: Service, t: Traced): PathResult {
     reliesOn: [t.destination.name],
     origin: service.origin,
     blame: (verdict === 'REACHABLE' ? undefined : decisive?.origin) ?? service.egressOrigin,
-    consulted: new Set([`service:${service.name}`, ...t.consulted]),
+    consulted: t.consulted,
   };
 }
 
@@ -148,8 +237,16 @@ interface LegOutcome {
   readonly assumptions: readonly string[];
 }
 
+const startHops = new WeakMap<Service, Hop>();
+
+/** The first hop of every path of a service (one object per service, shared by its paths). */
 function startHop(service: Service): Hop {
-  return hop('START_FROM_CLOUD_RUN_REVISION', `Cloud Run service ${service.name} in ${isUnknown(service.region) ? 'an unknown region' : service.region}`, 'forward');
+  let start = startHops.get(service);
+  if (!start) {
+    start = hop('START_FROM_CLOUD_RUN_REVISION', `Cloud Run service ${service.name} in ${isUnknown(service.region) ? 'an unknown region' : service.region}`, 'forward');
+    startHops.set(service, start);
+  }
+  return start;
 }
 
 export function analyzePath(index: ReachabilityIndex, service: Service, dependency: Dependency): PathResult {
@@ -174,7 +271,7 @@ export function analyzePath(index: ReachabilityIndex, service: Service, dependen
     reliesOn: traced.reliesOn,
     origin: dependency.origin,
     blame: (verdict === 'REACHABLE' ? undefined : decisive?.origin) ?? dependency.origin,
-    consulted: new Set([`service:${service.name}`, ...consulted, ...traced.consulted]),
+    consulted: new Set([...consulted, ...traced.consulted]),
   };
 }
 

@@ -104,7 +104,10 @@ export interface PathResult {
   readonly blame: Origin;
   /** Where inputs describe the service differently and their verdicts differ: each description's trace. */
   readonly descriptions?: readonly { readonly file: string; readonly verdict: Verdict; readonly cause: Cause | undefined; readonly hops: readonly Hop[] }[];
-  /** Model entities this path consulted, as `kind:name` keys (used to re-check only what an edit touches). */
+  /**
+   * Model entities this path consulted besides its service, as `kind:name` keys (used to re-check
+   * only what an edit touches). Paths that share a trace share this set.
+   */
   readonly consulted: ReadonlySet<string>;
 }
 
