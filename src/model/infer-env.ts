@@ -48,7 +48,19 @@ export function inferDependencies(input: InferenceInput, index: TargetIndex): De
     const detail = viaSecret?.env !== undefined ? `Cloud SQL mount, used by ${viaSecret.env}` : 'Cloud SQL mount';
     found.push(dependency(target, 'postgres', describeTarget(target, index), { from: 'cloudsql-mount', detail, origin }, 'cloudsql-mount', inferredName(target, undefined)));
   });
-  return found.map((d) => ({ ...d, critical: undefined, poolSize: undefined, maxOverflow: undefined, connectTimeoutSeconds: undefined, retries: undefined }));
+  return found.map((d) => ({
+    name: d.name,
+    kind: d.kind,
+    target: d.target,
+    display: d.display,
+    provenance: d.provenance,
+    origin: d.origin,
+    critical: undefined,
+    poolSize: undefined,
+    maxOverflow: undefined,
+    connectTimeoutSeconds: undefined,
+    retries: undefined,
+  }));
 }
 
 interface Source {

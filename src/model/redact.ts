@@ -86,6 +86,29 @@ const NOT_THE_KEY = new Set(['ID', 'IDS', 'NAME', 'NAMES', 'FILE', 'PATH', 'DIR'
  * or place (`KMS_KEY_ID`, `KEY_FILE`) and not a public key. What a rule may call a secret.
  */
 export function isCredentialKey(key: string): boolean {
+  return memoized(credentialKeys, key, credentialKey);
+}
+
+/**
+ * Name checks run once per env var of every service, and estates reuse the same few hundred names:
+ * each answer is kept, in a table emptied when it fills so that memory stays bounded.
+ */
+const MEMO_LIMIT = 4096;
+const credentialKeys = new Map<string, boolean>();
+const secretKeys = new Map<string, boolean>();
+
+function memoized(table: Map<string, boolean>, key: string, compute: (key: string) => boolean): boolean {
+  const known = table.get(key);
+  if (known !== undefined) return known;
+  const answer = compute(key);
+  if (key.length <= 256) {
+    if (table.size >= MEMO_LIMIT) table.clear();
+    table.set(key, answer);
+  }
+  return answer;
+}
+
+function credentialKey(key: string): boolean {
   const words = nameWords(key);
   const joined = words.join('');
   if (CREDENTIAL_PARTS.some((part) => joined.includes(part))) return true;
@@ -101,6 +124,10 @@ const AUTH_VALUES = new Set(['HEADER', 'VALUE', 'STRING', 'CODE', 'INFO', 'DATA'
  * that was not secret is the safe error.
  */
 export function isSecretKey(key: string): boolean {
+  return memoized(secretKeys, key, secretKey);
+}
+
+function secretKey(key: string): boolean {
   if (isCredentialKey(key)) return true;
   const words = nameWords(key);
   return words.some(

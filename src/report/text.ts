@@ -30,13 +30,23 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   out.push(...coverageLines(report).map((line) => paint('dim', line)));
 
   const byService = new Map<string, ReportPath[]>();
-  for (const p of report.paths) byService.set(p.service, [...(byService.get(p.service) ?? []), p]);
-  const nameWidth = Math.min(24, Math.max(8, ...report.paths.map((p) => p.dependency.length)));
-  const targetWidth = Math.min(52, Math.max(10, ...report.paths.map((p) => p.target.length)));
+  // Loops, not Math.max(...paths): a spread of several hundred thousand arguments overflows the stack.
+  let nameWidth = 8;
+  let targetWidth = 10;
+  for (const p of report.paths) {
+    let list = byService.get(p.service);
+    if (!list) byService.set(p.service, (list = []));
+    list.push(p);
+    nameWidth = Math.max(nameWidth, p.dependency.length);
+    targetWidth = Math.max(targetWidth, p.target.length);
+  }
+  nameWidth = Math.min(24, nameWidth);
+  targetWidth = Math.min(52, targetWidth);
   for (const [service, all] of byService) {
     out.push('', paint('bold', service));
-    const reachableImplicit = all.filter((p) => p.destination === 'implicit' && p.verdict === 'REACHABLE');
-    const paths = all.filter((p) => !reachableImplicit.includes(p));
+    const isReachableImplicit = (p: ReportPath): boolean => p.destination === 'implicit' && p.verdict === 'REACHABLE';
+    const reachableImplicit = all.filter(isReachableImplicit);
+    const paths = all.filter((p) => !isReachableImplicit(p));
     for (const p of paths) {
       const mark = p.verdict === 'REACHABLE' ? paint('green', '✓') : p.verdict === 'UNREACHABLE' ? paint('red', '✗') : paint('yellow', '?');
       const verdict = p.verdict === 'REACHABLE' ? paint('green', p.verdict) : p.verdict === 'UNREACHABLE' ? paint('red', p.verdict) : paint('yellow', p.verdict);

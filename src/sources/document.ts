@@ -111,12 +111,26 @@ export function parseSourceDocuments(file: string, text: string): SourceDocument
       { syntax: true },
     );
   };
-  // Line by line: a single regex over the whole text backtracks exponentially on blank lines.
-  if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) empty();
+  if (onlyBlankOrComments(text)) empty();
   const lines = splitLines(text);
   if (file.toLowerCase().endsWith('.json')) return [parseJson(file, text, lines)];
   const documents = parseYamlStream(file, text, lines);
   return documents.length > 0 ? documents : empty();
+}
+
+/**
+ * True when every line is blank or a comment. Line by line (a single regex over the whole text
+ * backtracks exponentially on blank lines), stopping at the first line with content.
+ */
+function onlyBlankOrComments(text: string): boolean {
+  for (let start = 0; start <= text.length; ) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    if (!/^\s*(#.*)?$/.test(line)) return false;
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return true;
 }
 
 function splitLines(text: string): { starts: number[]; text: (line: number) => string | undefined } {
@@ -222,16 +236,14 @@ function yamlSourceDocument(file: string, text: string, lines: ReturnType<typeof
 }
 
 function parseJson(file: string, text: string, lines: ReturnType<typeof splitLines>): SourceDocument {
-  // Before any recursive reader (the position parser, the model's walks) sees it.
-  const tooDeep = jsonNestingTooDeep(text);
-  if (tooDeep !== undefined) {
-    const pos = positionOf(lines.starts, tooDeep);
-    throw new InputError([{ file, ...pos, keyPath: undefined, message: `nested more than ${MAX_NESTING} levels deep; no topology needs that`, sourceLine: lines.text(pos.line) }]);
-  }
   let value: unknown;
   try {
+    // V8's JSON.parse does not recurse: deep nesting is refused below, before any recursive reader
+    // (the position parser, the model's walks) sees it.
     value = JSON.parse(text);
   } catch {
+    const tooDeep = jsonNestingTooDeep(text);
+    if (tooDeep !== undefined) throw tooDeepError(file, lines, tooDeep);
     const errors: ParseError[] = [];
     parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
     throw new InputError(
@@ -242,7 +254,7 @@ function parseJson(file: string, text: string, lines: ReturnType<typeof splitLin
       { syntax: true },
     );
   }
-  checkJsonStructure(file, text, lines);
+  checkJsonStructure(file, text, lines, value);
   // Positions are needed only for findings and errors: build the position tree on first use.
   let tree: JsonNode | undefined;
   return {
@@ -269,6 +281,11 @@ function parseJson(file: string, text: string, lines: ReturnType<typeof splitLin
 /** Nesting deeper than this is refused: no configuration needs it, and every later walk would recurse that deep. */
 export const MAX_NESTING = 200;
 
+function tooDeepError(file: string, lines: ReturnType<typeof splitLines>, offset: number): InputError {
+  const pos = positionOf(lines.starts, offset);
+  return new InputError([{ file, ...pos, keyPath: undefined, message: `nested more than ${MAX_NESTING} levels deep; no topology needs that`, sourceLine: lines.text(pos.line) }]);
+}
+
 /** The offset where JSON text opens its (MAX_NESTING + 1)th nested array or object, in one pass without recursion. */
 function jsonNestingTooDeep(text: string): number | undefined {
   let depth = 0;
@@ -287,17 +304,77 @@ function jsonNestingTooDeep(text: string): number | undefined {
 }
 
 /**
- * What JSON.parse accepts silently: a key given twice in one object (the last would win) is an
- * error at the second.
+ * What JSON.parse accepts silently: nesting deeper than MAX_NESTING, and a key given twice in one
+ * object (the last would win), an error at the second. Runs on text JSON.parse accepted: one pass
+ * counts keys and depth (string bodies skipped natively); only when the text has more keys than
+ * the parsed value, which happens only with duplicates, a second pass finds where.
  */
-function checkJsonStructure(file: string, text: string, lines: ReturnType<typeof splitLines>): void {
+function checkJsonStructure(file: string, text: string, lines: ReturnType<typeof splitLines>, value: unknown): void {
+  const n = text.length;
+  // 1 for an object, 0 for an array, per open bracket.
+  const kinds = new Uint8Array(MAX_NESTING + 1);
+  let depth = 0;
+  let keys = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let end = text.indexOf('"', i + 1);
+      // A quote preceded by an odd number of backslashes is escaped.
+      for (;;) {
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      i = end + 1;
+      if (depth > 0 && kinds[depth - 1] === 1) {
+        let j = i;
+        while (j < n && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x0a || text.charCodeAt(j) === 0x0d || text.charCodeAt(j) === 0x09)) j++;
+        if (text.charCodeAt(j) === 0x3a) keys++;
+      }
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) {
+      if (depth >= MAX_NESTING) throw tooDeepError(file, lines, i);
+      kinds[depth++] = c === 0x7b ? 1 : 0;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+    i++;
+  }
+  if (keys !== keyCount(value)) reportDuplicateKeys(file, text, lines);
+}
+
+/** The number of keys of every object in a parsed JSON value, without recursion. */
+function keyCount(value: unknown): number {
+  let count = 0;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if (Array.isArray(node)) {
+      for (const item of node) if (typeof item === 'object' && item !== null) pending.push(item);
+      continue;
+    }
+    for (const key in node) {
+      count++;
+      const child = (node as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) pending.push(child);
+    }
+  }
+  return count;
+}
+
+/** Every key given twice in one object (up to 20), located at the second. */
+function reportDuplicateKeys(file: string, text: string, lines: ReturnType<typeof splitLines>): void {
   const problems: Diagnostic[] = [];
   // Runs on text JSON.parse accepted, so one linear pass over strings and brackets is enough:
   // a string directly followed by `:` inside an object is a key. null marks an array.
   const stack: (Set<string> | null)[] = [];
+  // One set per depth, emptied when the next object at that depth opens: objects are many, depths few.
+  const sets: Set<string>[] = [];
   const n = text.length;
   let i = 0;
-  while (i < n && problems.length < 20) {
+  while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
       const start = i;
@@ -318,7 +395,7 @@ function checkJsonStructure(file: string, text: string, lines: ReturnType<typeof
         while (j < n && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x0a || text.charCodeAt(j) === 0x0d || text.charCodeAt(j) === 0x09)) j++;
         if (text.charCodeAt(j) === 0x3a) {
           const key = escaped ? (JSON.parse(text.slice(start, end + 1)) as string) : text.slice(start + 1, end);
-          if (keys.has(key)) {
+          if (keys.has(key) && problems.length < 20) {
             const pos = positionOf(lines.starts, start);
             problems.push({ file, ...pos, keyPath: undefined, message: `duplicate key ${JSON.stringify(key).slice(0, 80)} in this object: JSON keeps only the last, so one of them would be silently lost`, sourceLine: lines.text(pos.line) });
           }
@@ -327,9 +404,16 @@ function checkJsonStructure(file: string, text: string, lines: ReturnType<typeof
       }
       continue;
     }
-    if (c === 0x7b) stack.push(new Set());
-    else if (c === 0x5b) stack.push(null);
-    else if (c === 0x7d || c === 0x5d) stack.pop();
+    if (c === 0x7b || c === 0x5b) {
+      if (stack.length >= MAX_NESTING) throw tooDeepError(file, lines, i);
+      if (c === 0x5b) stack.push(null);
+      else {
+        let keys = sets[stack.length];
+        if (keys) keys.clear();
+        else sets[stack.length] = keys = new Set();
+        stack.push(keys);
+      }
+    } else if (c === 0x7d || c === 0x5d) stack.pop();
     i++;
   }
   if (problems.length > 0) throw new InputError(problems);

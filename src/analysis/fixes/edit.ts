@@ -104,11 +104,15 @@ export function applyEdits(topology: Topology, edits: readonly Edit[]): Topology
 
 function applyEdit(t: Topology, edit: Edit): Topology {
   const mapService = (name: string, f: (s: Service) => Service): Topology => {
-    const at = positionsOf(t.services).get(name);
+    const positions = positionsOf(t.services);
+    const at = positions.get(name);
     const current = at === undefined ? undefined : t.services[at];
     if (at === undefined || !current) return t;
     const services = t.services.slice();
     services[at] = f(current);
+    // Edits keep names and order: the copy's positions are the original's (a second edit of the
+    // same candidate would otherwise index every service again).
+    positionCache.set(services, positions);
     return { ...t, services };
   };
   const mapNetwork = (name: string, f: (n: Network) => Network): Topology => {
