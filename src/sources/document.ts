@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { findNodeAtLocation, parse as parseJsonc, ParseErrorCode, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { parse as parseJsonc, ParseErrorCode, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { InputError, formatKeyPath, type Diagnostic } from './errors.js';
+import { JsonPositions } from './json-positions.js';
 
 /** Largest input read, in bytes. Larger files are refused before they are read. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -255,8 +256,8 @@ function parseJson(file: string, text: string, lines: ReturnType<typeof splitLin
     );
   }
   checkJsonStructure(file, text, lines, value);
-  // Positions are needed only for findings and errors: build the position tree on first use.
-  let tree: JsonNode | undefined;
+  // Positions are needed only for findings and errors: built on first use.
+  let positions: JsonPositions | undefined;
   return {
     file,
     format: 'json',
@@ -265,15 +266,9 @@ function parseJson(file: string, text: string, lines: ReturnType<typeof splitLin
     yaml: undefined,
     lineText: lines.text,
     locate(path, options) {
-      tree ??= parseTree(text);
-      if (!tree) return undefined;
-      for (let n = path.length; n >= 0; n--) {
-        const node = findNodeAtLocation(tree, [...path.slice(0, n)]);
-        if (!node) continue;
-        const target = options?.key && n === path.length && node.parent?.type === 'property' ? node.parent : node;
-        return positionOf(lines.starts, target.offset);
-      }
-      return undefined;
+      positions ??= JsonPositions.build(text);
+      const offset = positions.locate(path, options);
+      return offset === undefined ? undefined : positionOf(lines.starts, offset);
     },
   };
 }
