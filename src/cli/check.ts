@@ -78,7 +78,7 @@ export async function runCheck(names: readonly string[], options: CheckOptions):
   const reports: Report[] = [];
   const loads: LoadedInputs[] = [];
   /** Each fix's edits as text edits, in the order of the combined report's fixes. */
-  const fixEdits: TextEdit[][] = [];
+  const fixEdits: (() => TextEdit[])[] = [];
   for (const group of groups) {
     const loaded = loadResolved(group.inputs);
     loads.push(loaded);
@@ -110,26 +110,25 @@ export async function runCheck(names: readonly string[], options: CheckOptions):
   return { output, exitCode: exitCodeFor(report), report, ...(patch !== undefined ? { patch } : {}) };
 }
 
-async function writePatch(request: NonNullable<CheckOptions['writePatch']>, full: Report, fixEdits: readonly TextEdit[][], view: FileView): Promise<PatchWritten> {
+async function writePatch(request: NonNullable<CheckOptions['writePatch']>, full: Report, fixEdits: readonly (() => TextEdit[])[], view: FileView): Promise<PatchWritten> {
   const index = request.fix === undefined ? full.fixes.findIndex((f) => f.recommended) : full.fixes.findIndex((f) => f.id === request.fix);
   const fix = full.fixes[index];
   if (request.fix !== undefined && fix === undefined) {
     throw new InputError([{ file: request.fix, line: undefined, column: undefined, keyPath: undefined, message: `--fix: no such fix; this check proposes ${full.fixes.map((f) => f.id).join(', ') || 'none'}`, sourceLine: undefined }]);
   }
-  const { text, files, skipped } = await gitPatch(fixEdits[index] ?? [], view, process.cwd());
+  const { text, files, skipped } = await gitPatch(fixEdits[index]?.() ?? [], view, process.cwd());
   // An empty patch is still written: the file says there is nothing to apply, not that the run failed.
   await writeFileSafely(request.file, text, 'the patch');
   return { file: request.file, fix: fix?.id, files, skipped };
 }
 
 /** One project's report (every input's, when they name at most one project), before suppressions. */
-async function reportFor(loaded: LoadedInputs, options: CheckOptions, project: string | undefined): Promise<{ report: Report; fixEdits: TextEdit[][] }> {
+async function reportFor(loaded: LoadedInputs, options: CheckOptions, project: string | undefined): Promise<{ report: Report; fixEdits: (() => TextEdit[])[] }> {
   const { topology } = loaded;
   const analysis = analyzeTopology(topology, await readSecretValues(topology), { unresolved: unresolvedOf(loaded.fragments) });
   const sources: ImportedSources = { formatOf: (file) => loaded.read.find((r) => r.file === file)?.format, locate: (origin) => loaded.locate(origin), lineText: (origin, at) => loaded.lineText(origin, at) };
-  const fixEdits = options.writePatch === undefined
-    ? []
-    : analysis.fixes.map((f) => [...topologyTextEdits(f.edits, topology, loaded.documents).map((e): TextEdit => ({ kind: 'whole', ...e })), ...importedTextEdits(f.edits, topology, sources)]);
+  // Only the fix a patch is written for is rendered as whole files (each rendering writes its files again).
+  const fixEdits = analysis.fixes.map((f) => (): TextEdit[] => [...topologyTextEdits(f.edits, topology, loaded.documents).map((e): TextEdit => ({ kind: 'whole', ...e })), ...importedTextEdits(f.edits, topology, sources)]);
   const report = buildReport(analysis, {
     version: VERSION,
     inputs: loaded.read.map((r) => r.file),
