@@ -83,15 +83,23 @@ export function diffAnalyses(base: DiffSide, head: DiffSide): DiffResult {
   const improved: PathChange[] = [];
   const added: PathChange[] = [];
   const removed: PathChange[] = [];
+  // Many changed paths consult the same entity (a network, a connector): compare each entity once.
+  const changesOf = new Map<string, ValueChange[]>();
+  const entity = (key: string): ValueChange[] => {
+    let changes = changesOf.get(key);
+    if (!changes) changesOf.set(key, (changes = entityChanges(key, base, head)));
+    return changes;
+  };
+  const pathChange = (key: string, before: PathResult | undefined, after: PathResult | undefined): PathChange => changeOf(key, before, after, entity);
   for (const [key, after] of headPaths) {
     const before = basePaths.get(key);
     if (!before) {
-      const change = pathChange(key, undefined, after, base, head);
+      const change = pathChange(key, undefined, after);
       (after.verdict === 'REACHABLE' ? added : worse).push(change);
-    } else if (RANK[after.verdict] > RANK[before.verdict]) worse.push(pathChange(key, before, after, base, head));
-    else if (RANK[after.verdict] < RANK[before.verdict]) improved.push(pathChange(key, before, after, base, head));
+    } else if (RANK[after.verdict] > RANK[before.verdict]) worse.push(pathChange(key, before, after));
+    else if (RANK[after.verdict] < RANK[before.verdict]) improved.push(pathChange(key, before, after));
   }
-  for (const [key, before] of basePaths) if (!headPaths.has(key)) removed.push(pathChange(key, before, undefined, base, head));
+  for (const [key, before] of basePaths) if (!headPaths.has(key)) removed.push(pathChange(key, before, undefined));
 
   const findingKey = (f: Finding): string => `${f.ruleId}\u0000${f.key}`;
   const baseFindings = new Map(base.analysis.findings.map((f) => [findingKey(f), f]));
@@ -107,13 +115,13 @@ export function diffIsWorse(diff: DiffResult, failOn: Severity): boolean {
   return diff.worse.length > 0 || diff.introduced.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
 }
 
-function pathChange(key: string, before: PathResult | undefined, after: PathResult | undefined, base: DiffSide, head: DiffSide): PathChange {
+function changeOf(key: string, before: PathResult | undefined, after: PathResult | undefined, entityChangesOf: (entity: string) => readonly ValueChange[]): PathChange {
   const path = after ?? before;
   if (!path) throw new TypeError('pathChange needs a path on at least one side');
   // The hop that decides the verdict: a drop on any leg wins over an earlier undetermined one.
   const failingHop = after?.hops.find((h) => h.outcome === 'drop') ?? after?.hops.find((h) => h.outcome !== 'forward' && h.outcome !== 'deliver');
   const consulted = new Set([...(before?.consulted ?? []), ...(after?.consulted ?? []), `service:${path.service}`]);
-  const causes = [...consulted].flatMap((entity) => entityChanges(entity, base, head));
+  const causes = [...consulted].flatMap((entity) => entityChangesOf(entity));
   // Most likely cause first: a change to what routes the packet (egress, connector, NAT, subnet,
   // addresses…) before one that only sizes or times (instances, pools, timeouts); then the failing
   // hop's own entity first.
@@ -135,6 +143,22 @@ function sameEntity(a: Origin, b: Origin): boolean {
   return a.file === b.file && JSON.stringify(a.path.slice(0, 2)) === JSON.stringify(b.path.slice(0, 2));
 }
 
+const namedIndexes = new WeakMap<readonly unknown[], ReadonlyMap<unknown, number>>();
+
+/** Position of the first item of each name in a list of the merged data (built once per list). */
+function indexByName(items: readonly unknown[]): ReadonlyMap<unknown, number> {
+  let index = namedIndexes.get(items);
+  if (!index) {
+    const map = new Map<unknown, number>();
+    items.forEach((item, i) => {
+      const name = (item as { name?: unknown } | null)?.name;
+      if (!map.has(name)) map.set(name, i);
+    });
+    namedIndexes.set(items, (index = map));
+  }
+  return index;
+}
+
 /** The attributes of one entity (`service:api`, `network:vpc`…) that differ between the sides. */
 function entityChanges(entity: string, base: DiffSide, head: DiffSide): ValueChange[] {
   const colon = entity.indexOf(':');
@@ -144,8 +168,8 @@ function entityChanges(entity: string, base: DiffSide, head: DiffSide): ValueCha
   const find = (side: DiffSide): { item: unknown; path: (string | number)[] } | undefined => {
     const items = (side.data as Record<string, unknown> | undefined)?.[list];
     if (!Array.isArray(items)) return undefined;
-    const index = items.findIndex((i) => (i as { name?: unknown } | null)?.name === name);
-    return index === -1 ? undefined : { item: items[index], path: [list, index] };
+    const index = indexByName(items).get(name);
+    return index === undefined ? undefined : { item: items[index], path: [list, index] };
   };
   const b = find(base);
   const h = find(head);

@@ -1,6 +1,7 @@
 import type { Edit } from '../analysis/fixes/edit.js';
 import { redactSourceLine } from '../model/redact.js';
 import type { Origin, Topology } from '../model/topology.js';
+import { serviceNamed } from '../model/lookup.js';
 import type { InputFormat, Located } from './fragment.js';
 import type { SourceChange } from './topology-patch.js';
 
@@ -29,7 +30,7 @@ const imported = (sources: ImportedSources, origin: Origin | undefined): origin 
 function renderEdit(edit: Edit, topology: Topology, sources: ImportedSources): SourceChange | undefined {
   switch (edit.kind) {
     case 'set-egress': {
-      const service = topology.services.find((s) => s.name === edit.service);
+      const service = serviceNamed(topology, edit.service);
       if (!service || !imported(sources, service.egressOrigin)) return undefined;
       const at = sources.locate(service.egressOrigin);
       const line = egressLine(edit, topology, sources);
@@ -54,7 +55,7 @@ function renderEdit(edit: Edit, topology: Topology, sources: ImportedSources): S
       return instruction(at ?? unlocated(network.origin), `add to the Terraform configuration:\n${terraformNat(edit)}`);
     }
     case 'add-cloudsql-mount': {
-      const service = topology.services.find((s) => s.name === edit.service);
+      const service = serviceNamed(topology, edit.service);
       if (!service || !imported(sources, service.origin)) return undefined;
       const at = sources.locate(service.origin);
       const format = sources.formatOf(service.origin.file);
@@ -104,7 +105,7 @@ export function importedTextEdits(edits: readonly Edit[], topology: Topology, so
 const TERRAFORM = new Set(['terraform-hcl']);
 
 function egressLine(edit: Extract<Edit, { kind: 'set-egress' }>, topology: Topology, sources: ImportedSources): { at: Located; before: string; after: string } | undefined {
-  const service = topology.services.find((s) => s.name === edit.service);
+  const service = serviceNamed(topology, edit.service);
   if (!service || !imported(sources, service.egressOrigin)) return undefined;
   const at = sources.locate(service.egressOrigin);
   const line = at ? sources.lineText(service.egressOrigin, at) : undefined;

@@ -2,6 +2,7 @@ import { structuredPatch } from 'diff';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import type { Edit } from '../analysis/fixes/edit.js';
 import type { Origin, Topology } from '../model/topology.js';
+import { serviceNamed } from '../model/lookup.js';
 import type { KeyPath, SourceDocument } from './document.js';
 import { formatKeyPath } from './errors.js';
 import { redactSourceLine } from '../model/redact.js';
@@ -46,13 +47,13 @@ export function renderTopologyChanges(
 }
 
 function toSourceEdit(edit: Edit, topology: Topology): { origin: Origin; edit: YamlEdit } | undefined {
-  const service = (name: string) => topology.services.find((s) => s.name === name)?.origin;
+  const service = (name: string) => serviceNamed(topology, name)?.origin;
   const at = (origin: Origin | undefined, op: YamlEdit['op'], rel: KeyPath, value: unknown) =>
     origin ? { origin, edit: { op, path: [...origin.path, ...rel], value } } : undefined;
   switch (edit.kind) {
     case 'set-egress': {
       // The fix goes where egress is written (a deploy script's flag is another renderer's job).
-      const written = topology.services.find((s) => s.name === edit.service)?.egressOrigin;
+      const written = serviceNamed(topology, edit.service)?.egressOrigin;
       const owner = written?.path[written.path.length - 1] === 'egress' ? { file: written.file, path: written.path.slice(0, -1) } : service(edit.service);
       return at(owner, 'set', ['egress'], edit.egress);
     }

@@ -1,10 +1,10 @@
-import type { Topology } from '../../model/topology.js';
+import type { Service, Topology } from '../../model/topology.js';
 import { analyzeReachability, indexTopology } from '../reachability/engine.js';
 import { pathKey, type PathResult } from '../reachability/path.js';
 import { RULES } from '../rules/index.js';
 import { defaultOptions } from '../rules/rule.js';
 import { candidateFixes } from './candidates.js';
-import { applyEdits, describeEdit, editKey, editTouches, type Edit } from './edit.js';
+import { applyEditsForVerification, describeEdit, editKey, editTouches, type Edit } from './edit.js';
 
 export interface Fix {
   readonly edits: readonly Edit[];
@@ -59,7 +59,7 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
     if (seen.has(key)) continue;
     seen.add(key);
     const title = edits.map(describeEdit).join('; ');
-    const edited = applyEdits(topology, edits);
+    const { topology: edited, services: editedServices } = applyEditsForVerification(topology, edits);
     const touched = edits.flatMap(editTouches);
     const affectedNames = new Set(touched.flatMap((k) => [...(servicesByKey.get(k) ?? [])]));
     // A service's security findings change only when an edit touches it or what its paths consulted:
@@ -68,7 +68,7 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
     // Edits keep the order of services, so positions found once on the original stay valid.
     const positions = [...affectedNames].flatMap((name) => positionOf.get(name) ?? []);
     const secureBefore = new Set(securityFindings(topology, positions));
-    const newHoles = securityFindings(edited, positions).filter((f) => !secureBefore.has(f));
+    const newHoles = securityFindings(edited, positions, editedServices).filter((f) => !secureBefore.has(f));
     if (newHoles.length > 0) {
       rejected.push({ edits, title, reason: `opens a security hole: ${newHoles.join('; ')} (run lifeline explain on the rule for why)` });
       continue;
@@ -76,7 +76,7 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
     // Edits keep the order of services, so positions found once on the original stay valid.
     const affected = [...affectedNames].flatMap((name) => {
       const at = positionOf.get(name);
-      const service = at === undefined ? undefined : edited.services[at];
+      const service = editedServices.get(name) ?? (at === undefined ? undefined : topology.services[at]);
       return service ? [service] : [];
     });
     const after = analyzeReachability(indexTopology(edited), affected);
@@ -101,8 +101,14 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
  * Critical security findings: a fix may never add one (an authorized network of 0.0.0.0/0, say).
  * Of the services, only those at `positions` are checked; every other entity is.
  */
-function securityFindings(topology: Topology, positions: readonly number[]): string[] {
-  const scoped: Topology = { ...topology, services: positions.flatMap((i) => topology.services[i] ?? []) };
+function securityFindings(topology: Topology, positions: readonly number[], edited: ReadonlyMap<string, Service> = new Map()): string[] {
+  const scoped: Topology = {
+    ...topology,
+    services: positions.flatMap((i) => {
+      const service = topology.services[i];
+      return service === undefined ? [] : [edited.get(service.name) ?? service];
+    }),
+  };
   return SECURITY_RULES.flatMap((r) => r.check({ topology: scoped, paths: [], implicitPaths: [], unresolved: [], secretValues: new Map() }, defaultOptions(r)))
     .filter((f) => f.severity === 'critical')
     .map((f) => `${f.ruleId}:${f.key}`);

@@ -1,3 +1,4 @@
+import { servicesUsingConnector, someNames } from '../../model/lookup.js';
 import { isUnknown, type Connector, type ConnectorState, type Service } from '../../model/topology.js';
 import type { Finding, Rule } from './rule.js';
 
@@ -22,8 +23,8 @@ function consequence(state: Exclude<ConnectorState, 'READY'>): string {
 }
 
 function usersOf(connector: Connector, services: readonly Service[]): string {
-  const users = services.filter((s) => s.vpcAccess.kind === 'connector' && s.vpcAccess.connector === connector.name).map((s) => s.name);
-  return users.length > 0 ? `${users.join(', ')} send${users.length === 1 ? 's' : ''} VPC traffic through it` : 'no service in the topology uses it';
+  const users = servicesUsingConnector({ services }, connector.name).map((s) => s.name);
+  return users.length > 0 ? `${someNames(users)} send${users.length === 1 ? 's' : ''} VPC traffic through it` : 'no service in the topology uses it';
 }
 
 export const connectorState: Rule = {

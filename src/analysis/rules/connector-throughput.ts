@@ -1,3 +1,4 @@
+import { servicesUsingConnector, someNames } from '../../model/lookup.js';
 import { numberOption, type Rule, type RuleOption, type RuleOptionValue } from './rule.js';
 
 const ID = 'connector-throughput';
@@ -37,7 +38,7 @@ export const connectorThroughput: Rule = {
       const percent = Math.round((peak / capacity) * 100);
       const severity = peak > capacity ? 'critical' : percent > warningPercent ? 'warning' : undefined;
       if (severity === undefined) return [];
-      const users = topology.services.filter((s) => s.vpcAccess.kind === 'connector' && s.vpcAccess.connector === connector.name).map((s) => s.name);
+      const users = servicesUsingConnector(topology, connector.name).map((s) => s.name);
       const clamp = connector.maxInstances > MAX_CONNECTOR_INSTANCES ? ` (maxInstances ${connector.maxInstances} counts as ${MAX_CONNECTOR_INSTANCES}, the most a connector runs)` : '';
       const headline =
         severity === 'critical'
@@ -53,7 +54,7 @@ export const connectorThroughput: Rule = {
           ruleId: ID,
           key: `connector:${connector.name}`,
           severity,
-          message: `${headline}: ${instances} × ${connector.machineType} at ~${perInstance} Mbps each (an estimate from Google's published range)${clamp}${users.length > 0 ? `, shared by ${users.join(', ')}` : ''}. Traffic beyond it is slowed or times out. ${fixes.join(', or ').replace(/^./, (c) => c.toUpperCase())}.`,
+          message: `${headline}: ${instances} × ${connector.machineType} at ~${perInstance} Mbps each (an estimate from Google's published range)${clamp}${users.length > 0 ? `, shared by ${someNames(users)}` : ''}. Traffic beyond it is slowed or times out. ${fixes.join(', or ').replace(/^./, (c) => c.toUpperCase())}.`,
           origin: connector.origin,
         },
       ];
