@@ -54,6 +54,22 @@ export async function measureBase(file: string): Promise<{ readonly baseSeconds:
   return { baseSeconds: base['baseSeconds'], baseJsonSeconds: base['baseJsonSeconds'] };
 }
 
+export interface CliMeasurement {
+  readonly cliSeconds: number;
+  readonly cliRssMb: number;
+  readonly cliOutputBytes: number;
+  readonly exitCode: number;
+}
+
+/** `lifeline check FILE` once, end to end, in a fresh child: its time and peak RSS. */
+export async function measureCli(file: string): Promise<CliMeasurement> {
+  const parsed = await lastLine(MEASURE, [file, '--cli']);
+  if (!isRecord(parsed) || !isNumber(parsed['cliSeconds']) || !isNumber(parsed['cliRssMb']) || !isNumber(parsed['cliOutputBytes']) || !isNumber(parsed['exitCode'])) {
+    throw new Error(`unexpected output from ${MEASURE} ${file} --cli: ${JSON.stringify(parsed).slice(0, 200)}`);
+  }
+  return { cliSeconds: parsed['cliSeconds'], cliRssMb: parsed['cliRssMb'], cliOutputBytes: parsed['cliOutputBytes'], exitCode: parsed['exitCode'] };
+}
+
 export interface ImportMeasurement {
   readonly seconds: number;
   readonly peakRssMb: number;

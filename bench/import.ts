@@ -15,11 +15,14 @@
  *    time per line must not grow by more than half from the smaller to the larger (the run fails).
  *
  * Each runs in its own child process, so wall time and peak RSS are its own. The last line is one
- * JSON object for tools to read. Set LIFELINE_BENCH_KEEP=1 to keep the generated files.
+ * JSON object for tools to read; that and every line printed are written to bench/results/import.json,
+ * from which `npm run bench:readme` writes the README's figures. Set LIFELINE_BENCH_KEEP=1 to keep
+ * the generated files.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runDiff } from '../src/cli/diff.js';
 import { workTree } from '../src/sources/file-view.js';
 import { loadInputs } from '../src/sources/load.js';
@@ -30,12 +33,15 @@ import { generateTopology, makeBenchDir } from './generate.js';
 import { writeHclTree } from './generate-hcl.js';
 import { generateDeployScript } from './generate-script.js';
 
+const OUT = fileURLToPath(new URL('../../bench/results/import.json', import.meta.url));
 const PLAN_RESOURCES = 5_000;
 const HCL_SIZES = [1_000, 5_000] as const;
 /** Per-resource HCL import time growing more than this from the smaller size to the larger is not linear. */
 const MAX_GROWTH = 1.5;
 const DIFF_SERVICES = 1_000;
 const TARGET_SECONDS = 1;
+/** Two 1,000-service configurations diffed: a reviewer's wait. */
+const DIFF_TARGET_SECONDS = 0.5;
 const SCRIPT_LINES = [2_000, 10_000] as const;
 const SCRIPT_TARGET_SECONDS = 0.2;
 
@@ -63,6 +69,12 @@ async function measure(kind: string, files: readonly string[]): Promise<Measurem
 
 
 async function main(): Promise<void> {
+  // Everything printed is also kept, for bench/results/import.json (the README's figures).
+  const printed: string[] = [];
+  const say = (line: string): void => {
+    printed.push(line);
+    console.log(line);
+  };
   const cleanup = new Cleanup();
   cleanup.undoOnSignals();
   const dir = await makeBenchDir();
@@ -78,25 +90,25 @@ async function main(): Promise<void> {
     await writeFile(baseFile, JSON.stringify(base));
     await writeFile(headFile, JSON.stringify(head));
 
-    console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, node ${process.version}`);
+    say(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, node ${process.version}`);
     const imported = await measureImport('import', [plan]);
-    console.log(`import  plan of ${PLAN_RESOURCES} resources (${(planText.length / 1024 / 1024).toFixed(1)} MiB): ${imported.seconds.toFixed(3)} s, peak RSS ${imported.peakRssMb.toFixed(0)} MB — ${imported.detail}`);
+    say(`import  plan of ${PLAN_RESOURCES} resources (${(planText.length / 1024 / 1024).toFixed(1)} MiB): ${imported.seconds.toFixed(3)} s, peak RSS ${imported.peakRssMb.toFixed(0)} MB — ${imported.detail}`);
     const hcl: { resources: number; seconds: number; peakRssMb: number }[] = [];
     for (const size of HCL_SIZES) {
       const tree = await writeHclTree(dir, size);
       const m = await measureImport('import', [tree.root]);
       hcl.push({ resources: tree.resources, seconds: m.seconds, peakRssMb: m.peakRssMb });
-      console.log(`import  HCL tree of ${tree.resources} resources in nested modules (${(tree.bytes / 1024 / 1024).toFixed(1)} MiB): ${m.seconds.toFixed(3)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB — ${m.detail}`);
+      say(`import  HCL tree of ${tree.resources} resources in nested modules (${(tree.bytes / 1024 / 1024).toFixed(1)} MiB): ${m.seconds.toFixed(3)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB — ${m.detail}`);
     }
     const [small, large] = hcl;
     const growth = small && large ? large.seconds / large.resources / (small.seconds / small.resources) : 1;
-    console.log(`linearity (HCL import time per resource): x${growth.toFixed(2)} from ${small?.resources ?? 0} to ${large?.resources ?? 0} resources`);
+    say(`linearity (HCL import time per resource): x${growth.toFixed(2)} from ${small?.resources ?? 0} to ${large?.resources ?? 0} resources`);
     if (growth > MAX_GROWTH) {
-      console.log(`HCL import: time per resource grows x${growth.toFixed(2)}: not linear`);
+      say(`HCL import: time per resource grows x${growth.toFixed(2)}: not linear`);
       process.exitCode = 1;
     }
     const diffed = await measureImport('diff', [baseFile, headFile]);
-    console.log(`diff    ${DIFF_SERVICES} services each side: ${diffed.seconds.toFixed(3)} s, peak RSS ${diffed.peakRssMb.toFixed(0)} MB — ${diffed.detail}`);
+    say(`diff    ${DIFF_SERVICES} services each side: ${diffed.seconds.toFixed(3)} s, peak RSS ${diffed.peakRssMb.toFixed(0)} MB — ${diffed.detail}`);
     const scripts: { language: string; lines: number; services: number; seconds: number; peakRssMb: number }[] = [];
     for (const language of ['python', 'typescript'] as const) {
       for (const lines of SCRIPT_LINES) {
@@ -106,22 +118,21 @@ async function main(): Promise<void> {
         const m = await measureImport('import', [file]);
         const count = script.text.split('\n').length;
         scripts.push({ language, lines: count, services: script.services, seconds: m.seconds, peakRssMb: m.peakRssMb });
-        console.log(`import  ${language} deploy script of ${count} lines (${script.services} service bodies): ${m.seconds.toFixed(3)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB — ${m.detail}`);
+        say(`import  ${language} deploy script of ${count} lines (${script.services} service bodies): ${m.seconds.toFixed(3)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB — ${m.detail}`);
       }
       const [short, long] = scripts.slice(-2);
       const scriptGrowth = short !== undefined && long !== undefined ? long.seconds / long.lines / (short.seconds / short.lines) : 0;
-      console.log(`linearity (${language} script import time per line): x${scriptGrowth.toFixed(2)} from ${short?.lines ?? 0} to ${long?.lines ?? 0} lines`);
+      say(`linearity (${language} script import time per line): x${scriptGrowth.toFixed(2)} from ${short?.lines ?? 0} to ${long?.lines ?? 0} lines`);
       if (scriptGrowth > MAX_GROWTH) {
-        console.log(`${language} script import: time per line grows x${scriptGrowth.toFixed(2)}: not linear`);
+        say(`${language} script import: time per line grows x${scriptGrowth.toFixed(2)}: not linear`);
         process.exitCode = 1;
       }
-      console.log(`${language} script of ${short?.lines ?? 0} lines: ${(short?.seconds ?? Infinity) < SCRIPT_TARGET_SECONDS ? 'within' : 'OVER'} the ${SCRIPT_TARGET_SECONDS} s target`);
+      say(`${language} script of ${short?.lines ?? 0} lines: ${(short?.seconds ?? Infinity) < SCRIPT_TARGET_SECONDS ? 'within' : 'OVER'} the ${SCRIPT_TARGET_SECONDS} s target`);
     }
-    for (const [what, m] of [['import', imported], [`import HCL ${large?.resources ?? 0}`, large ?? imported], ['diff', diffed]] as const) {
-      console.log(`${what}: ${m.seconds < TARGET_SECONDS ? 'within' : 'OVER'} the ${TARGET_SECONDS} s target`);
+    for (const [what, m, target] of [['import', imported, TARGET_SECONDS], [`import HCL ${large?.resources ?? 0}`, large ?? imported, TARGET_SECONDS], ['diff', diffed, DIFF_TARGET_SECONDS]] as const) {
+      say(`${what}: ${m.seconds < target ? 'within' : 'OVER'} the ${target} s target`);
     }
-    console.log(
-      JSON.stringify({
+    const summary = {
         bench: 'import',
         planResources: PLAN_RESOURCES,
         importSeconds: Number(imported.seconds.toFixed(3)),
@@ -131,8 +142,10 @@ async function main(): Promise<void> {
         diffSeconds: Number(diffed.seconds.toFixed(3)),
         scripts: scripts.map((m) => ({ language: m.language, lines: m.lines, seconds: Number(m.seconds.toFixed(3)) })),
         peakRssMb: Number(Math.max(imported.peakRssMb, diffed.peakRssMb, ...hcl.map((h) => h.peakRssMb)).toFixed(0)),
-      }),
-    );
+      };
+    say(JSON.stringify(summary));
+    await mkdir(dirname(OUT), { recursive: true });
+    await writeFile(OUT, `${JSON.stringify({ ...summary, output: printed }, null, 2)}\n`);
   } finally {
     const failed = await cleanup.run();
     for (const f of failed) console.error(`cleanup failed: ${f}`);

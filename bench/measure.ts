@@ -1,6 +1,6 @@
 /**
  * One benchmark run, in its own process so that peak RSS belongs to this file alone.
- * Usage: node --expose-gc dist/bench/measure.js FILE [--base] [--runs N] [--inject-quadratic]
+ * Usage: node --expose-gc dist/bench/measure.js FILE [--base | --cli] [--runs N] [--inject-quadratic]
  * Prints one JSON line (a Measurement) on stdout.
  *
  * --inject-quadratic adds a deliberately quadratic step to the check (each service finds its
@@ -11,6 +11,8 @@
  * check = loadTopologyFile + analyzeTopology + buildReport + renderText: the whole of
  *         `lifeline check` as a library, with its default output.
  * json  = JSON.stringify of that report, timed apart: what `--format json` adds.
+ * cli   = with --cli, `lifeline check FILE` once, as the command runs it (see cliOnce), with this
+ *         process's peak RSS.
  * base  = with --base, only the check without the implicit destinations (internet, Google APIs,
  *         private ranges), in its own process so that neither run inherits the other's heap: the
  *         difference is what judging every service's egress costs.
@@ -22,6 +24,7 @@ import { buildReport, type Report } from '../src/report/report.js';
 import { renderText } from '../src/report/text.js';
 import { parseSource, readTextFile } from '../src/sources/document.js';
 import { loadTopologyFile } from '../src/sources/topology-file.js';
+import { runCheck } from '../src/cli/check.js';
 import type { Topology } from '../src/model/topology.js';
 
 export interface Measurement {
@@ -62,16 +65,33 @@ async function timed<T>(run: () => Promise<T>): Promise<{ seconds: number; resul
   return { seconds: (performance.now() - start) / 1000, result };
 }
 
-/** Warm-up once, then the median of RUNS timed runs. */
+/**
+ * Warm-up once, then the median of RUNS timed runs. Each run's result is let go before the next
+ * starts (a command holds one result, not four).
+ */
 async function measure<T>(run: () => Promise<T>): Promise<{ runs: number[]; last: Awaited<T> }> {
-  let last = await run();
+  const held: { last?: Awaited<T> } = { last: await run() };
   const runs: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    delete held.last;
     const t = await timed(run);
     runs.push(t.seconds);
-    last = t.result;
+    held.last = t.result;
   }
-  return { runs, last };
+  if (held.last === undefined) throw new Error('measure: no run');
+  return { runs, last: held.last };
+}
+
+/**
+ * `lifeline check FILE` as the command runs it, once, in this fresh process: read, scan for
+ * secrets, load, analyse, verify fixes, locate every origin in the file, render the text report.
+ * Peak RSS is this process's.
+ */
+async function cliOnce(file: string): Promise<{ cliSeconds: number; cliRssMb: number; cliOutputBytes: number; exitCode: number }> {
+  const start = performance.now();
+  const result = await runCheck([file], { format: 'text', color: false });
+  const cliSeconds = (performance.now() - start) / 1000;
+  return { cliSeconds, cliRssMb: process.resourceUsage().maxRSS / 1024, cliOutputBytes: result.output.length, exitCode: result.exitCode };
 }
 
 async function parseOnce(file: string): Promise<number> {
@@ -115,6 +135,10 @@ async function jsonOnce(report: Report): Promise<number> {
 }
 
 async function main(file: string): Promise<void> {
+  if (process.argv.includes('--cli')) {
+    console.log(JSON.stringify(await cliOnce(file)));
+    return;
+  }
   if (process.argv.includes('--base')) {
     const base = await measure(() => checkOnce(file, false));
     const json = await measure(() => jsonOnce(base.last.report));
