@@ -3,6 +3,7 @@ import { parse as parseJsonc, ParseErrorCode, printParseErrorCode, type ParseErr
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { InputError, formatKeyPath, type Diagnostic } from './errors.js';
 import { JsonPositions } from './json-positions.js';
+import { readYamlFast, trimEnd, type YamlPositions, type YamlSpan } from './yaml-fast.js';
 
 /** Largest input read, in bytes. Larger files are refused before they are read. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -44,6 +45,8 @@ export interface SourceDocument {
   lineText(line: number): string | undefined;
   /** The YAML document, for edits that keep comments and layout (YAML sources only). */
   readonly yaml: Document | undefined;
+  /** YAML sources: the extent of the node at `path` in the text (undefined when it does not exist). */
+  span?(path: KeyPath): YamlSpan | undefined;
 }
 
 /** Reads a text file, refusing directories, binary and oversized files with a clear error. */
@@ -105,7 +108,12 @@ export function parseSource(file: string, text: string): SourceDocument {
  * const [pipeline, target] = parseSourceDocuments('clouddeploy.yaml', text);
  * target?.locate(['kind']); // { line: 12, column: 7 }
  */
-export function parseSourceDocuments(file: string, text: string): SourceDocument[] {
+export function parseSourceDocuments(
+  file: string,
+  text: string,
+  /** `fastYaml`: read YAML with js-yaml where it applies whatever the size (@default for files of FAST_YAML_BYTES or more). */
+  options: { readonly fastYaml?: boolean } = {},
+): SourceDocument[] {
   const empty = (): never => {
     throw new InputError(
       [{ file, line: undefined, column: undefined, keyPath: undefined, message: 'is empty; expected a topology document (a mapping with keys such as `services`, `networks`)', sourceLine: undefined }],
@@ -115,7 +123,7 @@ export function parseSourceDocuments(file: string, text: string): SourceDocument
   if (onlyBlankOrComments(text)) empty();
   const lines = splitLines(text);
   if (file.toLowerCase().endsWith('.json')) return [parseJson(file, text, lines)];
-  const documents = parseYamlStream(file, text, lines);
+  const documents = parseYamlStream(file, text, lines, options.fastYaml);
   return documents.length > 0 ? documents : empty();
 }
 
@@ -173,7 +181,15 @@ function positionOf(starts: readonly number[], offset: number): Position {
   return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
 }
 
-function parseYamlStream(file: string, text: string, lines: ReturnType<typeof splitLines>): SourceDocument[] {
+/**
+ * YAML inputs at least this large are read with js-yaml where it gives the same data
+ * (src/sources/yaml-fast.ts); smaller ones, and any it does not apply to, with the `yaml` package.
+ */
+export const FAST_YAML_BYTES = 256 * 1024;
+
+function parseYamlStream(file: string, text: string, lines: ReturnType<typeof splitLines>, fast = text.length >= FAST_YAML_BYTES): SourceDocument[] {
+  const read = fast ? readYamlFast(text) : undefined;
+  if (read) return [fastYamlDocument(file, text, lines, read)];
   const lineCounter = new LineCounter();
   const stream = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   // An empty stream (only comments and `---`) has errors of its own and no documents.
@@ -193,6 +209,50 @@ function parseYamlStream(file: string, text: string, lines: ReturnType<typeof sp
   return docs.filter((doc) => !empty(doc)).map((doc) => yamlSourceDocument(file, text, lines, doc));
 }
 
+/** A YAML document read by js-yaml: the `yaml` document model is composed only when a fix is written. */
+function fastYamlDocument(file: string, text: string, lines: ReturnType<typeof splitLines>, read: { value: unknown; positions: YamlPositions }): SourceDocument {
+  let model: Document | undefined;
+  return {
+    file,
+    format: 'yaml',
+    text,
+    value: read.value,
+    get yaml(): Document | undefined {
+      if (model === undefined) {
+        const stream = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+        model = 'empty' in stream ? undefined : stream[0];
+      }
+      return model;
+    },
+    lineText: lines.text,
+    locate(path, options) {
+      const offset = read.positions.locate(path, options);
+      return offset === undefined ? undefined : positionOf(lines.starts, offset);
+    },
+    span: (path) => read.positions.span(path),
+  };
+}
+
+/** The extent of a node of a `yaml` document, as {@link YamlSpan} defines it. */
+function yamlSpan(text: string, doc: Document, path: KeyPath): YamlSpan | undefined {
+  const node: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  if (!(isScalar(node) || isMap(node) || isSeq(node)) || !node.range) return undefined;
+  const start = node.range[0];
+  const kind = isMap(node) ? 'map' : isSeq(node) ? 'seq' : 'scalar';
+  const flow = !isScalar(node) && node.flow === true;
+  let last: unknown = node;
+  for (;;) {
+    if (isMap(last) && !last.flow && last.items.length > 0) {
+      const pair = last.items[last.items.length - 1];
+      last = pair?.value ?? pair?.key;
+    } else if (isSeq(last) && !last.flow && last.items.length > 0) last = last.items[last.items.length - 1];
+    else break;
+  }
+  const range = isScalar(last) || isMap(last) || isSeq(last) ? last.range : undefined;
+  const end = range ? trimEnd(text, range[0], range[1]) : trimEnd(text, start, node.range[1]);
+  return { start, end, kind, flow, root: node === doc.contents };
+}
+
 function yamlSourceDocument(file: string, text: string, lines: ReturnType<typeof splitLines>, doc: Document): SourceDocument {
   let value: unknown;
   try {
@@ -207,6 +267,7 @@ function yamlSourceDocument(file: string, text: string, lines: ReturnType<typeof
     text,
     value,
     yaml: doc,
+    span: (path) => yamlSpan(text, doc, path),
     lineText: lines.text,
     locate(path, options) {
       let node: unknown = doc.contents;

@@ -32,7 +32,10 @@ export function renderTopologyChanges(
   for (const [file, fileEdits] of perFile) {
     const doc = documents.get(file);
     if (!doc) continue;
-    if (doc.yaml) changes.push(options.wholeFile ? wholeYamlChange(doc, doc.yaml, fileEdits) : yamlChange(doc, doc.yaml, fileEdits));
+    if (doc.format === 'yaml') {
+      const change = options.wholeFile ? (doc.yaml ? wholeYamlChange(doc, doc.yaml, fileEdits) : undefined) : yamlChange(doc, fileEdits);
+      if (change) changes.push(change);
+    }
     else {
       for (const e of fileEdits) {
         changes.push({
@@ -124,8 +127,12 @@ function applyEdit(doc: Document, edit: YamlEdit): void {
 
 const STRINGIFY = { lineWidth: 0, flowCollectionPadding: false } as const;
 
-function yamlChange(source: SourceDocument, original: Document, edits: readonly YamlEdit[]): SourceChange {
-  return localYamlChange(source, original, edits) ?? wholeYamlChange(source, original, edits);
+function yamlChange(source: SourceDocument, edits: readonly YamlEdit[]): SourceChange | undefined {
+  const local = localYamlChange(source, edits);
+  if (local) return local;
+  // The document model only where the mapping cannot stand alone (composed on demand for a large file).
+  const original = source.yaml;
+  return original ? wholeYamlChange(source, original, edits) : undefined;
 }
 
 /** The change as a diff of the whole file against the whole document edited and written again. */
@@ -149,19 +156,17 @@ function hunksOf(file: string, hunks: readonly { oldStart: number; oldLines: num
  * mapping cannot stand alone (the document's top level, a flow mapping, a fix with several edits,
  * anchors, tags or directives, lines indented less than the mapping): then the whole file is used.
  */
-export function localYamlChange(source: SourceDocument, original: Document, edits: readonly YamlEdit[]): SourceChange | undefined {
+export function localYamlChange(source: SourceDocument, edits: readonly YamlEdit[]): SourceChange | undefined {
   const [edit, more] = edits;
   if (edit === undefined || more !== undefined || edit.path.length < 2) return undefined;
-  const anchor: unknown = original.getIn(edit.path.slice(0, -1), true);
-  if (!isMap(anchor) || anchor.flow || anchor === original.contents || !anchor.range) return undefined;
+  const anchor = source.span?.(edit.path.slice(0, -1));
+  if (anchor === undefined || anchor.kind !== 'map' || anchor.flow || anchor.root) return undefined;
   const text = source.text;
   if (text.startsWith('%')) return undefined;
-  const [start, valueEnd] = anchor.range;
+  const { start, end } = anchor;
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   const column = start - lineStart;
-  let last = valueEnd - 1;
-  while (last > start && /\s/.test(text.charAt(last))) last--;
-  const regionEnd = text.indexOf('\n', last);
+  const regionEnd = text.indexOf('\n', Math.max(start, end - 1));
   // A region at the end of a file without a final newline: the whole-file diff says so.
   if (regionEnd < 0) return undefined;
   const region = text.slice(start, regionEnd);
