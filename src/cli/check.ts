@@ -17,7 +17,7 @@ import { importedTextEdits, renderImportedChanges, type ImportedSources, type Te
 import { renderTopologyChanges, topologyTextEdits } from '../sources/topology-patch.js';
 import { VERSION } from '../version.js';
 import { runSecrets } from '../model/secret-registry.js';
-import { RENDERERS, type OutputFormat } from './formats.js';
+import { renderChunks, type OutputFormat } from './formats.js';
 
 export interface CheckOptions {
   readonly format: OutputFormat;
@@ -71,7 +71,7 @@ export interface PatchWritten {
   readonly skipped: readonly string[];
 }
 
-export async function runCheck(names: readonly string[], options: CheckOptions): Promise<{ output: string; exitCode: 0 | 1; report: Report; patch?: PatchWritten }> {
+export async function runCheck(names: readonly string[], options: CheckOptions): Promise<{ readonly output: string; chunks: () => Iterable<string>; exitCode: 0 | 1; report: Report; patch?: PatchWritten }> {
   const resolved = await resolveInputs(options.view ?? workTree, names, options.config, { exclude: options.exclude ?? [], ...(options.variables !== undefined ? { variables: options.variables } : {}) });
   const groups = projectGroups(resolved);
   const suppressions: Suppression[] = [];
@@ -105,9 +105,18 @@ export async function runCheck(names: readonly string[], options: CheckOptions):
     const { file, reason, expires } = options.writeBaseline;
     await writeFileSafely(file, runSecrets.redact(renderBaseline(inline.findings, reason, expires)), 'the baseline');
   }
-  const output = RENDERERS[options.format](report, { color: options.color });
   const patch = options.writePatch === undefined ? undefined : await writePatch(options.writePatch, full, fixEdits, options.view ?? workTree);
-  return { output, exitCode: exitCodeFor(report), report, ...(patch !== undefined ? { patch } : {}) };
+  const chunks = (): Iterable<string> => renderChunks(options.format, report, { color: options.color });
+  return {
+    // Rendered when asked: the command writes the pieces; a caller that wants one string joins them.
+    get output(): string {
+      return [...chunks()].join('');
+    },
+    chunks,
+    exitCode: exitCodeFor(report),
+    report,
+    ...(patch !== undefined ? { patch } : {}),
+  };
 }
 
 async function writePatch(request: NonNullable<CheckOptions['writePatch']>, full: Report, fixEdits: readonly (() => TextEdit[])[], view: FileView): Promise<PatchWritten> {

@@ -1,5 +1,5 @@
 import { renderHtml } from '../report/html.js';
-import { renderJson } from '../report/json.js';
+import { renderJson, renderJsonChunks } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { Report } from '../report/report.js';
@@ -18,3 +18,11 @@ export const RENDERERS = {
 
 export type OutputFormat = keyof typeof RENDERERS;
 export const OUTPUT_FORMATS = Object.keys(RENDERERS) as OutputFormat[];
+
+/**
+ * A report in a format as pieces to write one after another: the JSON report in pieces (it can be
+ * larger than one string may be), every other format whole.
+ */
+export function renderChunks(format: OutputFormat, report: Report, options: { color: boolean }): Iterable<string> {
+  return format === 'json' ? renderJsonChunks(report) : [RENDERERS[format](report, options)];
+}

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { once } from 'node:events';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { topologyJsonSchema } from '../model/schema.js';
 import { redactUrlPasswords } from '../model/redact.js';
@@ -66,7 +67,10 @@ function writeErr(text: string): void {
   process.stderr.write(runSecrets.redact(text));
 }
 
-function buildProgram(write: (text: string) => void, state: RunState): Command {
+function buildProgram(write: (text: string) => void, state: RunState, writeChunks: (chunks: Iterable<string>) => Promise<void> = (chunks) => {
+  for (const chunk of chunks) write(chunk);
+  return Promise.resolve();
+}): Command {
   const program = new Command()
     .name('lifeline')
     .description('Checks that every service can reach every dependency, from configuration alone.')
@@ -143,7 +147,7 @@ function buildProgram(write: (text: string) => void, state: RunState): Command {
           ...(opts.writePatch !== undefined ? { writePatch: { file: opts.writePatch, ...(opts.fix !== undefined ? { fix: opts.fix } : {}) } } : {}),
           ...(opts.writeBaseline !== undefined ? { writeBaseline: { file: opts.writeBaseline, reason: opts.reason ?? '', ...(opts.expires !== undefined ? { expires: opts.expires } : {}) } } : {}),
         });
-        write(result.output);
+        await writeChunks(result.chunks());
         if (opts.fix !== undefined && opts.writePatch === undefined) throw new UsageError('--fix goes with --write-patch FILE');
         if (result.patch !== undefined) {
           const { file, fix, files: changed, skipped } = result.patch;
@@ -245,8 +249,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const write = (text: string): void => {
     process.stdout.write(runSecrets.redact(text));
   };
+  // A report in pieces (a large JSON report) waits for stdout to drain between pieces, so it is never all in memory at once.
+  const writeChunks = async (chunks: Iterable<string>): Promise<void> => {
+    for (const chunk of chunks) if (!process.stdout.write(runSecrets.redact(chunk))) await once(process.stdout, 'drain');
+  };
   const state: RunState = { format: undefined, usageMessage: undefined };
-  const program = buildProgram(write, state);
+  const program = buildProgram(write, state, writeChunks);
   // Bad input or usage: the human text on stderr, and in a machine format its error document on stdout.
   const failWith = (errors: readonly ErrorEntry[]): number => {
     const format = errorDocumentFormat(state.format ?? formatInArgv(argv));
