@@ -308,11 +308,15 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
   };
 }
 
+const DECLARED = { kind: 'declared' } as const;
+const IMPLICIT = { kind: 'implicit' } as const;
+
 function sourceOf(provenance: PathResult['provenance']): ReportPath['source'] {
   switch (provenance.kind) {
     case 'declared':
+      return DECLARED;
     case 'implicit':
-      return { kind: provenance.kind };
+      return IMPLICIT;
     case 'inferred':
       return { kind: 'inferred', from: provenance.detail, rule: provenance.rule };
   }

@@ -3,6 +3,7 @@ import { parse as parseJsonc, ParseErrorCode, printParseErrorCode, type ParseErr
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { InputError, formatKeyPath, type Diagnostic } from './errors.js';
 import { JsonPositions } from './json-positions.js';
+import { jsonStringEnd } from './text-scan.js';
 import { readYamlFast, trimEnd, type YamlPositions, type YamlSpan } from './yaml-fast.js';
 
 /** Largest input read, in bytes. Larger files are refused before they are read. */
@@ -170,7 +171,8 @@ function nonBlankPosition(lines: ReturnType<typeof splitLines>, pos: Position): 
   return pos;
 }
 
-function positionOf(starts: readonly number[], offset: number): Position {
+/** The 1-based line and column of an offset, from the offsets where lines start. */
+export function positionOf(starts: readonly number[], offset: number): Position {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -375,15 +377,7 @@ function checkJsonStructure(file: string, text: string, lines: ReturnType<typeof
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      let end = text.indexOf('"', i + 1);
-      // A quote preceded by an odd number of backslashes is escaped.
-      for (;;) {
-        let slashes = 0;
-        while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
-        if (slashes % 2 === 0) break;
-        end = text.indexOf('"', end + 1);
-      }
-      i = end + 1;
+      i = jsonStringEnd(text, i) + 1;
       if (depth > 0 && kinds[depth - 1] === 1) {
         let j = i;
         while (j < n && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x0a || text.charCodeAt(j) === 0x0d || text.charCodeAt(j) === 0x09)) j++;

@@ -4,18 +4,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { valuePaths, type ValuePath } from '../../test/harness/value-paths.js';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { JsonPositions } from './json-positions.js';
 
-type Path = (string | number)[];
-
-/** Every path of a parsed JSON value, the root included. */
-function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
-  out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...prefix, i], out));
-  else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
-  return out;
-}
+type Path = ValuePath;
+const pathsOf = valuePaths;
 
 /** What jsonc-parser's tree says: the value's offset, or its key's with `key`. */
 function oracle(text: string, path: Path, key: boolean): number | undefined {

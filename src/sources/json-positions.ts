@@ -7,6 +7,7 @@
  * Only for valid JSON: the text is not checked again (syntax errors are jsonc-parser's job).
  */
 import type { KeyPath } from './document.js';
+import { Int32List, jsonStringEnd } from './text-scan.js';
 
 const SCALAR = 0;
 const OBJECT = 1;
@@ -14,21 +15,6 @@ const ARRAY = 2;
 /** Set on a member whose key has a backslash escape: compared decoded. */
 const ESCAPED_KEY = 4;
 
-class Int32List {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity: number) {
-    this.data = new Int32Array(Math.max(16, capacity));
-  }
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-}
 
 export class JsonPositions {
   private constructor(
@@ -76,13 +62,7 @@ export class JsonPositions {
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c === 0x22) {
-        let end = text.indexOf('"', i + 1);
-        for (;;) {
-          let slashes = 0;
-          while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
-          if (slashes % 2 === 0) break;
-          end = text.indexOf('"', end + 1);
-        }
+        const end = jsonStringEnd(text, i);
         if (inObject() && pendingKeyStart < 0) {
           pendingKeyStart = i;
           pendingKeyEnd = end;

@@ -3,7 +3,7 @@ import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import type { Edit } from '../analysis/fixes/edit.js';
 import type { Origin, Topology } from '../model/topology.js';
 import { serviceNamed } from '../model/lookup.js';
-import type { KeyPath, SourceDocument } from './document.js';
+import { positionOf, type KeyPath, type SourceDocument } from './document.js';
 import { formatKeyPath } from './errors.js';
 import { redactSourceLine } from '../model/redact.js';
 
@@ -206,12 +206,5 @@ function countLines(text: string, offset: number): number {
     lineStarts.clear();
     lineStarts.set(text, starts);
   }
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+  return positionOf(starts, offset).line;
 }

@@ -4,18 +4,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { valuePaths } from '../../test/harness/value-paths.js';
 import { stringify } from 'yaml';
 import { parseSourceDocuments, type SourceDocument } from './document.js';
 import { readYamlFast } from './yaml-fast.js';
 
-type Path = (string | number)[];
-
-function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
-  out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...prefix, i], out));
-  else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
-  return out;
-}
+const pathsOf = valuePaths;
 
 /** Read both ways: where js-yaml applies, the same value and the same position for every path and key. */
 function agrees(text: string, name = 'input.yaml'): boolean {

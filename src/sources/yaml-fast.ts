@@ -11,6 +11,7 @@
  */
 import yaml from 'js-yaml';
 import type { KeyPath } from './document.js';
+import { Int32List } from './text-scan.js';
 
 const SCALAR = 0;
 const MAP = 1;
@@ -19,22 +20,6 @@ const SEQ = 2;
 // YAML 1.2 core schema numbers (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
 const CORE_NUMBER = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
-class Int32List {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity: number) {
-    this.data = new Int32Array(Math.max(16, capacity));
-  }
-  push(value: number): number {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length] = value;
-    return this.length++;
-  }
-}
 
 /**
  * A YAML node's extent: from its first character to past the last character of its content (a

@@ -1,6 +1,7 @@
 import { cidrContains, cidrsOverlap, classifyAddress, GOOGLE_API_VIP_RANGES, isInternalClass, parseIpv4, type AddressClass, type Cidr } from '../../model/ip.js';
 import type { Database, Dependency, EgressMode, FirewallRule, Maybe, Nat, Network, Origin, Router, Service, Topology } from '../../model/topology.js';
 import { isUnknown } from '../../model/topology.js';
+import { targetKey } from '../../model/infer.js';
 import { invalidConnectorRange } from './connector-range.js';
 import { FACTS } from './facts.js';
 import { GOOGLE_APIS, implicitDestinations, INTERNET, privateRanges, type ImplicitDestination } from './implicit.js';
@@ -54,14 +55,15 @@ export function analyzeReachability(index: ReachabilityIndex, services: readonly
   for (const service of services) {
     const egress = egressKey(service);
     for (const dependency of service.dependencies) {
-      const key = egress === undefined ? undefined : dependencyTraceKey(egress, service, dependency);
+      const own = ownOriginList(service, dependency);
+      const key = egress === undefined ? undefined : dependencyTraceKey(egress, service, dependency, own);
       const known = key === undefined ? undefined : shared.get(key);
       if (known) {
-        results.push(sharedPath(service, dependency, known));
+        results.push(sharedPath(service, dependency, known, own));
         continue;
       }
       const path = analyzePath(index, service, dependency);
-      if (key !== undefined) shared.set(key, { owner: service, dependency, path });
+      if (key !== undefined) shared.set(key, { own, path });
       results.push(path);
     }
   }
@@ -69,8 +71,8 @@ export function analyzeReachability(index: ReachabilityIndex, services: readonly
 }
 
 interface SharedTrace {
-  readonly owner: Service;
-  readonly dependency: Dependency;
+  /** The owner's own origins ({@link ownOriginList}): what a user's hops are re-pointed from. */
+  readonly own: readonly Origin[];
   readonly path: PathResult;
 }
 
@@ -78,14 +80,18 @@ interface SharedTrace {
  * Everything a dependency's trace reads besides the shared entities, or undefined when the trace
  * names the service itself (an unresolved target's unknown is the service's own).
  */
-function dependencyTraceKey(egress: string, service: Service, dependency: Dependency): string | undefined {
+function dependencyTraceKey(egress: string, service: Service, dependency: Dependency, own: readonly Origin[]): string | undefined {
   const target = dependency.target;
   if (target.kind === 'unresolved') return undefined;
   const mounted = target.kind === 'cloudsql-socket' && service.cloudSqlInstances.some((m) => m === target.connectionName || target.connectionName.endsWith(`:${m}`));
-  return `${egress}|${originShape(service, dependency)}|${mounted ? 'm' : ''}|${JSON.stringify(target)}|${dependency.display}`;
+  const port = target.kind === 'database' || target.kind === 'cache' || target.kind === 'address' ? `:${target.port ?? ''}` : '';
+  return `${egress}|${originShape(own)}|${mounted ? 'm' : ''}|${targetKey(target)}${port}|${dependency.display}`;
 }
 
-/** The service's and dependency's own origins, in the order {@link ownOrigins} maps them. */
+/**
+ * A service's own origins (its egress, its entry, its VPC access, and the dependency's when one is
+ * given): the lines a shared trace is re-pointed at, in this order.
+ */
 function ownOriginList(service: Service, dependency?: Dependency): Origin[] {
   const list = [service.egressOrigin, service.origin];
   if (service.vpcAccess.kind !== 'none') list.push(service.vpcAccess.origin);
@@ -97,30 +103,38 @@ function ownOriginList(service: Service, dependency?: Dependency): Origin[] {
  * Which of a service's own origins are the same object: a shared trace is re-pointed origin by
  * origin, so owner and user must agree on which coincide.
  */
-function originShape(service: Service, dependency?: Dependency): string {
-  const list = ownOriginList(service, dependency);
-  return list.map((o) => list.indexOf(o)).join('');
+function originShape(own: readonly Origin[]): number {
+  let shape = own.length;
+  for (let i = 0; i < own.length; i++) shape = shape * 8 + own.indexOf(own[i] as Origin);
+  return shape;
 }
 
-/** The owner's own origins mapped to the user's (same shape, see {@link originShape}). */
-function ownOrigins(owner: Service, user: Service, ownerDependency?: Dependency, userDependency?: Dependency): Map<Origin, Origin> {
-  const from = ownOriginList(owner, ownerDependency);
-  const to = ownOriginList(user, userDependency);
-  return new Map(from.map((o, i) => [o, to[i] ?? o]));
-}
-
-/** A shared hop as the user's own: origins (its own and its unknown's) re-pointed; a hop with none of the owner's stays shared. */
-function reown(h: Hop, own: ReadonlyMap<Origin, Origin>): Hop {
-  const origin = h.origin === undefined ? undefined : own.get(h.origin);
-  const unknownOrigin = h.unknown?.origin === undefined ? undefined : own.get(h.unknown.origin);
-  if (origin === undefined && unknownOrigin === undefined) return h;
+/** A shared hop as the user's own: origins (its own and its unknown's) re-pointed from `from` to `to`; a hop with none of the owner's stays shared. */
+function reown(h: Hop, from: readonly Origin[], to: readonly Origin[]): Hop {
+  const at = h.origin === undefined ? -1 : from.indexOf(h.origin);
+  const unknownAt = h.unknown?.origin === undefined ? -1 : from.indexOf(h.unknown.origin);
+  if (at < 0 && unknownAt < 0) return h;
+  const origin = to[at];
+  const unknownOrigin = to[unknownAt];
   return { ...h, ...(origin ? { origin } : {}), ...(unknownOrigin && h.unknown ? { unknown: { ...h.unknown, origin: unknownOrigin } } : {}) };
 }
 
-function sharedPath(service: Service, dependency: Dependency, known: SharedTrace): PathResult {
+/** A shared trace's hops as the user's own: its start hop, then the owner's re-pointed (see {@link reown}). */
+function ownHops(service: Service, hops: readonly Hop[], from: readonly Origin[], to: readonly Origin[]): Hop[] {
+  const out: Hop[] = new Array<Hop>(hops.length);
+  out[0] = startHop(service);
+  for (let i = 1; i < hops.length; i++) out[i] = reown(hops[i] as Hop, from, to);
+  return out;
+}
+
+function sharedPath(service: Service, dependency: Dependency, known: SharedTrace, own: readonly Origin[]): PathResult {
   const { path } = known;
-  const own = ownOrigins(known.owner, service, known.dependency, dependency);
-  const hops = [startHop(service), ...path.hops.slice(1).map((h) => reown(h, own))];
+  return dependencyResult(service, dependency, { ...path, hops: ownHops(service, path.hops, known.own, own) });
+}
+
+/** A dependency's path from its trace: verdict, cause and blame from the hops. */
+function dependencyResult(service: Service, dependency: Dependency, traced: Omit<TraceResult, 'consulted'> & { readonly consulted: PathResult['consulted'] }): PathResult {
+  const { hops } = traced;
   const { verdict, cause, decisive } = verdictOf(hops);
   return {
     service: service.name,
@@ -130,15 +144,15 @@ function sharedPath(service: Service, dependency: Dependency, known: SharedTrace
     critical: dependency.critical,
     verdict,
     cause,
-    confidence: path.confidence,
+    confidence: traced.confidence,
     hops,
-    assumptions: path.assumptions,
+    assumptions: traced.assumptions,
     destination: 'dependency',
     provenance: dependency.provenance,
-    reliesOn: path.reliesOn,
+    reliesOn: traced.reliesOn,
     origin: dependency.origin,
     blame: (verdict === 'REACHABLE' ? undefined : decisive?.origin) ?? dependency.origin,
-    consulted: path.consulted,
+    consulted: traced.consulted,
   };
 }
 
@@ -152,32 +166,22 @@ export function analyzeImplicitDestinations(index: ReachabilityIndex, services: 
   const results: PathResult[] = [];
   for (const service of services) {
     const egress = egressKey(service);
-    const key = egress === undefined ? undefined : `${egress}|${originShape(service)}`;
+    const own = ownOriginList(service);
+    const key = egress === undefined ? undefined : `${egress}|${originShape(own)}`;
     let shared = key === undefined ? undefined : traces.get(key);
     if (!shared) {
-      shared = implicitDestinations(index, service).map((destination) => ({ destination, owner: service, ...trace(index, service, { hops: [], legs: [destination.leg] }) }));
+      shared = implicitDestinations(index, service).map((destination) => ({ destination, own, ...trace(index, service, { hops: [], legs: [destination.leg] }) }));
       if (key !== undefined) traces.set(key, shared);
     }
-    for (const t of shared) results.push(implicitResult(service, t));
+    for (const t of shared) results.push(implicitResult(service, t, own));
   }
   return results;
 }
 
 interface Traced extends TraceResult {
   readonly destination: ImplicitDestination;
-  /** The service the trace was made for; others with the same egress reuse it. */
-  readonly owner: Service;
-}
-
-/**
- * A shared trace's hops as `service`'s own: a hop that points at the owner's egress, connector or
- * service entry points at this service's instead (shared entities — NATs, networks — stay).
- */
-function ownHops(service: Service, t: Traced): Hop[] {
-  const tail = t.hops.slice(1);
-  if (service === t.owner) return tail;
-  const own = ownOrigins(t.owner, service);
-  return tail.map((h) => reown(h, own));
+  /** The own origins of the service the trace was made for; others with the same egress reuse it. */
+  readonly own: readonly Origin[];
 }
 
 /**
@@ -192,9 +196,8 @@ function egressKey(service: Service): string | undefined {
   return `${service.egress}|${service.region}|${vpc}`;
 }
 
-function implicitResult(service: Service, t: Traced): PathResult {
-  const start = startHop(service);
-  const hops = [start, ...ownHops(service, t)];
+function implicitResult(service: Service, t: Traced, own: readonly Origin[]): PathResult {
+  const hops = ownHops(service, t.hops, t.own, own);
   const { verdict, cause, decisive } = verdictOf(hops);
   return {
     service: service.name,
@@ -253,26 +256,7 @@ export function analyzePath(index: ReachabilityIndex, service: Service, dependen
   const consulted = new Set<string>();
   const plan = planLegs(index.topology, index.databaseByConnection, service, dependency, (key) => consulted.add(key));
   const traced = trace(index, service, plan, dependency.display);
-  const { hops } = traced;
-  const { verdict, cause, decisive } = verdictOf(hops);
-  return {
-    service: service.name,
-    dependency: dependency.name,
-    kind: dependency.kind,
-    target: dependency.display,
-    critical: dependency.critical,
-    verdict,
-    cause,
-    confidence: traced.confidence,
-    hops,
-    assumptions: traced.assumptions,
-    destination: 'dependency',
-    provenance: dependency.provenance,
-    reliesOn: traced.reliesOn,
-    origin: dependency.origin,
-    blame: (verdict === 'REACHABLE' ? undefined : decisive?.origin) ?? dependency.origin,
-    consulted: new Set([...consulted, ...traced.consulted]),
-  };
+  return dependencyResult(service, dependency, { ...traced, consulted: new Set([...consulted, ...traced.consulted]) });
 }
 
 interface TraceResult {
