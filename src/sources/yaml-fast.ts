@@ -4,7 +4,7 @@
  * node's position taken from js-yaml's parse events into typed arrays.
  *
  * Only where both libraries give the same data: one document, YAML 1.2's core schema, no aliases,
- * no directives, no plain scalar that js-yaml reads as a number where YAML 1.2 core would not
+ * no directives, no byte-order mark, no plain scalar that js-yaml reads as a number where YAML 1.2 core would not
  * (`0b101`, `1_000`). Anything else, and every syntax error, returns undefined, and the caller
  * reads the file with the `yaml` package as before (same values, same messages). The `yaml`
  * document model is still what fixes are written with (comments and layout kept).
@@ -20,6 +20,16 @@ const SEQ = 2;
 // YAML 1.2 core schema numbers (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
 const CORE_NUMBER = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
+
+/**
+ * Whether YAML 1.2's core schema reads the plain scalar `raw` as the number js-yaml gave (it does
+ * not for `0b101`, and it keeps the sign of `-0`).
+ */
+function sameNumber(raw: string, value: number): boolean {
+  if (!CORE_NUMBER.test(raw)) return false;
+  if (/^0[ox]/.test(raw) || /inf|nan/i.test(raw)) return true;
+  return Object.is(Number(raw), value);
+}
 
 /**
  * A YAML node's extent: from its first character to past the last character of its content (a
@@ -128,7 +138,8 @@ export class YamlPositions {
  * reader does not apply (see the module comment): then the `yaml` package reads it.
  */
 export function readYamlFast(text: string): { value: unknown; positions: YamlPositions } | undefined {
-  if (/^%/m.test(text)) return undefined;
+  // A directive changes the schema; js-yaml drops a byte-order mark, which would shift every position.
+  if (/^%/m.test(text) || text.charCodeAt(0) === 0xfeff) return undefined;
   const estimate = Math.ceil(text.length / 12);
   const start = new Int32List(estimate);
   const end = new Int32List(estimate);
@@ -189,7 +200,7 @@ export function readYamlFast(text: string): { value: unknown; positions: YamlPos
     else if (typeof result === 'object' && result !== null) kinds[id] = MAP;
     else {
       scalars[id] = result;
-      if (typeof result === 'number' && !CORE_NUMBER.test(text.slice(at, state.position).trim())) seen.unsupported = true;
+      if (typeof result === 'number' && !sameNumber(text.slice(at, state.position).trim(), result)) seen.unsupported = true;
     }
     if (open.children === 1 && open.onlyResult === result) forward.set(id, open.only);
     const up = stack[stack.length - 1];
