@@ -46,8 +46,8 @@ export interface SourceDocument {
   lineText(line: number): string | undefined;
   /** The YAML document, for edits that keep comments and layout (YAML sources only). */
   readonly yaml: Document | undefined;
-  /** YAML sources: the extent of the node at `path` in the text (undefined when it does not exist). */
-  span?(path: KeyPath): YamlSpan | undefined;
+  /** YAML sources: the extent of the node at `path` in the text, and the line it starts on (undefined when it does not exist). */
+  span?(path: KeyPath): (YamlSpan & { readonly line: number }) | undefined;
 }
 
 /** Reads a text file, refusing directories, binary and oversized files with a clear error. */
@@ -172,7 +172,7 @@ function nonBlankPosition(lines: ReturnType<typeof splitLines>, pos: Position): 
 }
 
 /** The 1-based line and column of an offset, from the offsets where lines start. */
-export function positionOf(starts: readonly number[], offset: number): Position {
+function positionOf(starts: readonly number[], offset: number): Position {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -231,8 +231,12 @@ function fastYamlDocument(file: string, text: string, lines: ReturnType<typeof s
       const offset = read.positions.locate(path, options);
       return offset === undefined ? undefined : positionOf(lines.starts, offset);
     },
-    span: (path) => read.positions.span(path),
+    span: (path) => withLine(lines, read.positions.span(path)),
   };
+}
+
+function withLine(lines: ReturnType<typeof splitLines>, span: YamlSpan | undefined): (YamlSpan & { readonly line: number }) | undefined {
+  return span === undefined ? undefined : { ...span, line: positionOf(lines.starts, span.start).line };
 }
 
 /** The extent of a node of a `yaml` document, as {@link YamlSpan} defines it. */
@@ -269,7 +273,7 @@ function yamlSourceDocument(file: string, text: string, lines: ReturnType<typeof
     text,
     value,
     yaml: doc,
-    span: (path) => yamlSpan(text, doc, path),
+    span: (path) => withLine(lines, yamlSpan(text, doc, path)),
     lineText: lines.text,
     locate(path, options) {
       let node: unknown = doc.contents;

@@ -3,7 +3,7 @@ import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import type { Edit } from '../analysis/fixes/edit.js';
 import type { Origin, Topology } from '../model/topology.js';
 import { serviceNamed } from '../model/lookup.js';
-import { positionOf, type KeyPath, type SourceDocument } from './document.js';
+import type { KeyPath, SourceDocument } from './document.js';
 import { formatKeyPath } from './errors.js';
 import { redactSourceLine } from '../model/redact.js';
 
@@ -185,26 +185,10 @@ export function localYamlChange(source: SourceDocument, edits: readonly YamlEdit
   const after = [prefix + (written[0] ?? ''), ...written.slice(1).map((l) => (l === '' ? l : indent + l))];
   const before = [prefix + firstLine, ...rest];
   // One line of context on each side, as the whole-file diff has.
-  const lineNumber = countLines(text, lineStart);
   const above = lineStart > 0 ? [text.slice(text.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1)] : [];
   const nextEnd = text.indexOf('\n', regionEnd + 1);
   const below = regionEnd + 1 < text.length ? [text.slice(regionEnd + 1, nextEnd < 0 ? text.length : nextEnd)] : [];
   const lines = (body: readonly string[]): string => `${[...above, ...body, ...below].join('\n')}\n`;
   const patch = structuredPatch(source.file, source.file, lines(before), lines(after), '', '', { context: 1 });
-  return hunksOf(source.file, patch.hunks, lineNumber - 1 - above.length);
-}
-
-const lineStarts = new Map<string, number[]>();
-
-/** The 1-based line number of an offset (line starts found once per text). */
-function countLines(text: string, offset: number): number {
-  let starts = lineStarts.get(text);
-  if (!starts) {
-    starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    // One text at a time is being patched: keep only its index.
-    lineStarts.clear();
-    lineStarts.set(text, starts);
-  }
-  return positionOf(starts, offset).line;
+  return hunksOf(source.file, patch.hunks, anchor.line - 1 - above.length);
 }

@@ -1,3 +1,4 @@
+import { serviceNamed } from '../../model/lookup.js';
 import { parseCidr } from '../../model/ip.js';
 import type { EgressMode, Nat, Network, Service, Topology } from '../../model/topology.js';
 import { isUnknown } from '../../model/topology.js';
@@ -89,27 +90,14 @@ const cidrOf = (text: string) => {
   return parsed;
 };
 
-// Every candidate fix starts from the same service list: index it once, not once per candidate.
-const positionCache = new WeakMap<readonly Service[], Map<string, number>>();
-function positionsOf(services: readonly Service[]): Map<string, number> {
-  let positions = positionCache.get(services);
-  if (!positions) positionCache.set(services, (positions = new Map(services.map((s, i) => [s.name, i]))));
-  return positions;
-}
-
-/** Applies edits to a copy of the model; the input is not changed. */
-export function applyEdits(topology: Topology, edits: readonly Edit[]): Topology {
-  return edits.reduce(applyEdit, topology);
-}
-
 /**
- * Applies edits for verification: other entities are copied as {@link applyEdits} copies them,
- * but an edited service is returned in `services` (by name) and the model's list of services stays
- * the original, so verifying a candidate costs what it changes, not the size of the estate (a copy
- * of the list per candidate was quadratic: 2,500 candidates × 50,000 services). Take a service
- * from `services` before the model.
+ * Applies edits to a copy of the model; the input is not changed. Other entities are copied, but
+ * an edited service is returned in `services` (by name) and the model's list of services stays the
+ * original, so verifying a candidate costs what it changes, not the size of the estate (a copy of
+ * the list per candidate was quadratic: 2,500 candidates × 50,000 services). Take a service from
+ * `services` before the model.
  */
-export function applyEditsForVerification(topology: Topology, edits: readonly Edit[]): { topology: Topology; services: ReadonlyMap<string, Service> } {
+export function applyEdits(topology: Topology, edits: readonly Edit[]): { topology: Topology; services: ReadonlyMap<string, Service> } {
   const services = new Map<string, Service>();
   let t = topology;
   for (const edit of edits) {
@@ -119,8 +107,7 @@ export function applyEditsForVerification(topology: Topology, edits: readonly Ed
       continue;
     }
     const name = (edit as { service: string }).service;
-    const at = positionsOf(topology.services).get(name);
-    const current = services.get(name) ?? (at === undefined ? undefined : topology.services[at]);
+    const current = services.get(name) ?? serviceNamed(topology, name);
     if (current) services.set(name, change(current));
   }
   return { topology: t, services };
@@ -140,18 +127,8 @@ function serviceChange(edit: Edit): ((s: Service) => Service) | undefined {
   }
 }
 
+/** An edit of an entity other than a service (see serviceChange), applied to a copy. */
 function applyEdit(t: Topology, edit: Edit): Topology {
-  const mapService = (name: string, f: (s: Service) => Service): Topology => {
-    const positions = positionsOf(t.services);
-    const at = positions.get(name);
-    const current = at === undefined ? undefined : t.services[at];
-    if (at === undefined || !current) return t;
-    const services = t.services.slice();
-    services[at] = f(current);
-    // Edits keep names and order: the copy's positions are the original's.
-    positionCache.set(services, positions);
-    return { ...t, services };
-  };
   const mapNetwork = (name: string, f: (n: Network) => Network): Topology => {
     const network = t.networks.get(name);
     if (!network) return t;
@@ -159,8 +136,6 @@ function applyEdit(t: Topology, edit: Edit): Topology {
     networks.set(name, f(network));
     return { ...t, networks };
   };
-  const change = serviceChange(edit);
-  if (change !== undefined) return mapService((edit as { service: string }).service, change);
   switch (edit.kind) {
     case 'set-egress':
     case 'add-cloudsql-mount':

@@ -4,7 +4,7 @@ import { pathKey, type PathResult } from '../reachability/path.js';
 import { RULES } from '../rules/index.js';
 import { defaultOptions } from '../rules/rule.js';
 import { candidateFixes } from './candidates.js';
-import { applyEditsForVerification, describeEdit, editKey, editTouches, type Edit } from './edit.js';
+import { applyEdits, describeEdit, editKey, editTouches, type Edit } from './edit.js';
 
 export interface Fix {
   readonly edits: readonly Edit[];
@@ -59,7 +59,7 @@ export function proposeFixes(topology: Topology, paths: readonly PathResult[]): 
     if (seen.has(key)) continue;
     seen.add(key);
     const title = edits.map(describeEdit).join('; ');
-    const { topology: edited, services: editedServices } = applyEditsForVerification(topology, edits);
+    const { topology: edited, services: editedServices } = applyEdits(topology, edits);
     const touched = edits.flatMap(editTouches);
     const affectedNames = new Set(touched.flatMap((k) => [...(servicesByKey.get(k) ?? [])]));
     // A service's security findings change only when an edit touches it or what its paths consulted:

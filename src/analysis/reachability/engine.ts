@@ -5,7 +5,7 @@ import { targetKey } from '../../model/infer.js';
 import { invalidConnectorRange } from './connector-range.js';
 import { FACTS } from './facts.js';
 import { GOOGLE_APIS, implicitDestinations, INTERNET, privateRanges, type ImplicitDestination } from './implicit.js';
-import { hop, planLegs, unknownValue, type Leg, type LegPlan, type UnknownAddressScope } from './legs.js';
+import { hop, mountsCloudSql, planLegs, unknownValue, type Leg, type LegPlan, type UnknownAddressScope } from './legs.js';
 import type { Cause, Hop, PathResult, UnknownValue, Verdict } from './path.js';
 
 /** Lookups the engine needs, built once per Topology. */
@@ -83,7 +83,7 @@ interface SharedTrace {
 function dependencyTraceKey(egress: string, service: Service, dependency: Dependency, own: readonly Origin[]): string | undefined {
   const target = dependency.target;
   if (target.kind === 'unresolved') return undefined;
-  const mounted = target.kind === 'cloudsql-socket' && service.cloudSqlInstances.some((m) => m === target.connectionName || target.connectionName.endsWith(`:${m}`));
+  const mounted = target.kind === 'cloudsql-socket' && mountsCloudSql(service, target.connectionName);
   const port = target.kind === 'database' || target.kind === 'cache' || target.kind === 'address' ? `:${target.port ?? ''}` : '';
   return `${egress}|${originShape(own)}|${mounted ? 'm' : ''}|${targetKey(target)}${port}|${dependency.display}`;
 }

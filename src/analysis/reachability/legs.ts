@@ -65,6 +65,11 @@ function cacheAddressScope(topology: Topology, cache: Cache): UnknownAddressScop
   return { scope: 'internal', within: ranges === undefined || isUnknown(ranges) ? undefined : ranges };
 }
 
+/** Whether a service mounts the Cloud SQL instance of this connection name (by it, or by the instance's name). */
+export function mountsCloudSql(service: Service, connectionName: string): boolean {
+  return service.cloudSqlInstances.some((m) => m === connectionName || connectionName.endsWith(`:${m}`));
+}
+
 export function hop(step: Step, detail: string, outcome: HopOutcome, fact?: FactId, extra?: { cause?: Cause; origin?: Origin; confidence?: 'assumed'; unknown?: UnknownValue }): Hop {
   const confidence = extra?.confidence ?? (fact ? FACTS[fact].confidence : 'documented');
   return {
@@ -97,7 +102,7 @@ export function planLegs(
   const target = dependency.target;
   switch (target.kind) {
     case 'cloudsql-socket': {
-      const mounted = service.cloudSqlInstances.some((m) => m === target.connectionName || target.connectionName.endsWith(`:${m}`));
+      const mounted = mountsCloudSql(service, target.connectionName);
       if (!mounted) {
         return {
           stop: [
