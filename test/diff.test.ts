@@ -241,5 +241,13 @@ describe('lifeline diff --base REV', () => {
     const bad = lifeline(['diff', '--base', 'no-such-branch'], repo);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /no-such-branch: error: is not a git revision here/);
+
+    // A shallow clone (what actions/checkout makes by default) lacks the base: the error says how to fetch it.
+    const shallow = join(repo, '..', 'shallow-clone');
+    const clone = spawnSync('git', ['clone', '-q', '--depth', '1', `file://${repo}`, shallow], { encoding: 'utf8' });
+    assert.equal(clone.status, 0, clone.stderr);
+    const missing = lifeline(['diff', '--base', 'main~1'], shallow);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /main~1: error: is not a git revision here: this clone is shallow and does not hold it\. Fetch the history \(`git fetch --unshallow`\), or check out with full history \(actions\/checkout: fetch-depth: 0; GitLab: GIT_DEPTH: 0\)/);
   });
 });

@@ -97,7 +97,7 @@ describe('--write-patch: a fix as a patch git apply accepts, verified by applyin
     assert.match(unknown.stderr, /--fix: no such fix; this check proposes fix-1, fix-2/);
     const alone = lifeline(dir, ['check', `${INCIDENT}/redeploy`, '--fix', 'fix-2']);
     assert.equal(alone.status, 2);
-    assert.match(alone.stderr, /--fix goes with --write-patch FILE/);
+    assert.match(alone.stderr, /--fix goes with --patch FILE/);
   });
 });
 

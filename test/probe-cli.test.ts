@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +152,14 @@ describe('lifeline probe', () => {
     assert.equal((await probe(join(dir, 'missing.yaml'))).status, 2);
     assert.equal((await probe(topology('private-ranges-only'), '--timeout', 'soon')).status, 2);
     assert.equal((await probe(topology('private-ranges-only'), '--concurrency', '0')).status, 2);
+  });
+
+  it('a duration without its unit is refused, and --help shows defaults with units', async () => {
+    const bare = await probe(topology('private-ranges-only'), '--timeout', '2000');
+    assert.equal(bare.status, 2);
+    assert.match(bare.stderr, /"2000" has no unit: write 2000ms or 2000s/);
+    const help = spawnSync(process.execPath, [cli, 'probe', '--help'], { encoding: 'utf8' });
+    assert.match(help.stdout, /--timeout <duration>[\s\S]*\(default: 5s\)/);
   });
 
   it('--watch prints what changed: a database that dies, then returns', async () => {

@@ -75,7 +75,9 @@ describe('renderMarkdown', () => {
     const fix = afterReport.fixes.find((f) => f.recommended);
     assert.ok(fix);
     assert.ok(md.includes(`### Recommended fix: ${fix.title}`));
-    assert.deepEqual(fencedBlocks(md, 'diff'), [fix.changes[0]?.patch]);
+    const change = fix.changes[0];
+    assert.ok(change);
+    assert.deepEqual(fencedBlocks(md, 'diff'), [`--- a/${change.file}\n+++ b/${change.file}\n${change.patch}`]);
     assert.match(md, /^- fix-2: set egress of service backend to private-ranges-only/m);
   });
 

@@ -98,9 +98,27 @@ describe('baselines', () => {
     assert.deepEqual(r.findings.map((f) => f.ruleId), ['open-authorized-network']);
   });
 
+  it('writing a baseline says how many entries it wrote and exits 0', () => {
+    const base = join(dir, 'counted.json');
+    const run = check(example, '--write-baseline', base, '--reason', 'known', '--expires', '2099-12-31');
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, `wrote 11 entries to ${base}\n`);
+    assert.ok((JSON.parse(readFileSync(base, 'utf8')) as { findings: { expires: string }[] }).findings.every((f) => f.expires === '2099-12-31'));
+  });
+
+  it('an expiry that is not in the future is refused, and nothing is written', () => {
+    const base = join(dir, 'past.json');
+    const run = check(example, '--write-baseline', base, '--reason', 'temporary', '--expires', '2020-01-31');
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /2020-01-31 is not in the future \(today is \d{4}-\d{2}-\d{2}\): an entry that has already lapsed hides nothing/);
+    assert.equal(existsSync(base), false);
+  });
+
   it('an expired baseline entry lapses', () => {
     const base = join(dir, 'expiring.json');
-    check(example, '--write-baseline', base, '--reason', 'temporary', '--expires', '2020-01-31');
+    check(example, '--write-baseline', base, '--reason', 'temporary', '--expires', '2099-01-31');
+    // The entries lapsed since: an expiry in the past, as a baseline kept too long has.
+    writeFileSync(base, readFileSync(base, 'utf8').replaceAll('2099-01-31', '2020-01-31'));
     const r = check(example, '--baseline', base, '--format', 'json').report();
     assert.equal(r.suppressed.length, 0);
     assert.equal(r.findings.length, 11);

@@ -5,7 +5,7 @@ import { reconcileDescriptions } from './reachability/drift.js';
 import type { PathResult } from './reachability/path.js';
 import { RULES, type Finding } from './rules/index.js';
 import type { Unresolved } from './rules/rule.js';
-import { defaultOptions } from './rules/rule.js';
+import { ruleSettings, type RuleSetting } from './rule-settings.js';
 
 export interface Analysis extends FixProposals {
   /** Declared and inferred dependencies. */
@@ -24,6 +24,8 @@ export function analyzeTopology(
     readonly unresolved?: readonly Unresolved[];
     /** Trace each service's implicit destinations (internet, Google APIs, private ranges). @default true */
     readonly implicit?: boolean;
+    /** Which rules run, at which severity, with which options. @default every rule, as documented */
+    readonly rules?: ReadonlyMap<string, RuleSetting>;
   } = {},
 ): Analysis {
   const index = indexTopology(topology);
@@ -31,7 +33,15 @@ export function analyzeTopology(
   const paths = reconcileDescriptions(index, drift, analyzeReachability(index));
   const implicit = options.implicit === false ? [] : reconcileDescriptions(index, drift, analyzeImplicitDestinations(index));
   const unresolved = options.unresolved ?? [];
-  const findings = RULES.flatMap((rule) => rule.check({ topology, paths, implicitPaths: implicit, unresolved, secretValues }, defaultOptions(rule)));
+  const settings = options.rules ?? ruleSettings();
+  const context = { topology, paths, implicitPaths: implicit, unresolved, secretValues };
+  const findings = RULES.flatMap((rule) => {
+    const setting = settings.get(rule.id);
+    if (setting?.enabled === false) return [];
+    const found = rule.check(context, setting?.options ?? {});
+    const severity = setting?.severity;
+    return severity === undefined ? found : found.map((f) => ({ ...f, severity }));
+  });
   // diff compares verdicts and findings only: proposing (and verifying) fixes is check's job.
   return { paths, implicit, findings, ...(options.fixes === false ? { fixes: [], rejected: [] } : proposeFixes(topology, paths)) };
 }

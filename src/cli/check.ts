@@ -3,6 +3,7 @@ import { readTextFile } from '../sources/document.js';
 import { writeFileSafely } from './safe-write.js';
 import { analyzeTopology } from '../analysis/analyze.js';
 import type { Severity } from '../analysis/rules/rule.js';
+import { ruleSettings, type RuleSetting } from '../analysis/rule-settings.js';
 import type { Origin, Topology } from '../model/topology.js';
 import { buildReport, combineReports, exitCodeFor, type Location, type Report } from '../report/report.js';
 import { applySuppressions } from '../report/suppress.js';
@@ -38,8 +39,13 @@ export interface CheckOptions {
   readonly exclude?: readonly string[];
   /** Terraform variable values from outside the configuration. */
   readonly variables?: VariableInputs;
-  /** Write a fix (the recommended one unless `fix` names another, `fix-2`) as a patch `git apply` accepts. */
-  readonly writePatch?: { readonly file: string; readonly fix?: string };
+  /** `--rule` (only these) and `--skip-rule`, over the lifeline.yaml's `rules:` map; ids already checked. */
+  readonly rules?: { readonly only?: readonly string[]; readonly skip?: readonly string[] };
+  /**
+   * Write fixes as one patch `git apply` accepts: every recommended fix (one per project the inputs
+   * deploy to), or only the fix `fix` names (`fix-2`).
+   */
+  readonly patch?: { readonly file: string; readonly fix?: string };
 }
 
 /** Reads the local files that secrets name, so rules can check their format. Values stay in memory. */
@@ -63,17 +69,27 @@ async function readSecretValues(topology: Topology): Promise<Map<string, string>
  * into one model per project they deploy to, analyses each, applies suppressions, renders one
  * report.
  */
-/** What `--write-patch` wrote: the fix, the files the patch changes, and what it could not hold. */
+/** What `--patch` wrote: the fixes, the files the patch changes, and what it could not hold. */
 export interface PatchWritten {
   readonly file: string;
-  readonly fix: string | undefined;
+  readonly fixes: readonly string[];
   readonly files: readonly string[];
   readonly skipped: readonly string[];
 }
 
-export async function runCheck(names: readonly string[], options: CheckOptions): Promise<{ readonly output: string; chunks: () => Iterable<string>; exitCode: 0 | 1; report: Report; patch?: PatchWritten }> {
+/** What `--write-baseline` wrote: the file and how many entries it holds. */
+export interface BaselineWritten {
+  readonly file: string;
+  readonly entries: number;
+}
+
+export async function runCheck(
+  names: readonly string[],
+  options: CheckOptions,
+): Promise<{ readonly output: string; chunks: () => Iterable<string>; chunksFor: (format: OutputFormat) => Iterable<string>; exitCode: 0 | 1; report: Report; patch?: PatchWritten; baselineWritten?: BaselineWritten }> {
   const resolved = await resolveInputs(options.view ?? workTree, names, options.config, { exclude: options.exclude ?? [], ...(options.variables !== undefined ? { variables: options.variables } : {}) });
   const groups = projectGroups(resolved);
+  const rules = ruleSettings({ ...options.rules, ...(resolved.config?.rules !== undefined ? { config: resolved.config.rules } : {}) });
   const suppressions: Suppression[] = [];
   const reports: Report[] = [];
   const loads: LoadedInputs[] = [];
@@ -83,7 +99,7 @@ export async function runCheck(names: readonly string[], options: CheckOptions):
     const loaded = loadResolved(group.inputs);
     loads.push(loaded);
     if (loaded.topology.services.length === 0) continue;
-    const one = await reportFor(loaded, options, groups.length > 1 ? group.project : undefined);
+    const one = await reportFor(loaded, options, rules, groups.length > 1 ? group.project : undefined);
     reports.push(one.report);
     fixEdits.push(...one.fixEdits);
   }
@@ -100,41 +116,54 @@ export async function runCheck(names: readonly string[], options: CheckOptions):
   // including what an older baseline hid (so refreshing a baseline in place keeps its entries).
   const inline = applySuppressions(full, suppressions.filter((s) => s.by === 'inline'), today);
   const report = applySuppressions(inline, suppressions.filter((s) => s.by === 'baseline'), today);
+  let baselineWritten: BaselineWritten | undefined;
   if (options.writeBaseline) {
     // Written whole beside the target, then renamed over it: never half a baseline (see safe-write.ts).
     const { file, reason, expires } = options.writeBaseline;
     await writeFileSafely(file, runSecrets.redact(renderBaseline(inline.findings, reason, expires)), 'the baseline');
+    baselineWritten = { file, entries: inline.findings.length };
   }
-  const patch = options.writePatch === undefined ? undefined : await writePatch(options.writePatch, full, fixEdits, options.view ?? workTree);
+  const patch = options.patch === undefined ? undefined : await writePatch(options.patch, full, fixEdits, options.view ?? workTree);
   const chunks = (): Iterable<string> => renderChunks(options.format, report, { color: options.color });
+  // `--output FORMAT=FILE`: files never hold colour codes.
+  const chunksFor = (format: OutputFormat): Iterable<string> => renderChunks(format, report, { color: false });
   return {
     // Rendered when asked: the command writes the pieces; a caller that wants one string joins them.
     get output(): string {
       return [...chunks()].join('');
     },
     chunks,
+    chunksFor,
     exitCode: exitCodeFor(report),
     report,
     ...(patch !== undefined ? { patch } : {}),
+    ...(baselineWritten !== undefined ? { baselineWritten } : {}),
   };
 }
 
-async function writePatch(request: NonNullable<CheckOptions['writePatch']>, full: Report, fixEdits: readonly (() => TextEdit[])[], view: FileView): Promise<PatchWritten> {
-  const index = request.fix === undefined ? full.fixes.findIndex((f) => f.recommended) : full.fixes.findIndex((f) => f.id === request.fix);
-  const fix = full.fixes[index];
-  if (request.fix !== undefined && fix === undefined) {
+async function writePatch(request: NonNullable<CheckOptions['patch']>, full: Report, fixEdits: readonly (() => TextEdit[])[], view: FileView): Promise<PatchWritten> {
+  const chosen = request.fix === undefined ? full.fixes.flatMap((f, i) => (f.recommended ? [i] : [])) : full.fixes.flatMap((f, i) => (f.id === request.fix ? [i] : []));
+  if (request.fix !== undefined && chosen.length === 0) {
     throw new InputError([{ file: request.fix, line: undefined, column: undefined, keyPath: undefined, message: `--fix: no such fix; this check proposes ${full.fixes.map((f) => f.id).join(', ') || 'none'}`, sourceLine: undefined }]);
   }
-  const { text, files, skipped } = await gitPatch(fixEdits[index]?.() ?? [], view, process.cwd());
+  // Projects that share an input propose the same change to it: each distinct edit once.
+  const seen = new Set<string>();
+  const edits = chosen.flatMap((i) => fixEdits[i]?.() ?? []).filter((e) => {
+    const key = JSON.stringify(e);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const { text, files, skipped } = await gitPatch(edits, view, process.cwd());
   // An empty patch is still written: the file says there is nothing to apply, not that the run failed.
   await writeFileSafely(request.file, text, 'the patch');
-  return { file: request.file, fix: fix?.id, files, skipped };
+  return { file: request.file, fixes: chosen.map((i) => full.fixes[i]?.id ?? ''), files, skipped };
 }
 
 /** One project's report (every input's, when they name at most one project), before suppressions. */
-async function reportFor(loaded: LoadedInputs, options: CheckOptions, project: string | undefined): Promise<{ report: Report; fixEdits: (() => TextEdit[])[] }> {
+async function reportFor(loaded: LoadedInputs, options: CheckOptions, rules: ReadonlyMap<string, RuleSetting>, project: string | undefined): Promise<{ report: Report; fixEdits: (() => TextEdit[])[] }> {
   const { topology } = loaded;
-  const analysis = analyzeTopology(topology, await readSecretValues(topology), { unresolved: unresolvedOf(loaded.fragments) });
+  const analysis = analyzeTopology(topology, await readSecretValues(topology), { unresolved: unresolvedOf(loaded.fragments), rules });
   const sources: ImportedSources = { formatOf: (file) => loaded.read.find((r) => r.file === file)?.format, locate: (origin) => loaded.locate(origin), lineText: (origin, at) => loaded.lineText(origin, at) };
   // Only the fix a patch is written for is rendered as whole files (each rendering writes its files again).
   const fixEdits = analysis.fixes.map((f) => (): TextEdit[] => [...topologyTextEdits(f.edits, topology, loaded.documents).map((e): TextEdit => ({ kind: 'whole', ...e })), ...importedTextEdits(f.edits, topology, sources)]);
@@ -146,6 +175,7 @@ async function reportFor(loaded: LoadedInputs, options: CheckOptions, project: s
     topology,
     ...(project !== undefined ? { project } : {}),
     locate: (origin: Origin): Location => loaded.locate(origin) ?? { file: origin.file },
+    rules,
     renderChanges: (edits) => [...renderTopologyChanges(edits, topology, loaded.documents), ...renderImportedChanges(edits, topology, sources)],
   });
   return { report, fixEdits };

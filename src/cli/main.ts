@@ -8,16 +8,15 @@ import { InputError, formatDiagnostics } from '../sources/errors.js';
 import { VERSION } from '../version.js';
 import type { Severity } from '../analysis/rules/rule.js';
 import { runCheck } from './check.js';
+import { cannotTurnOff, ruleById, unknownRule } from '../analysis/rule-settings.js';
 import { runDiff, type DiffSides } from './diff.js';
 import { ERROR_DOCUMENT_FORMATS, errorEntries, renderErrorDocument, usageEntry, type ErrorDocumentFormat, type ErrorEntry } from './error-document.js';
 import { registerExplainCommand } from './explain.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
-import { parseDuration, runProbeCommand } from './probe.js';
-
-/** Colour only on a terminal, and never with NO_COLOR (https://no-color.org). */
-function useColor(requested: boolean): boolean {
-  return requested && process.stdout.isTTY && process.env.NO_COLOR === undefined;
-}
+import { runProbeCommand } from './probe.js';
+import { durationArgument, formatDuration } from './duration.js';
+import { useColor } from './color.js';
+import { writeFileSafely } from './safe-write.js';
 
 /** A usage mistake found after parsing (a combination of options): printed, exit 2. */
 class UsageError extends Error {
@@ -56,6 +55,46 @@ function terraformEnvironment(): Map<string, string> {
 /** `--exclude GLOB`, repeatable: paths (relative to each directory named) not to read. */
 const excludeOption = (): Option =>
   new Option('--exclude <glob>', 'do not read paths matching this glob, relative to each directory named (repeatable)').argParser((glob: string, previous: string[]) => [...previous, glob]).default([], 'none');
+
+/** `--rule ID` / `--skip-rule ID`, repeatable, comma lists too: every id a rule (did-you-mean otherwise). */
+const ruleListOption = (flags: string, description: string, skipping: boolean): Option =>
+  new Option(flags, description)
+    .argParser((list: string, previous: string[]) => {
+      const ids = list.split(',').map((id) => id.trim()).filter(Boolean);
+      for (const id of ids) {
+        const rule = ruleById(id);
+        if (rule === undefined) throw new InvalidArgumentError(unknownRule(id));
+        const refused = skipping ? cannotTurnOff(rule) : undefined;
+        if (refused !== undefined) throw new InvalidArgumentError(refused);
+      }
+      return [...previous, ...ids];
+    })
+    .default([], 'none');
+
+/**
+ * `--output FORMAT=FILE`, repeatable: the report in another format, written to a file in the same
+ * run (the terminal still gets `--format`). Two outputs to one file are refused.
+ */
+const outputOption = (): Option =>
+  new Option('--output <format=file>', `also write the report in FORMAT to FILE, atomically (repeatable; formats: ${OUTPUT_FORMATS.join(', ')})`)
+    .argParser((pair: string, previous: { format: OutputFormat; file: string }[]) => {
+      const at = pair.indexOf('=');
+      const format = at < 0 ? pair : pair.slice(0, at);
+      if (!(OUTPUT_FORMATS as string[]).includes(format)) {
+        const known = OUTPUT_FORMATS.join(', ');
+        throw new InvalidArgumentError(at < 0 ? `expected FORMAT=FILE, such as sarif=lifeline.sarif (formats: ${known})` : `"${format}" is not a format; formats: ${known}`);
+      }
+      const file = pair.slice(at + 1);
+      if (at < 0 || file === '') throw new InvalidArgumentError(`expected FORMAT=FILE, such as ${format}=lifeline.${format}: name the file to write`);
+      if (previous.some((o) => o.file === file)) throw new InvalidArgumentError(`${file} is named by two --output options: give each format its own file`);
+      return [...previous, { format: format as OutputFormat, file }];
+    })
+    .default([], 'none');
+
+/** Pieces of text, each changed by `change` as it is written. */
+function* mapPieces(pieces: Iterable<string>, change: (piece: string) => string): Iterable<string> {
+  for (const piece of pieces) yield change(piece);
+}
 
 /** What a failed run needs to print its error document: the format asked for, and commander's own message. */
 interface RunState {
@@ -100,24 +139,32 @@ function buildProgram(write: (text: string) => void, state: RunState, writeChunk
     .addOption(varFileOption())
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: the lifeline.yaml\'s failOn, else critical)').choices(['critical', 'warning']))
+    .addOption(ruleListOption('--rule <id>', 'run only this rule (repeatable, or a comma list); coverage rules always run', false))
+    .addOption(ruleListOption('--skip-rule <id>', 'do not run this rule (repeatable, or a comma list)', true))
     .option('--baseline <file>', 'hide the findings listed in this baseline file (each with its reason)')
     .option('--write-baseline <file>', 'write every current finding to a baseline file (needs --reason)')
     .option('--reason <text>', 'why the findings written by --write-baseline are acceptable')
-    .option('--expires <date>', 'YYYY-MM-DD after which the baseline entries lapse', (value: string) => {
+    .option('--expires <date>', 'YYYY-MM-DD after which the baseline entries lapse (a future date)', (value: string) => {
       const date = new Date(`${value}T00:00:00Z`);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
         throw new InvalidArgumentError('expected a real date such as 2027-01-31');
       }
+      const today = new Date().toISOString().slice(0, 10);
+      if (value <= today) throw new InvalidArgumentError(`${value} is not in the future (today is ${today}): an entry that has already lapsed hides nothing`);
       return value;
     })
-    .option('--write-patch <file>', 'write the recommended fix (or --fix ID) as a patch `git apply` accepts, paths relative to the current directory')
-    .option('--fix <id>', 'with --write-patch: the fix to write (fix-2, …), as the report numbers them')
+    .option('--patch <file>', 'write every recommended fix (or only --fix ID) as one patch `git apply` accepts, paths relative to the current directory')
+    .addOption(new Option('--write-patch <file>', 'the former name of --patch').hideHelp())
+    .option('--fix <id>', 'with --patch: the one fix to write (fix-2, …), as the report numbers them')
+    .addOption(outputOption())
     .option('--no-color', 'never colour the text output')
     .action(
       async (
         files: string[],
         opts: {
+          patch?: string;
           writePatch?: string;
+          output: { format: OutputFormat; file: string }[];
           fix?: string;
           format: OutputFormat;
           failOn?: 'critical' | 'warning';
@@ -130,11 +177,16 @@ function buildProgram(write: (text: string) => void, state: RunState, writeChunk
           exclude: string[];
           var: [string, string][];
           varFile: string[];
+          rule: string[];
+          skipRule: string[];
         },
       ) => {
         if (opts.writeBaseline !== undefined && (opts.reason === undefined || opts.reason.trim() === '')) {
           throw new UsageError('--write-baseline needs --reason "why these findings are acceptable": every suppression carries a reason');
         }
+        if (opts.patch !== undefined && opts.writePatch !== undefined) throw new UsageError('--write-patch is the former name of --patch: give one of them');
+        const patchFile = opts.patch ?? opts.writePatch;
+        if (opts.fix !== undefined && patchFile === undefined) throw new UsageError('--fix goes with --patch FILE');
         const color = useColor(opts.color);
         const result = await runCheck(files, {
           format: opts.format,
@@ -142,16 +194,26 @@ function buildProgram(write: (text: string) => void, state: RunState, writeChunk
           ...(opts.config !== undefined ? { config: opts.config } : {}),
           color,
           exclude: opts.exclude,
+          rules: { only: opts.rule, skip: opts.skipRule },
           variables: { environment: terraformEnvironment(), files: opts.varFile, values: opts.var },
           ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
-          ...(opts.writePatch !== undefined ? { writePatch: { file: opts.writePatch, ...(opts.fix !== undefined ? { fix: opts.fix } : {}) } } : {}),
+          ...(patchFile !== undefined ? { patch: { file: patchFile, ...(opts.fix !== undefined ? { fix: opts.fix } : {}) } } : {}),
           ...(opts.writeBaseline !== undefined ? { writeBaseline: { file: opts.writeBaseline, reason: opts.reason ?? '', ...(opts.expires !== undefined ? { expires: opts.expires } : {}) } } : {}),
         });
+        if (result.baselineWritten !== undefined) {
+          // The baseline is the result: say what was written, not the report it now hides.
+          const { file, entries } = result.baselineWritten;
+          write(`wrote ${entries} ${entries === 1 ? 'entry' : 'entries'} to ${file}\n`);
+          process.exitCode = EXIT.ok;
+          return;
+        }
+        // Every file first, then the terminal: a CI step that reads them after a failing exit finds them all.
+        for (const output of opts.output) await writeFileSafely(output.file, mapPieces(result.chunksFor(output.format), (piece) => runSecrets.redact(piece)), `the ${output.format} report`);
         await writeChunks(result.chunks());
-        if (opts.fix !== undefined && opts.writePatch === undefined) throw new UsageError('--fix goes with --write-patch FILE');
         if (result.patch !== undefined) {
-          const { file, fix, files: changed, skipped } = result.patch;
-          const what = fix === undefined ? 'no fix is proposed' : changed.length === 0 ? `${fix} has no change that can be written as a patch (see the report for what to do)` : `${fix}, changing ${changed.join(', ')}; apply it with \`git apply ${file}\``;
+          const { file, fixes, files: changed, skipped } = result.patch;
+          const named = fixes.join(', ');
+          const what = fixes.length === 0 ? 'no fix is proposed' : changed.length === 0 ? `${named} ${fixes.length === 1 ? 'has' : 'have'} no change that can be written as a patch (see the report for what to do)` : `${named}, changing ${changed.join(', ')}; apply it with \`git apply ${file}\``;
           process.stderr.write(`wrote ${file}: ${what}\n${skipped.map((s) => `  not in the patch: ${s}\n`).join('')}`);
         }
         process.exitCode = result.exitCode;
@@ -183,11 +245,6 @@ function buildProgram(write: (text: string) => void, state: RunState, writeChunk
       process.exitCode = result.exitCode;
     });
 
-  const duration = (value: string): number => {
-    const ms = parseDuration(value);
-    if (ms === undefined) throw new InvalidArgumentError('expected a duration such as 500ms, 2s or 1m');
-    return ms;
-  };
   const positiveInt = (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
@@ -200,10 +257,10 @@ function buildProgram(write: (text: string) => void, state: RunState, writeChunk
     .option('--service <name>', 'probe only this service\'s dependencies')
     .addOption(excludeOption())
     .option('--concurrency <n>', 'probes in flight at once', positiveInt, 16)
-    .option('--timeout <duration>', 'hard deadline of each probe', duration, 5000)
+    .addOption(new Option('--timeout <duration>', 'hard deadline of each probe, with its unit (500ms, 2s, 1m)').argParser(durationArgument).default(5000, formatDuration(5000)))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a result is at or above this severity').choices(['critical', 'warning']).default('critical'))
-    .option('--watch <interval>', 'repeat every interval and print what changed, until interrupted', duration)
+    .option('--watch <interval>', 'repeat every interval (with its unit: 10s, 1m) and print what changed, until interrupted', durationArgument)
     .option('--cloudsql-dir <dir>', 'where Cloud SQL sockets are mounted', '/cloudsql')
     .option('--dns-server <address...>', 'resolve names with these DNS servers instead of the system resolver')
     .option('--ca <file>', 'extra trusted CA certificates (PEM) for TLS')

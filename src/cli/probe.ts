@@ -40,16 +40,6 @@ const runtimeCredentials: CredentialSource = {
   },
 };
 
-/** Parses `500ms`, `2s`, `1.5s`, `1m` (a bare number means seconds). */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  const unit = match[2] ?? 's';
-  const ms = unit === 'ms' ? value : unit === 's' ? value * 1000 : value * 60_000;
-  return ms > 0 ? Math.round(ms) : undefined;
-}
-
 async function probeOnce(topologies: readonly Topology[], inputs: readonly string[], options: ProbeCommandOptions, ca: string | undefined, signal: AbortSignal): Promise<ProbeReport> {
   const staticPaths = new Map<string, PathResult>();
   const planned = topologies.flatMap((topology) => {

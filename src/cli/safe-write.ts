@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { InputError } from '../sources/errors.js';
 
 /**
- * Writes `text` to `file` whole or not at all: into a new temporary file beside the target
+ * Writes `text` (a string, or pieces written one after another) to `file` whole or not at all: into a new temporary file beside the target
  * (created exclusively under a random name, so no existing file or link there is ever followed),
  * flushed to disk, then renamed over the target. A target that is a symbolic link is written
  * through to the file it points to, keeping the link; a target that exists and is not a regular
@@ -14,7 +14,7 @@ import { InputError } from '../sources/errors.js';
  * @example
  * await writeFileSafely('lifeline-baseline.yaml', text, 'the baseline');
  */
-export async function writeFileSafely(file: string, text: string, what: string): Promise<void> {
+export async function writeFileSafely(file: string, text: string | Iterable<string>, what: string): Promise<void> {
   const refuse = (message: string): never => {
     throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message, sourceLine: undefined }]);
   };
@@ -31,7 +31,9 @@ export async function writeFileSafely(file: string, text: string, what: string):
   try {
     const handle = await open(temporary, 'wx', mode);
     try {
-      await handle.writeFile(text);
+      // A report can be larger than one string may be: its pieces are written one after another.
+      if (typeof text === 'string') await handle.writeFile(text);
+      else for (const piece of text) await handle.write(piece);
       await handle.sync();
     } finally {
       await handle.close();

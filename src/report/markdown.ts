@@ -1,6 +1,6 @@
 import type { Severity } from '../analysis/rules/rule.js';
 import { redactSourceLine, redactUrlPasswords } from '../model/redact.js';
-import { formatLocation, type Report, type ReportFix, type ReportHop, type ReportPath, type Status } from './report.js';
+import { formatLocation, rulesOff, type Report, type ReportFix, type ReportHop, type ReportPath, type Status } from './report.js';
 
 /** GitHub rejects comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -65,6 +65,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     }
   }
   if (report.suppressed.length > 0) blocks.push(`${report.suppressed.length} finding(s) suppressed (inline or by baseline).\n\n`);
+  const off = report.rules.filter((r) => !r.enabled);
+  if (off.length > 0) blocks.push(`${off.length} rule(s) did not run: ${rulesOff(off)}.\n\n`);
 
   const recommended = report.fixes.find((f) => f.recommended);
   if (recommended) blocks.push(fixBlock(recommended));
@@ -110,7 +112,9 @@ function more(left: number, what: string): string {
 function fixBlock(fix: ReportFix): string {
   const out = [`### Recommended fix: ${md(fix.title)}`, '', `Verified by re-analysis: resolves ${md(pairs(fix))} and breaks no path.`, ''];
   for (const change of fix.changes) {
-    out.push(`${md(change.file)}${change.line === undefined ? '' : ` (line ${change.line})`}:`, '', fenced('diff', redactPatch(change.patch)), '');
+    // Hunks get their file headers, so the block reads (and copies) as a unified diff.
+    const headers = change.patch.startsWith('@@') ? `--- a/${change.file}\n+++ b/${change.file}\n` : '';
+    out.push(`${md(change.file)}${change.line === undefined ? '' : ` (line ${change.line})`}:`, '', fenced('diff', `${headers}${redactPatch(change.patch)}`), '');
   }
   return `${out.join('\n')}\n`;
 }

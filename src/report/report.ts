@@ -7,6 +7,7 @@ import type { Cause, Confidence, Destination, Hop, HopOutcome, PathResult, Step,
 import { unjudgedBy } from '../analysis/reachability/unknowns.js';
 import { UNKNOWN_CAUSES, unknownCause, unknownsInModel, type UnknownCause } from '../model/coverage.js';
 import { SEVERITY_RANK, type Severity } from '../analysis/rules/rule.js';
+import type { RuleSetting } from '../analysis/rule-settings.js';
 import { isUnknown, type DependencyKind, type Origin, type Topology } from '../model/topology.js';
 
 /** The JSON report's schema version. Bumped on any incompatible change. */
@@ -101,6 +102,10 @@ export interface ReportRule {
   readonly severity: Severity;
   readonly rationale: string;
   readonly sources: readonly string[];
+  /** False when the run was asked not to run it (`--skip-rule`, `--rule`, the lifeline.yaml's `rules:`). */
+  readonly enabled: boolean;
+  /** What turned it off. */
+  readonly offBy?: string;
 }
 
 /** A finding hidden by an inline suppression or a baseline, with the reason given. */
@@ -197,6 +202,8 @@ export interface ReportOptions {
   readonly locate: (origin: Origin) => Location;
   /** Renders a fix's edits as changes to the user's files. */
   readonly renderChanges: (edits: readonly Edit[]) => FileChange[];
+  /** How each rule ran (on or off, its severity); every rule as documented when absent. */
+  readonly rules?: ReadonlyMap<string, RuleSetting>;
   /** The model analysed, for coverage (services found, unknown values). */
   readonly topology: Topology;
   /**
@@ -304,7 +311,10 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
     })),
     rejectedFixes: analysis.rejected.map((r) => ({ title: r.title, reason: r.reason })),
     suppressed: [],
-    rules: RULES.map((r) => ({ id: r.id, title: r.title, category: r.category, severity: r.severity, rationale: r.rationale, sources: r.sources })),
+    rules: RULES.map((r) => {
+      const setting = options.rules?.get(r.id);
+      return { id: r.id, title: r.title, category: r.category, severity: setting?.severity ?? r.severity, rationale: r.rationale, sources: r.sources, enabled: setting?.enabled ?? true, ...(setting?.offBy !== undefined ? { offBy: setting.offBy } : {}) };
+    }),
   };
 }
 
@@ -454,4 +464,11 @@ export function severityStatus(severities: readonly Severity[]): 'HEALTHY' | 'DE
 export function exitCodeFor(report: Report): 0 | 1 {
   const threshold = SEVERITY_RANK[report.failOn];
   return report.findings.some((f) => f.unjudged || SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}
+
+/** `a, b (--skip-rule); c (lifeline.yaml)`: the rules that were off, grouped by what turned them off. */
+export function rulesOff(rules: readonly { id: string; offBy?: string }[]): string {
+  const by = new Map<string, string[]>();
+  for (const r of rules) by.set(r.offBy ?? 'config', [...(by.get(r.offBy ?? 'config') ?? []), r.id]);
+  return [...by].map(([why, ids]) => `${ids.join(', ')} (${why})`).join('; ');
 }

@@ -1,6 +1,6 @@
 import type { Severity } from '../analysis/rules/rule.js';
-import { redactUrlPasswords } from '../model/redact.js';
-import type { Location, Report, ReportFinding, ReportPath, ReportRule, ReportSuppression } from './report.js';
+import { REDACTED, redactUrlPasswords } from '../model/redact.js';
+import type { Location, Report, ReportFinding, ReportFix, ReportPath, ReportRule, ReportSuppression } from './report.js';
 
 /**
  * The key under which a result's fingerprint goes in `partialFingerprints`. The `/v1` suffix is
@@ -18,12 +18,56 @@ const LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = { critic
  * @example
  * fs.writeFileSync('lifeline.sarif', renderSarif(report));
  */
+/**
+ * The verified fixes that make a finding's path reachable, as SARIF fixes: each change the report
+ * renders as unified-diff hunks becomes replacements of whole lines (a hunk's old lines, context
+ * included, replaced by its new lines). A fix whose changes are instructions only (a command to
+ * run, a resource to add by hand) has no artifact change and is left out.
+ */
+function sarifFixes(fixes: readonly ReportFix[]): SarifObject[] {
+  return fixes.flatMap((fix) => {
+    const byFile = new Map<string, SarifObject[]>();
+    for (const change of fix.changes) {
+      const replacements = hunkReplacements(change.patch);
+      if (replacements.length > 0) byFile.set(change.file, [...(byFile.get(change.file) ?? []), ...replacements]);
+    }
+    if (byFile.size === 0) return [];
+    return [{ description: { text: `${fix.id}${fix.recommended ? ' (recommended)' : ''}: ${fix.title}` }, artifactChanges: [...byFile].map(([file, replacements]) => ({ artifactLocation: artifactLocation(file), replacements })) }];
+  });
+}
+
+function hunkReplacements(patch: string): SarifObject[] {
+  const out: SarifObject[] = [];
+  let current: { start: number; old: number; inserted: string[] } | undefined;
+  const flush = (): void => {
+    if (current === undefined) return;
+    const inserted = current.inserted.length === 0 ? '' : `${current.inserted.join('\n')}\n`;
+    // A hunk that deletes nothing inserts before its start line: an empty region there.
+    const deletedRegion = current.old === 0 ? { startLine: current.start + 1, startColumn: 1, endLine: current.start + 1, endColumn: 1 } : { startLine: current.start, startColumn: 1, endLine: current.start + current.old, endColumn: 1 };
+    out.push({ deletedRegion, insertedContent: { text: inserted } });
+    current = undefined;
+  };
+  // A hunk with a redacted line cannot be applied as it stands: no change is better than a wrong one.
+  if (patch.includes(REDACTED)) return [];
+  for (const line of patch.split('\n')) {
+    const header = /^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@/.exec(line);
+    if (header) {
+      flush();
+      current = { start: Number(header[1]), old: header[2] === undefined ? 1 : Number(header[2]), inserted: [] };
+    } else if (current !== undefined && (line.startsWith(' ') || line.startsWith('+'))) current.inserted.push(line.slice(1));
+    else if (current !== undefined && !line.startsWith('-') && !line.startsWith('\\')) return [];
+  }
+  flush();
+  return out;
+}
+
 export function renderSarif(report: Report): string {
   const ruleIndex = new Map(report.rules.map((r, i) => [r.id, i]));
   const pathOf = new Map(report.paths.map((p) => [pairKey(p.service, p.dependency), p]));
   const result = (finding: ReportFinding | ReportSuppression, suppression?: ReportSuppression): SarifObject => {
     const index = ruleIndex.get(finding.ruleId);
     const path = 'service' in finding && finding.service !== undefined && finding.dependency !== undefined ? pathOf.get(pairKey(finding.service, finding.dependency)) : undefined;
+    const fixes = path === undefined || suppression !== undefined ? [] : sarifFixes(report.fixes.filter((f) => f.resolves.some((r) => r.service === path.service && r.dependency === path.dependency)));
     return {
       ruleId: finding.ruleId,
       ...(index === undefined ? {} : { ruleIndex: index }),
@@ -32,6 +76,7 @@ export function renderSarif(report: Report): string {
       locations: [{ physicalLocation: physicalLocation(finding.location) }],
       partialFingerprints: { [SARIF_FINGERPRINT_KEY]: finding.fingerprint },
       ...(path ? { codeFlows: [codeFlow(path)] } : {}),
+      ...(fixes.length > 0 ? { fixes } : {}),
       ...(suppression
         ? {
             suppressions: [

@@ -1,6 +1,6 @@
 import { redactUrlPasswords } from '../model/redact.js';
 import { UNKNOWN_CAUSES, type UnknownCause } from '../model/coverage.js';
-import { formatLocation, type Report, type ReportFinding, type ReportPath } from './report.js';
+import { formatLocation, rulesOff, type Report, type ReportFinding, type ReportPath } from './report.js';
 
 export interface TextOptions {
   /** ANSI colour; the CLI turns it on only for a TTY without NO_COLOR. @default false */
@@ -165,6 +165,8 @@ function nextActions(report: Report): string[] {
       `${report.suppressed.length - unknowns} finding(s) and ${unknowns} unknown(s) are suppressed (${by('inline')} inline, ${by('baseline')} by baseline): they are not checked while suppressed; review their reasons and expiry dates.`,
     );
   }
+  const off = report.rules.filter((r) => !r.enabled);
+  if (off.length > 0) actions.push(`${off.length} rule(s) did not run, so what they check was not checked: ${rulesOff(off)}.`);
   if (actions.length === 0) actions.push('Nothing to do: every dependency and every implicit destination is reachable over the path the configuration gives it.');
   return actions;
 }

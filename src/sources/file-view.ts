@@ -77,7 +77,17 @@ export async function gitRevision(revision: string, cwd: string = process.cwd())
     await git(['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
   } catch (error: unknown) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    return fail(revision, code === 'ENOENT' ? 'git is not installed; it is needed to read inputs at a revision' : 'is not a git revision here (expected a branch, tag or commit of this repository)');
+    if (code === 'ENOENT') return fail(revision, 'git is not installed; it is needed to read inputs at a revision');
+    // CI checkouts are shallow by default (actions/checkout fetches one commit): the base is not there.
+    const shallow = await git(['rev-parse', '--is-shallow-repository']).then((out) => out.trim() === 'true', () => false);
+    const remote = /^([^/~^]+)\/([^~^]+)/.exec(revision);
+    const fetch = remote ? `git fetch ${remote[1] ?? 'origin'} ${remote[2] ?? ''}` : 'git fetch origin BRANCH';
+    return fail(
+      revision,
+      shallow
+        ? `is not a git revision here: this clone is shallow and does not hold it. Fetch the history (\`git fetch --unshallow\`), or check out with full history (actions/checkout: fetch-depth: 0; GitLab: GIT_DEPTH: 0)`
+        : `is not a git revision here (expected a branch, tag or commit of this repository; a branch of a remote must be fetched first: \`${fetch}\`)`,
+    );
   }
   // Paths are relative to the current directory (REV:./path, and ls-tree's pathspecs); an
   // absolute path is made relative to it.

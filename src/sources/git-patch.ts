@@ -36,9 +36,14 @@ export async function gitPatch(edits: readonly TextEdit[], view: FileView, cwd: 
     }
     const before = await view.readText(file);
     let after: string | undefined = before;
-    for (const edit of fileEdits) after = after === undefined ? undefined : applyEdit(after, edit);
+    let applied = 0;
+    for (const edit of fileEdits) {
+      after = after === undefined ? undefined : applyEdit(after, edit);
+      if (after !== undefined) applied++;
+    }
     if (after === undefined) {
-      skipped.push(`${file}: changed since it was read; run the check again`);
+      // The first edit reads the file as the check did; a later one reads it as an earlier edit left it.
+      skipped.push(applied === 0 ? `${file}: changed since it was read; run the check again` : `${file}: two fixes change the same lines; write them one at a time with --fix`);
       continue;
     }
     if (after === before) continue;

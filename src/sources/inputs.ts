@@ -1,6 +1,8 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseSource, parseSourceDocuments } from './document.js';
+import { diagnosticAt, parseSource, parseSourceDocuments, type KeyPath } from './document.js';
+import { ruleEntryProblems, type ConfigRuleEntry } from '../analysis/rule-settings.js';
+import { schemaDiagnostics } from './topology-file.js';
 import { cloudDeployPlacements, placeFragment, type Placement } from './cloud-deploy.js';
 import { InputError, type Diagnostic } from './errors.js';
 import type { Fragment, InputFormat } from './fragment.js';
@@ -21,17 +23,33 @@ export interface ResolvedInputs {
 
 export const CONFIG_NAMES = ['lifeline.yaml', 'lifeline.yml'] as const;
 
-const configSchema = z.strictObject({
-  inputs: z.array(z.string().min(1)).min(1).describe('Files and directories to read, relative to this file.'),
-  failOn: z.enum(['critical', 'warning', 'info']).optional(),
-  baseline: z.string().optional().describe('A baseline file, relative to this file.'),
-});
+const SEVERITIES = ['critical', 'warning', 'info'] as const;
+const ruleEntrySchema = z.union([
+  z.enum(['off', ...SEVERITIES]).describe('`off` (the rule does not run) or the severity every finding of the rule gets.'),
+  z
+    .strictObject({
+      severity: z.enum(['off', ...SEVERITIES]).optional().describe('`off`, or the severity every finding of the rule gets (default: the rule\'s own).'),
+      options: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional().describe('The rule\'s options, as `lifeline explain RULE` lists them, by name.'),
+    })
+    .describe('A severity and options for the rule.'),
+]);
+
+const configSchema = z
+  .strictObject({
+    inputs: z.array(z.string().min(1)).min(1).describe('Files and directories to read, relative to this file.'),
+    failOn: z.enum(SEVERITIES).optional().describe('Exit 1 when a finding is at or above this severity (default: critical).'),
+    baseline: z.string().optional().describe('A baseline file, relative to this file.'),
+    rules: z.record(z.string(), ruleEntrySchema).optional().describe('Per rule, by id: `off`, a severity, or `{severity, options}`. Coverage rules always run.'),
+  })
+  .describe('A lifeline.yaml: what `lifeline check` reads and how it judges.');
 
 export interface LifelineConfig {
   readonly file: string;
   readonly inputs: readonly string[];
   readonly failOn: 'critical' | 'warning' | 'info' | undefined;
   readonly baseline: string | undefined;
+  /** The `rules:` map, validated: every id a rule, every option one it has. */
+  readonly rules: Readonly<Record<string, ConfigRuleEntry>> | undefined;
 }
 
 export interface ResolveOptions {
@@ -168,19 +186,18 @@ async function findConfigUpwards(view: FileView): Promise<string | undefined> {
 
 async function readConfig(view: FileView, file: string): Promise<LifelineConfig> {
   const document = parseSource(file, await view.readText(file));
-  const parsed = configSchema.safeParse(document.value);
-  if (!parsed.success) {
-    throw new InputError(
-      parsed.error.issues.map((issue) => {
-        const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-        const pos = document.locate(path);
-        return { file, line: pos?.line, column: pos?.column, keyPath: path.join('.') || undefined, message: `${issue.message} (a lifeline.yaml has \`inputs\`: a list of files and directories, and optional \`failOn\` and \`baseline\`)`, sourceLine: pos ? document.lineText(pos.line) : undefined };
-      }),
-    );
+  const target = { value: document.value, diagnose: (path: KeyPath, message: string, options?: { key?: boolean }) => diagnosticAt(document, path, message, options) };
+  if (typeof document.value !== 'object' || document.value === null || Array.isArray(document.value)) {
+    throw new InputError([target.diagnose([], 'expected a mapping at the top level: `inputs` (a list of files and directories), and optional `failOn`, `baseline` and `rules`')]);
   }
+  const parsed = configSchema.safeParse(document.value);
+  if (!parsed.success) throw new InputError(schemaDiagnostics(target, parsed.error.issues, configSchema));
+  const rules = parsed.data.rules;
+  const problems = Object.entries(rules ?? {}).flatMap(([id, entry]) => ruleEntryProblems(id, entry).map((p) => target.diagnose(['rules', id, ...p.path], p.message, { key: p.key === true })));
+  if (problems.length > 0) throw new InputError(problems);
   const base = dirname(file);
   const relative = (p: string): string => (base === '.' ? p : join(base, p));
-  return { file, inputs: parsed.data.inputs.map(relative), failOn: parsed.data.failOn, baseline: parsed.data.baseline === undefined ? undefined : relative(parsed.data.baseline) };
+  return { file, inputs: parsed.data.inputs.map(relative), failOn: parsed.data.failOn, baseline: parsed.data.baseline === undefined ? undefined : relative(parsed.data.baseline), rules };
 }
 
 type Found = { readonly fragment: Fragment } | { readonly file: string; readonly reason: string };

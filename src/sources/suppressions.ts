@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { diagnosticAt, readTextFile, type SourceDocument } from './document.js';
 import { InputError, type Diagnostic } from './errors.js';
+import { ruleById, unknownRule } from '../analysis/rule-settings.js';
 
 /** A decision to hide one finding, always with a reason, optionally until a date. */
 export interface Suppression {
@@ -49,6 +50,11 @@ export function inlineSuppressions(doc: SourceDocument): Suppression[] {
     const reason = rest.join(' ');
     if (ruleId === undefined || reason === '') {
       problems.push(located(doc, line, text.indexOf('#') + 1, 'a suppression needs a rule id and a reason: `# lifeline-ignore RULE-ID why it is acceptable [until YYYY-MM-DD]`'));
+      return;
+    }
+    if (ruleById(ruleId) === undefined) {
+      // A misspelt id would hide nothing and say nothing: refuse it where it is written.
+      problems.push(located(doc, line, text.indexOf(ruleId, text.indexOf('lifeline-ignore')) + 1, unknownRule(ruleId)));
       return;
     }
     // A comment alone on its line covers the next line that holds something else.
@@ -108,6 +114,8 @@ export async function loadBaseline(file: string): Promise<Suppression[]> {
       })),
     );
   }
+  const unknown = parsed.data.findings.flatMap((f, i) => (ruleById(f.ruleId) === undefined ? [{ file, line: undefined, column: undefined, keyPath: `findings.${i}.ruleId`, message: unknownRule(f.ruleId), sourceLine: undefined }] : []));
+  if (unknown.length > 0) throw new InputError(unknown.slice(0, 20));
   return parsed.data.findings.map((f) => ({ ruleId: f.ruleId, key: f.key, fingerprint: f.fingerprint, reason: f.reason, expires: f.expires, by: 'baseline' as const }));
 }
 

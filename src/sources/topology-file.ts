@@ -42,6 +42,15 @@ export function validateTopologyInput(target: ValidationTarget): TopologyFile {
   return parsed.data;
 }
 
+/**
+ * Every problem zod found validating `target` against `schema`, located in the file, worded the
+ * way topology errors are (unknown keys with a did-you-mean, the values a field accepts): for the
+ * other files Lifeline reads whole, such as the lifeline.yaml.
+ */
+export function schemaDiagnostics(target: ValidationTarget, issues: readonly z.core.$ZodIssue[], schema: z.ZodType): Diagnostic[] {
+  return issues.flatMap((issue) => diagnosticsForIssue(target, issue, [], schema)).slice(0, 50);
+}
+
 /** A topology file as a fragment: its values come from itself, at the same paths. */
 export function topologyFragment(document: SourceDocument): Fragment {
   if (typeof document.value !== 'object' || document.value === null || Array.isArray(document.value)) {
@@ -82,13 +91,13 @@ function describeType(value: unknown): string {
 
 const asPath = (path: readonly PropertyKey[]): KeyPath => path.filter((p): p is string | number => typeof p !== 'symbol');
 
-function diagnosticsForIssue(doc: ValidationTarget, issue: z.core.$ZodIssue, prefix: KeyPath = []): Diagnostic[] {
+function diagnosticsForIssue(doc: ValidationTarget, issue: z.core.$ZodIssue, prefix: KeyPath = [], root: unknown = topologyFileSchema): Diagnostic[] {
   const path = [...prefix, ...asPath(issue.path)];
   const actual = valueAt(doc.value, path);
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
-        const allowed = allowedKeys(path);
+        const allowed = allowedKeys(path, root);
         const suggestion = allowed.length > 0 ? closest(key, allowed) : undefined;
         const near = suggestion !== undefined && distance(key, suggestion) <= Math.max(2, Math.floor(key.length / 3));
         const hint = near ? `; did you mean "${suggestion}"?` : allowed.length > 0 ? `; expected one of: ${allowed.join(', ')}` : '';
@@ -121,7 +130,7 @@ function diagnosticsForIssue(doc: ValidationTarget, issue: z.core.$ZodIssue, pre
       const first = branches[0] ?? issue.errors[0];
       if (first && first.length > 0) {
         const unknownAllowed = issue.errors.some((errs) => errs.some((e) => e.code === 'invalid_value' && e.values.includes('unknown')));
-        return first.flatMap((inner) => diagnosticsForIssue(doc, inner, path)).map((d) =>
+        return first.flatMap((inner) => diagnosticsForIssue(doc, inner, path, root)).map((d) =>
           unknownAllowed ? { ...d, message: `${d.message} (or "unknown")` } : d,
         );
       }
@@ -139,8 +148,8 @@ function diagnosticsForIssue(doc: ValidationTarget, issue: z.core.$ZodIssue, pre
 }
 
 /** The keys the schema allows at a path (for "did you mean"). */
-function allowedKeys(path: KeyPath): string[] {
-  let schema: unknown = topologyFileSchema;
+function allowedKeys(path: KeyPath, root: unknown): string[] {
+  let schema: unknown = root;
   for (const segment of path) {
     schema = unwrap(schema);
     const def = defOf(schema);
