@@ -82,7 +82,7 @@ export function renderSarif(report: Report): string {
             suppressions: [
               {
                 kind: suppression.by === 'inline' ? 'inSource' : 'external',
-                state: 'accepted',
+                status: 'accepted',
                 justification: suppression.reason,
                 ...(suppression.expires === undefined ? {} : { properties: { expires: suppression.expires } }),
               },
@@ -126,9 +126,11 @@ type SarifObject = Record<string, unknown>;
 
 function ruleDescriptor(rule: ReportRule): SarifObject {
   const sources = rule.sources.length > 0 ? ` Sources: ${rule.sources.join(', ')}` : '';
+  const name = pascalCase(rule.id);
   return {
     id: rule.id,
-    name: pascalCase(rule.id),
+    // SARIF §3.49.7: a name that only repeats the id (`incomplete`, `Incomplete`) is left out.
+    ...(name.toLowerCase() === rule.id.toLowerCase() ? {} : { name }),
     shortDescription: { text: rule.title },
     fullDescription: { text: `${rule.rationale}${sources}` },
     help: {
