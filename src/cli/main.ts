@@ -10,6 +10,8 @@ import type { Severity } from '../analysis/rules/rule.js';
 import { runCheck } from './check.js';
 import { cannotTurnOff, ruleById, unknownRule } from '../analysis/rule-settings.js';
 import { runDiff, type DiffSides } from './diff.js';
+import { STDIN, withStandardInput, workTree } from '../sources/file-view.js';
+import { readStandardInput } from '../sources/document.js';
 import { ERROR_DOCUMENT_FORMATS, errorEntries, renderErrorDocument, usageEntry, type ErrorDocumentFormat, type ErrorEntry } from './error-document.js';
 import { registerExplainCommand } from './explain.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
@@ -132,7 +134,7 @@ function buildProgram(write: (text: string) => void, state: RunState, writeChunk
   program
     .command('check')
     .description('Analyse the configuration: reachability of every (service, dependency), findings and verified fixes.')
-    .argument('[inputs...]', INPUTS_HELP)
+    .argument('[inputs...]', `${INPUTS_HELP}; - reads one YAML or JSON input from standard input`)
     .option('--config <file>', 'a lifeline.yaml listing the inputs (default: the nearest lifeline.yaml, up to the repository root, when no inputs are named)')
     .addOption(excludeOption())
     .addOption(varOption())
@@ -188,7 +190,13 @@ function buildProgram(write: (text: string) => void, state: RunState, writeChunk
         const patchFile = opts.patch ?? opts.writePatch;
         if (opts.fix !== undefined && patchFile === undefined) throw new UsageError('--fix goes with --patch FILE');
         const color = useColor(opts.color);
-        const result = await runCheck(files, {
+        // `-` is standard input, read whole before anything else (a topology, a Cloud Run service, a plan).
+        const stdin = files.filter((f) => f === '-').length;
+        if (stdin > 1) throw new UsageError('- (standard input) can be named once');
+        if (stdin === 1 && patchFile !== undefined) throw new UsageError('--patch changes the files read, and standard input is not one: name the file instead of -');
+        const view = stdin === 1 ? withStandardInput(workTree, await readStandardInput(STDIN)) : undefined;
+        const result = await runCheck(stdin === 1 ? files.map((f) => (f === '-' ? STDIN : f)) : files, {
+          ...(view !== undefined ? { view } : {}),
           format: opts.format,
           ...(opts.failOn !== undefined ? { failOn: opts.failOn } : {}),
           ...(opts.config !== undefined ? { config: opts.config } : {}),

@@ -75,12 +75,42 @@ export async function readTextFile(file: string): Promise<string> {
   } catch (error: unknown) {
     return fail(`cannot read (${(error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error'})`);
   }
+  return decodeInput(file, bytes);
+}
+
+/** An input's bytes as text: no NUL bytes, valid UTF-8. */
+function decodeInput(file: string, bytes: Uint8Array): string {
+  const fail = (message: string): never => {
+    throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message, sourceLine: undefined }]);
+  };
   if (bytes.includes(0)) return fail('is a binary file (it contains NUL bytes); expected a YAML or JSON text file');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return fail('is not valid UTF-8 text; expected a YAML or JSON text file');
   }
+}
+
+/**
+ * Standard input, read whole as one input named `file`, with the same limits as a file: reading
+ * stops at MAX_INPUT_BYTES; a terminal is refused rather than waited on.
+ */
+export async function readStandardInput(file: string, stream: NodeJS.ReadStream = process.stdin): Promise<string> {
+  if (stream.isTTY) {
+    throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message: 'standard input is a terminal; pipe a topology into it (lifeline check - < topology.yaml)', sourceLine: undefined }]);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const piece = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += piece.length;
+    if (size > MAX_INPUT_BYTES) {
+      stream.destroy();
+      throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message: `is larger than the ${MAX_INPUT_BYTES / 1024 / 1024} MiB limit for one input; split the topology into several files`, sourceLine: undefined }]);
+    }
+    chunks.push(piece);
+  }
+  return decodeInput(file, Buffer.concat(chunks));
 }
 
 /**

@@ -34,6 +34,21 @@ const fail = (file: string, message: string): never => {
   throw new InputError([{ file, line: undefined, column: undefined, keyPath: undefined, message, sourceLine: undefined }]);
 };
 
+/** The name standard input goes by, for `check -`: in messages, reports and locations. */
+export const STDIN = '<stdin>';
+
+/** `view` with standard input's text as the file STDIN. */
+export function withStandardInput(view: FileView, text: string): FileView {
+  const realPath = view.realPath?.bind(view);
+  return {
+    label: view.label,
+    kind: (path) => (path === STDIN ? Promise.resolve('file') : view.kind(path)),
+    readText: (path) => (path === STDIN ? Promise.resolve(text) : view.readText(path)),
+    list: (path) => view.list(path),
+    ...(realPath !== undefined ? { realPath: (path: string) => (path === STDIN ? Promise.resolve(undefined) : realPath(path)) } : {}),
+  };
+}
+
 /** The work tree. */
 export const workTree: FileView = {
   label: 'the work tree',

@@ -10,7 +10,7 @@ import { containsGcloudCommand, importGcloudScript, scriptKind } from './gcloud/
 import { describeNonInput, nonInputByName } from './not-inputs.js';
 import { importTerraformPlan, isTerraformPlan } from './terraform/plan.js';
 import { topologyFragment } from './topology-file.js';
-import type { FileView } from './file-view.js';
+import { STDIN, type FileView } from './file-view.js';
 
 const SCRIPT_EXTENSIONS = new Set(['.sh', '.bash', '.py', '.js', '.mjs', '.cjs', '.ts']);
 
@@ -48,7 +48,8 @@ export async function readInputFile(view: FileView, file: string, explicit: bool
   if (byName !== undefined && !explicit) return ignore(byName);
   const scriptLike = SCRIPT_EXTENSIONS.has(ext) || /^(GNUmakefile|[Mm]akefile|Dockerfile(\..+)?)$/.test(name) || ext === '.mk';
   const ciYaml = name === '.gitlab-ci.yml' || /^cloudbuild\.ya?ml$/.test(name) || /(^|\/)\.github\/workflows\//.test(file);
-  const dataLike = ext === '.json' || ext === '.yaml' || ext === '.yml';
+  // Standard input (`check -`) is YAML or JSON: a topology, a Cloud Run service, a plan.
+  const dataLike = ext === '.json' || ext === '.yaml' || ext === '.yml' || file === STDIN;
   if (!scriptLike && !dataLike && ext !== '') return explicit ? fail(file, 'not a recognised input (by its extension)') : ignore('not a recognised input (by its extension)');
   let text: string;
   try {
