@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { FACTS, renderFactsDoc } from '../src/analysis/reachability/facts.js';
 import { RULES } from '../src/analysis/rules/index.js';
 import type { Rule } from '../src/analysis/rules/rule.js';
 import { GENERATED_MARKER, renderRuleDoc, renderRuleIndex } from '../src/report/rule-doc.js';
@@ -86,6 +87,27 @@ describe('rule registry, files, metadata and docs agree', () => {
     ];
     assertNone(problems, 'docs/rules is out of date', `docs are generated, never edited: ${REGENERATE}`);
   });
+
+  it('docs/facts.md is generated from the facts, and every fact a rule cites is one, listed in its metadata', () => {
+    assert.equal(fs.readFileSync(path.join(repo, 'docs/facts.md'), 'utf8'), renderFactsDoc(), `docs/facts.md is out of date: ${REGENERATE}`);
+    const problems = rules.flatMap((r) => {
+      const source = fs.readFileSync(path.join(rulesDir, `${r.id}.ts`), 'utf8');
+      const cited = [...new Set([...source.matchAll(/\bfact ([a-z0-9]+(?:-[a-z0-9]+)+)/g)].map((m) => m[1] ?? ''))];
+      return [
+        ...cited.filter((id) => !Object.hasOwn(FACTS, id)).map((id) => `${r.id} cites fact ${id}, which facts.ts does not define`),
+        ...cited.filter((id) => !(r.facts ?? []).some((f) => f === id)).map((id) => `${r.id} cites fact ${id} but does not list it in \`facts\``),
+        ...(r.facts ?? []).filter((id) => !cited.includes(id)).map((id) => `${r.id} lists fact ${id} but its source never cites it`),
+      ];
+    });
+    assertNone(problems, 'rule facts disagree', 'cite a fact as `fact ID` where the code relies on it, and list it in the rule\'s `facts`');
+  });
+
+  it('nothing cites a file outside the repository', () => {
+    const files = spawnSync('git', ['ls-files', '--', 'src', 'docs', 'test', 'bench', 'README.md'], { cwd: repo, encoding: 'utf8' }).stdout.split('\n').filter((f) => /\.(ts|md)$/.test(f));
+    assert.ok(files.length > 50, 'git lists the sources');
+    const outside = files.filter((f) => f !== 'test/rules-meta.test.ts' && /reference\/gcp-facts\.md|shared\/reference\//.test(fs.readFileSync(path.join(repo, f), 'utf8')));
+    assert.deepEqual(outside, []);
+  });
 });
 
 describe('lifeline explain', () => {
@@ -131,13 +153,18 @@ describe('lifeline explain', () => {
   });
 
   it('--write-docs writes every doc and the index, removes its own stale docs and keeps other files', () => {
-    fs.writeFileSync(path.join(temp, 'renamed-rule.md'), `${GENERATED_MARKER}\n\n# renamed-rule\n`);
-    fs.writeFileSync(path.join(temp, 'notes.md'), '# my notes\n');
-    const r = run('--write-docs', temp);
+    const dir = path.join(temp, 'rules');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'renamed-rule.md'), `${GENERATED_MARKER}\n\n# renamed-rule\n`);
+    fs.writeFileSync(path.join(dir, 'notes.md'), '# my notes\n');
+    const r = run('--write-docs', dir);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /removed renamed-rule\.md/);
-    assert.deepEqual(fs.readdirSync(temp).sort(), [...ids.map((id) => `${id}.md`), 'README.md', 'notes.md'].sort());
-    for (const rule of rules) assert.equal(fs.readFileSync(path.join(temp, `${rule.id}.md`), 'utf8'), renderRuleDoc(rule));
-    assert.equal(fs.readFileSync(path.join(temp, 'README.md'), 'utf8'), renderRuleIndex(rules));
+    assert.deepEqual(fs.readdirSync(dir).sort(), [...ids.map((id) => `${id}.md`), 'README.md', 'notes.md'].sort());
+    for (const rule of rules) assert.equal(fs.readFileSync(path.join(dir, `${rule.id}.md`), 'utf8'), renderRuleDoc(rule));
+    assert.equal(fs.readFileSync(path.join(dir, 'README.md'), 'utf8'), renderRuleIndex(rules));
+    // The facts the rule docs link to (../facts.md), beside the directory.
+    assert.deepEqual(fs.readdirSync(temp).sort(), ['facts.md', 'rules']);
+    assert.equal(fs.readFileSync(path.join(temp, 'facts.md'), 'utf8'), renderFactsDoc());
   });
 });

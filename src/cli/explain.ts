@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { closest } from 'fastest-levenshtein';
+import { renderFactsDoc } from '../analysis/reachability/facts.js';
 import { RULES } from '../analysis/rules/index.js';
 import type { Rule } from '../analysis/rules/rule.js';
 import { GENERATED_MARKER, renderRuleDoc, renderRuleIndex } from '../report/rule-doc.js';
@@ -72,7 +73,10 @@ async function writeRuleDocs(dir: string, rules: readonly Rule[], io: ExplainIo)
       removed.push(name);
     }
   }
-  io.write(`wrote ${wanted.size} files to ${dir} (${rules.length} rules and README.md)${removed.length > 0 ? `; removed ${removed.join(', ')}` : ''}\n`);
+  // The facts the rule docs link to, beside DIR (docs/facts.md for docs/rules).
+  const facts = path.join(dir, '..', 'facts.md');
+  await fs.writeFile(facts, renderFactsDoc());
+  io.write(`wrote ${wanted.size} files to ${dir} (${rules.length} rules and README.md) and ${facts}${removed.length > 0 ? `; removed ${removed.join(', ')}` : ''}\n`);
 }
 
 /**
@@ -87,7 +91,7 @@ export function registerExplainCommand(program: Command, io: ExplainIo): void {
     .description('Print what a rule checks and why (generated from its metadata), list the rules, or write every rule doc.')
     .argument('[id]', 'rule id, such as secret-version')
     .option('--list', 'list every rule: id, default severity and title')
-    .option('--write-docs <dir>', 'write <dir>/<id>.md for every rule and <dir>/README.md')
+    .option('--write-docs <dir>', 'write <dir>/<id>.md for every rule, <dir>/README.md, and facts.md beside <dir>')
     .action(async (id: string | undefined, opts: { list?: boolean; writeDocs?: string }) => {
       process.exitCode = await runExplain({ id, list: opts.list, writeDocs: opts.writeDocs }, io);
     });

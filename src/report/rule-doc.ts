@@ -1,3 +1,4 @@
+import { FACTS, factLink } from '../analysis/reachability/facts.js';
 import type { Rule, RuleOptionValue } from '../analysis/rules/rule.js';
 
 /**
@@ -48,6 +49,9 @@ export function renderRuleDoc(rule: Rule): string {
     '',
     ...rule.sources.map((url) => `- <${url}>`),
     '',
+    ...((rule.facts ?? []).length === 0
+      ? []
+      : ['## Platform facts', '', ...(rule.facts ?? []).map((id) => `- [${id}](${factLink(id, 'docs/rules')}) (${FACTS[id].confidence}): ${FACTS[id].statement}`), '']),
   ];
   return lines.join('\n');
 }

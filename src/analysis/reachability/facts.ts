@@ -196,6 +196,96 @@ export const FACTS = {
     confidence: 'assumed',
     source: 'https://cloud.google.com/run/docs/configuring/networking-best-practices',
   },
+  // Capacity, limits and formats the rules rely on.
+  'connector-instance-bounds': {
+    statement: 'A connector runs 2–9 minimum and 3–10 maximum instances, the maximum above the minimum (create defaults: 2 and 10); an update may only raise them, so lowering means recreating the connector.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sdk/gcloud/reference/compute/networks/vpc-access/connectors/update',
+  },
+  'connector-throughput': {
+    statement: 'A connector\'s throughput is estimated per machine type across its instance range: f1-micro 100–500 Mbps, e2-micro 200–1000 Mbps, e2-standard-4 3200–16000 Mbps (about 50, 100 and 1600 Mbps per instance).',
+    confidence: 'assumed',
+    source: 'https://cloud.google.com/vpc/docs/serverless-vpc-access#scaling',
+  },
+  'direct-vpc-subnet-size': {
+    statement: 'Direct VPC egress needs a subnet of /26 or larger; Cloud Run reserves addresses in blocks of 16 and uses about twice the instance count.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/run/docs/configuring/vpc-direct-vpc',
+  },
+  'cloudsql-socket-path': {
+    statement: 'The built-in Cloud SQL connection is a Unix socket under /cloudsql/PROJECT:REGION:INSTANCE (PostgreSQL: .s.PGSQL.5432 in it); drivers take it as host=/cloudsql/PROJECT:REGION:INSTANCE.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sql/docs/postgres/connect-run',
+  },
+  'cloudsql-max-connections-default': {
+    statement: 'Cloud SQL for PostgreSQL sets max_connections by instance memory unless the flag is set: 25 on db-f1-micro, 50 on db-g1-small, then 100 from 3.75 GB up to 1000 from 120 GB.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sql/docs/postgres/flags',
+  },
+  'postgres-superuser-reserved': {
+    statement: 'PostgreSQL keeps superuser_reserved_connections (default 3) of max_connections for superusers only.',
+    confidence: 'documented',
+    source: 'https://www.postgresql.org/docs/current/runtime-config-connection.html',
+  },
+  'cloudsql-admin-sessions': {
+    statement: 'Cloud SQL\'s own cloudsqladmin sessions hold some connection slots; one operator measured 2 on db-f1-micro. Google documents no figure.',
+    confidence: 'assumed',
+    source: 'https://cloud.google.com/sql/docs/postgres/flags',
+  },
+  'cloudsql-instance-connection-limit': {
+    statement: 'Each Cloud Run instance is limited to 100 connections to a Cloud SQL database through the built-in connection; the total grows with the instance count.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/sql/docs/postgres/connect-run',
+  },
+  'cloudsql-admin-api-quota': {
+    statement: 'Google documents no default for the Cloud SQL Admin API quota the built-in connection and the connectors call; 180 per minute per user is the limit users report hitting.',
+    confidence: 'assumed',
+    source: 'https://cloud.google.com/sql/docs/quotas',
+  },
+  'redis-peering-modes': {
+    statement: 'A Memorystore instance with DIRECT_PEERING has a VPC peering of its own, shared with no other service; with PRIVATE_SERVICE_ACCESS it uses the private services access range and peering other Google services share.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/memorystore/docs/redis/networking',
+  },
+  'startup-probe-window': {
+    statement: 'A startup probe fails once failureThreshold × periodSeconds pass without success, a window capped at 240 s; initialDelaySeconds (up to 240 s) adds to it.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/run/docs/reference/rest/v2/Containers#Probe',
+  },
+  'secret-resource-name': {
+    statement: 'A secret in another project is referenced as projects/PROJECT_NUMBER/secrets/NAME; a version is `latest` or a number.',
+    confidence: 'documented',
+    source: 'https://cloud.google.com/run/docs/configuring/services/secrets',
+  },
 } as const satisfies Record<string, Fact>;
 
 export type FactId = keyof typeof FACTS;
+
+/** Where a fact is explained, from a doc in docs/ or docs/rules/. */
+export const factLink = (id: FactId, from: 'docs' | 'docs/rules' = 'docs'): string => `${from === 'docs' ? '' : '../'}facts.md#${id}`;
+
+export const FACTS_MARKER = '<!-- Generated from src/analysis/reachability/facts.ts by `lifeline explain --write-docs docs/rules`. Do not edit. -->';
+
+/**
+ * docs/facts.md: every platform fact verdicts and rules rest on, with how sure Lifeline is of it
+ * and the page that says so.
+ */
+export function renderFactsDoc(): string {
+  const entries = Object.entries(FACTS) as [FactId, Fact][];
+  const documented = entries.filter(([, f]) => f.confidence === 'documented').length;
+  return [
+    FACTS_MARKER,
+    '',
+    '# Platform facts',
+    '',
+    'Every behaviour of Google Cloud that Lifeline\'s verdicts and rules rest on, each with the page',
+    'that documents it. **documented**: Google\'s own pages say so. **assumed**: inferred or reported',
+    'by users, not confirmed by Google; a verdict resting on one says so (`assumed:` in the text',
+    'report; in the JSON report each hop carries its `fact`, by id), so that you can check it live',
+    'with `lifeline probe`. Each rule\'s page lists the facts it relies on.',
+    '',
+    `${entries.length} facts: ${documented} documented, ${entries.length - documented} assumed.`,
+    '',
+    ...entries.flatMap(([id, f]) => [`## ${id}`, '', f.statement, '', `- Confidence: ${f.confidence}`, `- Source: <${f.source}>`, '']),
+  ].join('\n');
+}

@@ -6,7 +6,7 @@ const OPTIONS = {
   quotaThreshold: {
     default: 180,
     description:
-      'The Cloud SQL Admin API quota to compare the estimate with. Unconfirmed: Google documents no default (reference/gcp-facts.md §6.7); 180 per minute per user is the limit users report hitting. Set it to the quota shown for sqladmin.googleapis.com in your project.',
+      'The Cloud SQL Admin API quota to compare the estimate with. Unconfirmed: Google documents no default (fact cloudsql-admin-api-quota, docs/facts.md); 180 per minute per user is the limit users report hitting. Set it to the quota shown for sqladmin.googleapis.com in your project.',
   },
 } as const satisfies Readonly<Record<string, RuleOption>>;
 
@@ -20,6 +20,7 @@ export const cloudsqlAdminApiQuota: Rule = {
   rationale:
     'The built-in Cloud SQL connection calls the Cloud SQL Admin API; Google estimates the quota used at about 2 × the Cloud SQL instances configured × the Cloud Run instances running, and says to control it by capping max instances. Once the project is over quota, new connections fail until it resets.',
   sources: ['https://cloud.google.com/sql/docs/postgres/connect-run', 'https://github.com/GoogleCloudPlatform/cloud-sql-go-connector/issues/413'],
+  facts: ['cloudsql-admin-api-quota'],
   options: OPTIONS,
   check({ topology }, options) {
     const quota = option(options, 'quotaThreshold');

@@ -3,7 +3,7 @@ import type { Rule } from './rule.js';
 const ID = 'cloudsql-connection-cap';
 
 // Cloud Run allows each instance at most 100 connections to a Cloud SQL database over the
-// built-in connection (reference/gcp-facts.md §6.5).
+// built-in connection (fact cloudsql-instance-connection-limit).
 const CAP_PER_INSTANCE = 100;
 
 export const cloudsqlConnectionCap: Rule = {
@@ -14,6 +14,7 @@ export const cloudsqlConnectionCap: Rule = {
   rationale:
     'Over the built-in Cloud SQL connection (/cloudsql socket) each Cloud Run instance may hold at most 100 connections to a database. A pool whose size plus overflow exceeds that fails to open its last connections under load, however large max_connections is.',
   sources: ['https://cloud.google.com/sql/docs/postgres/connect-run'],
+  facts: ['cloudsql-instance-connection-limit'],
   check({ topology }) {
     return topology.services.flatMap((service) =>
       service.dependencies.flatMap((dependency) => {

@@ -11,7 +11,7 @@ const OPTIONS = {
   cloudSqlAdminConnections: {
     default: 2,
     description:
-      "Slots assumed held by Cloud SQL's own `cloudsqladmin` sessions. Unconfirmed: one operator measured 2 on db-f1-micro (reference/gcp-facts.md §6.4).",
+      "Slots assumed held by Cloud SQL's own `cloudsqladmin` sessions. Unconfirmed: one operator measured 2 on db-f1-micro (fact cloudsql-admin-sessions, docs/facts.md).",
   },
   assumedPoolSize: {
     default: 10,
@@ -20,13 +20,13 @@ const OPTIONS = {
 } as const satisfies Readonly<Record<string, RuleOption>>;
 
 // Each Cloud Run instance may hold at most 100 connections to a Cloud SQL instance over the
-// built-in connection (reference/gcp-facts.md §6.5): demand on that path cannot exceed it.
+// built-in connection (fact cloudsql-instance-connection-limit): demand on that path cannot exceed it.
 const SOCKET_CAP_PER_INSTANCE = 100;
-// PostgreSQL's default superuser_reserved_connections (reference/gcp-facts.md §6.3).
+// PostgreSQL's default superuser_reserved_connections (fact postgres-superuser-reserved).
 const DEFAULT_SUPERUSER_RESERVED = 3;
 
 // Default max_connections of Cloud SQL for PostgreSQL by instance memory, largest band first
-// (reference/gcp-facts.md §6.1). Memory below 3.75 GB is only the shared-core tiers, named below.
+// (fact cloudsql-max-connections-default). Memory below 3.75 GB is only the shared-core tiers, named below.
 const MEMORY_BANDS_GB: readonly (readonly [minimumGb: number, maxConnections: number])[] = [
   [120, 1000],
   [60, 800],
@@ -158,6 +158,7 @@ export const connectionCapacity: Rule = {
     'https://cloud.google.com/sql/docs/postgres/connect-run',
     'https://dev.to/gleb_otochkin/demystifying-max-connections-limit-in-cloud-sql-for-postgresql-55o6',
   ],
+  facts: ['cloudsql-admin-sessions', 'cloudsql-instance-connection-limit', 'postgres-superuser-reserved', 'cloudsql-max-connections-default'],
   options: OPTIONS,
   check({ topology }, options) {
     const warningPercent = option(options, 'warningPercent');

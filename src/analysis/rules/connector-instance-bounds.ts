@@ -3,11 +3,11 @@ import type { Finding, Rule } from './rule.js';
 
 const ID = 'connector-instance-bounds';
 
-// min-instances 2–9, max-instances 3–10, max greater than min (reference/gcp-facts.md §3.4).
+// min-instances 2–9, max-instances 3–10, max greater than min (fact connector-instance-bounds).
 const MIN_RANGE = [2, 9] as const;
 const MAX_RANGE = [3, 10] as const;
 
-// Lowering a connector's instance counts is not possible in place (reference/gcp-facts.md §3.4).
+// Lowering a connector's instance counts is not possible in place (fact connector-instance-bounds).
 const UPDATE_NOTE = '`connectors update` can only raise these values, so lowering one means recreating the connector';
 
 function finding(connector: Connector, problem: string, field: string, message: string): Finding {
@@ -26,6 +26,7 @@ export const connectorInstanceBounds: Rule = {
     'https://cloud.google.com/sdk/gcloud/reference/compute/networks/vpc-access/connectors/create',
     'https://cloud.google.com/sdk/gcloud/reference/compute/networks/vpc-access/connectors/update',
   ],
+  facts: ['connector-instance-bounds'],
   check({ topology }) {
     return [...topology.connectors.values()].flatMap((connector) => {
       const { name, minInstances: min, maxInstances: max } = connector;

@@ -36,6 +36,7 @@ export const connectorRange: Rule = {
   rationale:
     'A Serverless VPC Access connector needs its own /28: an unused subnet, or a custom range that overlaps no range in use in its network (subnets, private services access, other connectors). Google requires both, and traffic through the connector enters the VPC from that range. A connector whose range breaks either requirement cannot be created, so every path through it is UNREACHABLE (VPC_CONNECTOR_INVALID_RANGE); of two overlapping connectors, the later one in the topology is reported.',
   sources: ['https://cloud.google.com/vpc/docs/serverless-vpc-access', 'https://cloud.google.com/functions/docs/connecting-vpc'],
+  facts: ['connector-range'],
   check({ topology }) {
     const connectors = [...topology.connectors.values()];
     return connectors.flatMap((connector, index) => {

@@ -11,9 +11,9 @@ const OPTIONS = {
 } as const satisfies Readonly<Record<string, RuleOption>>;
 
 // Estimated throughput per connector instance: Google's per-connector ranges divided by 2–10
-// instances (reference/gcp-facts.md §3.7).
+// instances (fact connector-throughput).
 const MBPS_PER_INSTANCE: Readonly<Record<string, number>> = { 'f1-micro': 50, 'e2-micro': 100, 'e2-standard-4': 1600 };
-// A connector never runs more than 10 instances (reference/gcp-facts.md §3.4).
+// A connector never runs more than 10 instances (fact connector-instance-bounds).
 const MAX_CONNECTOR_INSTANCES = 10;
 
 const option = (options: Readonly<Record<string, RuleOptionValue>>, name: keyof typeof OPTIONS): number => numberOption(ID, OPTIONS, options, name);
@@ -26,6 +26,7 @@ export const connectorThroughput: Rule = {
   rationale:
     "A Serverless VPC Access connector's throughput grows with its instances up to its max instances, at roughly 50 (f1-micro), 100 (e2-micro) or 1600 (e2-standard-4) Mbps each. Traffic beyond that is slowed or times out, for every service that shares the connector.",
   sources: ['https://cloud.google.com/vpc/docs/serverless-vpc-access#scaling', 'https://cloud.google.com/run/docs/configuring/vpc-connectors'],
+  facts: ['connector-throughput', 'connector-instance-bounds'],
   options: OPTIONS,
   check({ topology }, options) {
     const warningPercent = option(options, 'warningPercent');

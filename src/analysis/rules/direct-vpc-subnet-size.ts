@@ -4,7 +4,7 @@ import type { Finding, Rule } from './rule.js';
 const ID = 'direct-vpc-subnet-size';
 
 // Direct VPC needs a subnet of /26 or larger, and uses about 2 IPs per instance in steady state
-// (reference/gcp-facts.md §4.4).
+// (fact direct-vpc-subnet-size).
 const LARGEST_PREFIX = 26;
 const IPS_PER_INSTANCE = 2;
 // Google reserves 4 addresses of every subnet's primary range (network, gateway, second-to-last, broadcast).
@@ -14,7 +14,7 @@ const usableAddresses = (prefix: number): number => 2 ** (32 - prefix) - RESERVE
 
 /**
  * The subnet a Direct VPC service sends from: the named one, else the subnet named like the
- * network (reference/gcp-facts.md §4.4); the one in the service's region when names repeat.
+ * network (fact direct-vpc-subnet-size); the one in the service's region when names repeat.
  */
 function subnetOf(topology: Topology, service: Service): Subnet | undefined {
   if (service.vpcAccess.kind !== 'direct') return undefined;
@@ -36,6 +36,7 @@ export const directVpcSubnetSize: Rule = {
     'https://cloud.google.com/run/docs/configuring/networking-best-practices',
     'https://cloud.google.com/vpc/docs/subnets#unusable-ip-addresses-in-every-subnet',
   ],
+  facts: ['direct-vpc-subnet-size'],
   check({ topology }) {
     const users = new Map<Subnet, Service[]>();
     for (const service of topology.services) {

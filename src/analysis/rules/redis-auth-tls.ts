@@ -12,6 +12,7 @@ export const redisAuthTls: Rule = {
     'https://cloud.google.com/memorystore/docs/redis/in-transit-encryption',
     'https://cloud.google.com/memorystore/docs/redis/networking',
   ],
+  facts: ['redis-peering-modes'],
   check({ topology }) {
     return [...topology.caches.values()].flatMap((cache) => {
       const findings: Finding[] = [];
@@ -25,7 +26,7 @@ export const redisAuthTls: Rule = {
         });
       }
       if (cache.transitEncryption === 'DISABLED') {
-        // reference/gcp-facts.md §7.2: direct peering is not shared; private services access is.
+        // fact redis-peering-modes: direct peering is not shared; private services access is.
         const shared = cache.connectMode === 'PRIVATE_SERVICE_ACCESS';
         findings.push({
           ruleId: 'redis-auth-tls',

@@ -1,4 +1,5 @@
 import type { Origin, Topology } from '../../model/topology.js';
+import type { FactId } from '../reachability/facts.js';
 import type { PathResult } from '../reachability/path.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
@@ -66,6 +67,8 @@ export interface Rule {
   readonly severity: Severity;
   readonly rationale: string;
   readonly sources: readonly string[];
+  /** The platform facts (docs/facts.md) its judgement rests on. */
+  readonly facts?: readonly FactId[];
   /** Tunable thresholds, with defaults. */
   readonly options?: Readonly<Record<string, RuleOption>>;
   check(context: RuleContext, options: Readonly<Record<string, RuleOptionValue>>): Finding[];

@@ -75,7 +75,7 @@ const checkPostgresUrl: FormatCheck = (value) => {
   if (!/^postgres(ql)?(\+[a-z0-9_]+)?$/.test(parts.scheme)) return `not ${what}: the scheme is not postgresql:// or postgres://`;
   const sslmode = parts.query.get('sslmode');
   if (sslmode !== undefined && !SSL_MODES.includes(sslmode)) return `sslmode is not one of ${SSL_MODES.join(', ')}`;
-  // The built-in Cloud SQL connection is a Unix socket: ?host=/cloudsql/PROJECT:REGION:INSTANCE (reference/gcp-facts.md §2.6).
+  // The built-in Cloud SQL connection is a Unix socket: ?host=/cloudsql/PROJECT:REGION:INSTANCE (fact cloudsql-socket-path).
   const socket = [parts.query.get('host'), parts.query.get('unix_sock'), ...parts.hosts.map((h) => h.host)].find((h) => h?.startsWith('/'));
   if (socket?.startsWith('/cloudsql/') && cloudSqlConnectionFromSocketDir(socket) === undefined) {
     return 'the Cloud SQL socket path is not /cloudsql/PROJECT:REGION:INSTANCE';
@@ -195,6 +195,7 @@ export const secretFormat: Rule = {
   rationale:
     'A secret that exists and is readable can still stop a service: a database URL with an unescaped character in its password, a JSON document with a trailing comma, a signing key shorter than the library accepts. The deploy succeeds and the service fails when it first uses the value, often at startup. Where a value is available (a secret with a local `file`, or a PostgreSQL or Redis connection URL given as a literal environment variable), it is parsed as its declared `format` (postgres-url, including the `?host=/cloudsql/PROJECT:REGION:INSTANCE` socket form; redis-url; url; json; json-array-of-origins) and measured against `minLength`. Findings say what is wrong and never show the value.',
   sources: ['https://cloud.google.com/run/docs/configuring/services/secrets', 'https://cloud.google.com/sql/docs/postgres/connect-run'],
+  facts: ['cloudsql-socket-path'],
   check({ topology, secretValues }) {
     const findings: Finding[] = [];
     for (const secret of topology.secrets.values()) {

@@ -5,7 +5,7 @@ const SECRETS_DOC = 'https://cloud.google.com/run/docs/configuring/services/secr
 
 /**
  * The declared name a reference points at. Cloud Run writes a secret of another project as
- * `projects/PROJECT_NUMBER/secrets/NAME` (reference/gcp-facts.md §10.5); the topology declares it by NAME.
+ * `projects/PROJECT_NUMBER/secrets/NAME` (fact secret-resource-name); the topology declares it by NAME.
  */
 export function referencedSecretName(ref: SecretRef): string {
   return /^projects\/[^/]+\/secrets\/([^/]+)$/.exec(ref.secret)?.[1] ?? ref.secret;
@@ -29,6 +29,7 @@ export const secretReferenceMissing: Rule = {
   rationale:
     'Cloud Run fetches an environment-variable secret when an instance starts: if it cannot be fetched, the instance does not start. A mounted secret is not checked at startup, and reading its file fails instead. A secret missing from the topology is either a typo in the reference or a secret nobody has created. When no input describes any Secret Manager secret (they are created by hand, or in another repository), a reference cannot be judged: it is a warning that leaves the run INCOMPLETE until the file that creates the secrets is given or the reference is accepted.',
   sources: [SECRETS_DOC],
+  facts: ['secret-resource-name'],
   check({ topology }) {
     // No input describes Secret Manager at all (secrets created by hand, or in another repository):
     // whether a referenced secret exists is not known, so it is not judged rather than missing.

@@ -4,7 +4,7 @@ import type { Finding, Rule } from './rule.js';
 const ID = 'startup-probe-window';
 
 // A startup probe's initialDelaySeconds and periodSeconds are at most 240 s, and its window,
-// failureThreshold × periodSeconds, is capped at 240 s (reference/gcp-facts.md §8.9–8.10).
+// failureThreshold × periodSeconds, is capped at 240 s (fact startup-probe-window).
 const STARTUP_CAP_SECONDS = 240;
 
 function finding(service: Service, problem: string, field: keyof StartupProbe, severity: Finding['severity'], message: string): Finding {
@@ -25,6 +25,7 @@ export const startupProbeWindow: Rule = {
     'https://cloud.google.com/run/docs/configuring/jobs/healthchecks',
     'https://github.com/PolicyEngine/policyengine-api/issues/3764',
   ],
+  facts: ['startup-probe-window'],
   check({ topology }) {
     return topology.services.flatMap((service) => {
       const probe = service.startupProbe;

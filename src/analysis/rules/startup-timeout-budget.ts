@@ -11,7 +11,7 @@ const OPTIONS = {
 } as const satisfies Readonly<Record<string, RuleOption>>;
 
 // A startup probe's initialDelaySeconds is at most 240 s, and failureThreshold × periodSeconds
-// is capped at 240 s (reference/gcp-facts.md §8.9–8.10).
+// is capped at 240 s (fact startup-probe-window).
 const STARTUP_CAP_SECONDS = 240;
 // The default TCP startup probe: timeoutSeconds 240, periodSeconds 240, failureThreshold 1 (§8.8).
 const DEFAULT_PROBE_SECONDS = 240;
@@ -88,6 +88,7 @@ export const startupTimeoutBudget: Rule = {
     'https://cloud.google.com/run/docs/configuring/request-timeout',
     'https://github.com/terraform-google-modules/terraform-google-lb-http/pull/358',
   ],
+  facts: ['startup-probe-window'],
   options: OPTIONS,
   check({ topology }, options) {
     const backoff = option(options, 'backoffSeconds');
