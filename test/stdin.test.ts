@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
@@ -73,5 +73,20 @@ describe('check - reads one input from standard input', () => {
     await writing;
     const terminal = Object.assign(new PassThrough(), { isTTY: true });
     await assert.rejects(readStandardInput('<stdin>', terminal as unknown as NodeJS.ReadStream), (error: unknown) => error instanceof InputError && /is a terminal/.test(error.diagnostics[0]?.message ?? ''));
+  });
+});
+
+describe('a reader that stops early (| head)', () => {
+  it('ends quietly with 141, as SIGPIPE would, never an internal error or a pass', async () => {
+    const child = spawn(process.execPath, [cli, 'check', 'examples/incident/after.yaml', '--format', 'json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // Read nothing: close the pipe before the report is written.
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => {
+      done(c);
+    }));
+    assert.equal(stderr, '');
+    assert.equal(code, 141);
   });
 });

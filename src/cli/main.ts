@@ -28,8 +28,8 @@ class UsageError extends Error {
 const INPUTS_HELP =
   'files or directories: topology YAML/JSON, Terraform plan JSON (terraform show -json), Terraform directories (.tf), Cloud Run service YAML/JSON, deploy scripts and CI workflows calling gcloud, deploy code sending Cloud Run bodies to the Admin API, or a lifeline.yaml';
 
-/** Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad input or usage; 3 internal error. */
-export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
+/** Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad input or usage; 3 internal error; 141 the output's reader closed early. */
+export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3, closedPipe: 141 } as const;
 
 /** `--var NAME=VALUE`, repeatable: a Terraform variable's value, as `terraform plan -var` takes it. */
 const varOption = (): Option =>
@@ -342,6 +342,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       writeErr(`${formatDiagnostics(error.diagnostics)}\n`);
       return failWith(errorEntries(error.diagnostics));
     }
+    // The reader went away (`| head`, `| grep -m1`): nothing more can be written and there is no
+    // error to report; the run ends as one killed by SIGPIPE would (128 + 13), not as a pass.
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return EXIT.closedPipe;
     const message = error instanceof Error ? error.message : String(error);
     writeErr(`lifeline: internal error: ${redactUrlPasswords(message)}\n`);
     if (process.env.LIFELINE_DEBUG && error instanceof Error && error.stack) writeErr(`${redactUrlPasswords(error.stack)}\n`);
