@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { DiffReport } from '../src/report/diff.js';
@@ -243,11 +243,12 @@ describe('lifeline diff --base REV', () => {
     assert.match(bad.stderr, /no-such-branch: error: is not a git revision here/);
 
     // A shallow clone (what actions/checkout makes by default) lacks the base: the error says how to fetch it.
-    const shallow = join(repo, '..', 'shallow-clone');
+    const shallow = join(mkdtempSync(join(tmpdir(), 'lifeline-shallow-')), 'clone');
     const clone = spawnSync('git', ['clone', '-q', '--depth', '1', `file://${repo}`, shallow], { encoding: 'utf8' });
     assert.equal(clone.status, 0, clone.stderr);
     const missing = lifeline(['diff', '--base', 'main~1'], shallow);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /main~1: error: is not a git revision here: this clone is shallow and does not hold it\. Fetch the history \(`git fetch --unshallow`\), or check out with full history \(actions\/checkout: fetch-depth: 0; GitLab: GIT_DEPTH: 0\)/);
+    rmSync(dirname(shallow), { recursive: true, force: true });
   });
 });
